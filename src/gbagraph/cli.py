@@ -1,0 +1,189 @@
+"""``gbagraph`` command line: a thin layer over the core (validate, query, export, stats, serve).
+
+Errors a user can cause print one line (``gbagraph: error: …``) and exit non-zero; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from . import formats
+from .config import Settings
+from .errors import GbagraphError, ShapeViolation
+from .export import serialize
+from .pipeline import prepare
+from .query import QueryRequest
+from .store import load
+from .validate import validate
+
+
+def _settings(args: argparse.Namespace, **overrides: object) -> Settings:
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if getattr(args, "root", None):
+        values["root"] = Path(args.root)
+    if getattr(args, "base_iri", None):
+        values["base_iri"] = args.base_iri
+    return Settings.from_env(**values)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    bundle = load(settings)
+    result = validate(bundle, settings.shapes_file)
+    print(result.text())
+    return 0 if result.conforms else 1
+
+
+def _read_query(args: argparse.Namespace) -> str:
+    if args.e is not None:
+        return args.e
+    if args.file is None:
+        raise GbagraphError("give a query file or -e 'QUERY TEXT'", status=400)
+    if args.file == "-":
+        return sys.stdin.read()
+    path = Path(args.file)
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GbagraphError(f"{path}: cannot read query: {exc}", status=400) from exc
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    text = _read_query(args)
+    settings = _settings(args, engine=args.engine, infer=not args.no_inferred, validate=False)
+    prepared = prepare(settings)
+    out_format = args.format
+    wire = {"table": "json", "csv": "csv", "tsv": "tsv", "json": "json", "xml": "xml"}.get(out_format, out_format)
+    answer = prepared.engine.answer(QueryRequest(query=text, format=None, accept=None))
+    if answer.kind in ("SELECT", "ASK"):
+        if out_format in ("turtle", "nt", "jsonld", "rdfxml"):
+            out_format, wire = "table", "json"
+        answer = prepared.engine.answer(QueryRequest(query=text, format=wire))
+        if out_format == "table":
+            sys.stdout.write(render_table(json.loads(answer.body)))
+            return 0
+    else:
+        if out_format in ("table", "csv", "tsv", "json", "xml"):
+            wire = "turtle"
+        answer = prepared.engine.answer(QueryRequest(query=text, format=wire))
+    sys.stdout.write(answer.body.decode("utf-8"))
+    return 0
+
+
+def render_table(results: dict) -> str:
+    """SPARQL JSON results as an aligned text table (or ``true``/``false`` for ASK)."""
+    if "boolean" in results:
+        return ("true" if results["boolean"] else "false") + "\n"
+    names = results["head"]["vars"]
+    rows = [[b.get(n, {}).get("value", "") for n in names] for b in results["results"]["bindings"]]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    fmt = formats.by_name(args.format, ("graph", "dataset"))
+    settings = _settings(args, infer=args.inferred)
+    prepared = prepare(settings)
+    body = serialize(prepared.bundle, fmt, inferred=args.inferred)
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(body)
+        print(f"wrote {args.output} ({len(body)} bytes, {fmt.media_type})", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(body)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    settings = _settings(args, validate=False)
+    prepared = prepare(settings)
+    bundle = prepared.bundle
+    curated = bundle.union(bundle.curated_graphs())
+    print(f"graphs: {sum(1 for c in bundle.dataset.contexts() if len(c))}")
+    print(f"triples (curated data): {len(curated)}")
+    print(f"triples (ontology): {len(bundle.ontology)}")
+    print(f"triples (provenance): {len(bundle.provenance)}")
+    print(f"triples (inferred): {len(prepared.inferred)}")
+    counts: Counter[str] = Counter()
+    entities = set()
+    for s, o in curated.subject_objects(RDF.type):
+        if isinstance(s, URIRef):
+            counts[curated.namespace_manager.normalizeUri(o) if isinstance(o, URIRef) else str(o)] += 1
+            entities.add(s)
+    print(f"entities: {len(entities)}")
+    for cls, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {n:5d}  {cls}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.serve import serve  # the web layer is only imported when serving
+
+    settings = _settings(args, engine=args.engine)
+    return serve(settings, host=args.host, port=args.port, workers=args.workers)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gbagraph", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", help="project folder holding ontology/ and data/ (default: this checkout)")
+    parser.add_argument("--base-iri", help="base IRI to serve the resources under")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check the data against the SHACL shapes (exit 1 if it fails)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", help="run a SPARQL query on the graph")
+    p.add_argument("file", nargs="?", help="query file (.rq), or - for standard input")
+    p.add_argument("-e", metavar="QUERY", help="query text")
+    p.add_argument("-f", "--format", default="table",
+                   choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld", "rdfxml"])
+    p.add_argument("--engine", choices=["oxigraph", "rdflib"], default=None)
+    p.add_argument("--no-inferred", action="store_true", help="query the asserted triples only")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("export", help="write a dump of the dataset")
+    p.add_argument("--format", default="turtle", help="turtle, nt, nq, trig, jsonld or xml")
+    p.add_argument("--inferred", action="store_true", help="include the OWL RL inferred graph")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stats", help="count triples and entities by class")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint, pages and dumps")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=None, help="server processes (default: one per core)")
+    p.add_argument("--engine", choices=["oxigraph", "rdflib"], default=None)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ShapeViolation as exc:
+        print(f"gbagraph: error: {exc}\n{exc.report}", file=sys.stderr)
+        return 1
+    except GbagraphError as exc:
+        print(f"gbagraph: error: {exc}", file=sys.stderr)
+        return 2 if exc.status < 500 else 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

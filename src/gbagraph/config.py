@@ -1,0 +1,123 @@
+"""One settings table: every knob of gbagraph, its default and what it does.
+
+``Settings`` is frozen; build one with :func:`settings` (keyword overrides, unknown keys rejected) or
+:meth:`Settings.from_env` (``GBAGRAPH_<NAME>`` environment variables).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import GbagraphError
+from .namespaces import DEFAULT_BASE
+
+
+def _project_root() -> Path:
+    """The checkout holding ``ontology/`` and ``data/`` (``GBAGRAPH_ROOT`` wins, then the source tree, then cwd)."""
+    env = os.environ.get("GBAGRAPH_ROOT")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parents[2]
+    if (here / "ontology").is_dir() and (here / "data").is_dir():
+        return here
+    return Path.cwd()
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = field(default_factory=_project_root,
+                       metadata={"help": "Folder holding ontology/, data/ and queries/."})
+    base_iri: str = _setting(DEFAULT_BASE, "Base IRI of every resource; the curated files are rewritten "
+                             "from https://gbagraph.example.org/ to it at load time.")
+    validate: bool = _setting(True, "Check the data against ontology/shapes.ttl before serving; refuse "
+                              "to serve data that does not conform.")
+    infer: bool = _setting(True, "Add the OWL RL closure (owlrl) as the named graph graph/inferred.")
+    engine: str = _setting("oxigraph", "Query engine: 'oxigraph' (in-process pyoxigraph) or 'rdflib'.")
+    query_timeout: float = _setting(30.0, "Seconds a query may run before it is stopped (HTTP 503); a "
+                                    "request may ask for less with the 'timeout' parameter.")
+    max_query_length: int = _setting(100_000, "Longest query text accepted, in characters (HTTP 413).")
+    max_body_bytes: int = _setting(1_000_000, "Largest request body accepted, in bytes (HTTP 413).")
+    max_result_rows: int = _setting(100_000, "Most rows/triples one answer may hold; larger answers are "
+                                    "refused with a clear message, never silently cut.")
+    max_result_bytes: int = _setting(50_000_000, "Largest serialised answer, in bytes.")
+    max_concurrent_queries: int = _setting(4, "Queries evaluated at once per server process; more wait "
+                                           "briefly, then get HTTP 503.")
+    service_allowlist: tuple[str, ...] = _setting((), "SPARQL endpoints a query's SERVICE clause may "
+                                                  "call; empty means SERVICE is refused.")
+    sparql_backend: str | None = _setting(None, "URL of a remote SPARQL endpoint to serve instead of the "
+                                          "bundled graph.")
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def shapes_file(self) -> Path:
+        return self.ontology_dir / "shapes.ttl"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``GBAGRAPH_*`` variables, then ``overrides``."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f"GBAGRAPH_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(f.name, raw)
+        values.update(overrides)
+        return settings(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` (unknown keys rejected)."""
+        return settings(self, **changes)
+
+
+def _coerce(name: str, raw: str) -> Any:
+    default = SETTING_DEFAULTS[name]
+    if name == "root":
+        return Path(raw)
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, tuple):
+        return tuple(x for x in raw.replace(",", " ").split() if x)
+    return raw or None
+
+
+SETTING_HELP: dict[str, str] = {f.name: f.metadata["help"] for f in fields(Settings)}
+SETTING_DEFAULTS: dict[str, Any] = {
+    f.name: (f.default_factory() if f.default_factory is not field().default_factory else f.default)  # type: ignore[misc]
+    for f in fields(Settings)
+}
+
+
+def settings(base: Settings | None = None, **changes: Any) -> Settings:
+    """Build ``Settings`` from ``base`` (defaults if None) and ``changes``; unknown keys are an error."""
+    unknown = set(changes) - set(SETTING_HELP)
+    if unknown:
+        raise GbagraphError(f"unknown setting(s): {', '.join(sorted(unknown))}", status=400)
+    if "root" in changes:
+        changes["root"] = Path(changes["root"])
+    if "base_iri" in changes and not str(changes["base_iri"]).endswith(("/", "#")):
+        raise GbagraphError(f"base IRI must end with '/' or '#': {changes['base_iri']!r}", status=400)
+    if "service_allowlist" in changes:
+        changes["service_allowlist"] = tuple(changes["service_allowlist"])
+    return replace(base or Settings(), **changes)

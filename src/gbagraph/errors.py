@@ -1,0 +1,113 @@
+"""The one exception tree of gbagraph (a leaf module: it imports nothing of ours).
+
+Every error a user can cause is a :class:`GbagraphError` carrying the HTTP status the web layer answers with
+and a one-line message the CLI prints.
+"""
+
+from __future__ import annotations
+
+
+class GbagraphError(Exception):
+    """Base of every error gbagraph raises on purpose."""
+
+    status: int = 500
+    title: str = "Internal error"
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class LoadError(GbagraphError):
+    """A data or ontology file cannot be read or parsed (names the file and line)."""
+
+    status = 500
+    title = "Data could not be loaded"
+
+
+class ShapeViolation(GbagraphError):
+    """The data does not conform to the SHACL shapes."""
+
+    status = 500
+    title = "Data does not conform to the shapes"
+
+    def __init__(self, message: str, report: str = "") -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class InconsistentGraph(GbagraphError):
+    """OWL RL inference found a contradiction (owl:Nothing, disjoint classes, …)."""
+
+    status = 500
+    title = "Inconsistent graph"
+
+
+class BadRequest(GbagraphError):
+    """The request is malformed (protocol-level)."""
+
+    status = 400
+    title = "Bad request"
+
+
+class QueryError(BadRequest):
+    """The query text is not valid SPARQL, or asks for something forbidden."""
+
+    title = "Query error"
+
+
+class UpdateRefused(GbagraphError):
+    """SPARQL Update sent to a read-only endpoint."""
+
+    status = 403
+    title = "Updates are not allowed"
+
+
+class NotFound(GbagraphError):
+    status = 404
+    title = "Not found"
+
+
+class MethodNotAllowed(GbagraphError):
+    status = 405
+    title = "Method not allowed"
+
+
+class NotAcceptable(GbagraphError):
+    status = 406
+    title = "Not acceptable"
+
+
+class UnsupportedMediaType(GbagraphError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class PayloadTooLarge(GbagraphError):
+    status = 413
+    title = "Request too large"
+
+
+class QueryTimeout(GbagraphError):
+    status = 503
+    title = "Query timed out"
+
+
+class TooBusy(GbagraphError):
+    status = 503
+    title = "Too many concurrent queries"
+
+
+class ResultTooLarge(GbagraphError):
+    status = 507
+    title = "Result too large"
+
+
+class UnknownFormat(GbagraphError):
+    status = 400
+    title = "Unknown format"

@@ -1,0 +1,72 @@
+"""The IRIs and prefixes of gbagraph, bound once."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD
+
+#: The base IRI the curated files are written with; ``Settings.base_iri`` may map it to another at load time.
+DEFAULT_BASE = "https://gbagraph.example.org/"
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+TIME = Namespace("http://www.w3.org/2006/time#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+
+def gba(base: str = DEFAULT_BASE) -> Namespace:
+    """The ontology namespace under ``base``."""
+    return Namespace(base + "def/")
+
+
+def graph_iri(base: str, name: str) -> str:
+    """The IRI of named graph ``name`` (e.g. ``ontology``, ``plenary-23-press-release/p06``)."""
+    return f"{base}graph/{name}"
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefix → namespace IRI for everything the graph uses (queries, pages, serialisations)."""
+    return {
+        "gba": base + "def/",
+        "person": base + "id/person/",
+        "body": base + "id/body/",
+        "post": base + "id/post/",
+        "meeting": base + "id/meeting/",
+        "agreement": base + "id/agreement/",
+        "doc": base + "id/document/",
+        "init": base + "id/initiative/",
+        "place": base + "id/place/",
+        "fig": base + "id/figure/",
+        "part": base + "id/participation/",
+        "area": base + "id/area/",
+        "status": base + "id/status/",
+        "role": base + "id/role/",
+        "audience": base + "id/audience/",
+        "src": base + "id/source/plenary-23-press-release/",
+        "graph": base + "graph/",
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "owl": str(OWL),
+        "xsd": str(XSD),
+        "skos": str(SKOS),
+        "dcterms": str(DCTERMS),
+        "foaf": str(FOAF),
+        "schema": str(SDO),
+        "prov": str(PROV),
+        "org": str(ORG),
+        "dcat": str(DCAT),
+        "void": str(VOID),
+        "sh": str(SH),
+        "sd": str(SD),
+        "vann": str(VANN),
+        "time": str(TIME),
+        "wd": str(WD),
+        "wdt": "http://www.wikidata.org/prop/direct/",
+    }
+
+
+def sparql_prologue(base: str = DEFAULT_BASE) -> str:
+    """``PREFIX`` lines for every prefix, for query editors and examples."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes(base).items())

@@ -1,0 +1,236 @@
+"""Run a SPARQL query on the dataset and serialise the answer: the one interface the web layer and CLI use.
+
+``Engine.answer(QueryRequest) -> Answer`` parses, checks, evaluates and serialises in one call, so that the
+call can run in another process (see ``workers``) and only bytes cross back.  Two engines implement it:
+``OxigraphEngine`` (in-process pyoxigraph, the serving engine) and ``RdflibEngine`` (pure Python, the
+reference).  The kind of an answer comes from the result object, never from the query string.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
+
+from . import formats
+from .errors import QueryError, ResultTooLarge, UpdateRefused
+from .formats import Format
+from .sparqltext import form, is_update, service_targets
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A query and how its answer is wanted."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    accept: str | None = None
+    format: str | None = None  # explicit format name (wins over accept)
+    max_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
+    format: Format
+    body: bytes
+    count: int  # rows, triples, or 1 for ASK
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a query may do: which SERVICE endpoints it may call, how many rows it may return."""
+
+    service_allowlist: tuple[str, ...] = ()
+    max_rows: int = 100_000
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+class Engine(Protocol):
+    name: str
+
+    def answer(self, request: QueryRequest) -> Answer: ...
+
+
+def check_text(query: str, policy: Policy) -> str:
+    """Refuse updates and unlisted SERVICE calls; return the query form keyword."""
+    if is_update(query):
+        raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
+    for target in service_targets(query):
+        if target not in policy.service_allowlist:
+            allowed = ", ".join(policy.service_allowlist) or "none"
+            raise QueryError(f"SERVICE {target or '(missing)'} is not allowed on this endpoint "
+                             f"(allowed: {allowed})", status=403 if target else 400)
+    kind = form(query)
+    return kind if kind in QUERY_FORMS else ""
+
+
+def pick_format(kind: str, request: QueryRequest) -> Format:
+    kinds = ("results",) if kind in ("SELECT", "ASK") else ("graph",)
+    if request.format:
+        return formats.by_name(request.format, kinds)
+    fmt = formats.negotiate(request.accept, kinds)
+    assert fmt is not None
+    return fmt
+
+
+_OX_POS = re.compile(r"error at (\d+):(\d+)")
+
+
+def _syntax_message(exc: Exception) -> str:
+    text = str(exc)
+    match = _OX_POS.search(text)
+    if match:
+        return f"syntax error at line {match.group(1)}, column {match.group(2)}: {text[match.end():].lstrip(': ')}"
+    return f"syntax error: {text}"
+
+
+class OxigraphEngine:
+    """Queries on an in-memory pyoxigraph store holding every named graph (default graph = their union)."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store, policy: Policy | None = None) -> None:
+        self.store = store
+        self.policy = policy or Policy()
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset, policy: Policy | None = None) -> OxigraphEngine:
+        store = ox.Store()
+        buf = io.BytesIO()
+        dataset.serialize(buf, format="nquads")
+        store.bulk_load(buf.getvalue(), format=ox.RdfFormat.N_QUADS)
+        return cls(store, policy)
+
+    def answer(self, request: QueryRequest) -> Answer:
+        check_text(request.query, self.policy)
+        kwargs: dict = {"prefixes": self.policy.prefixes or None}
+        if request.default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if request.named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+        try:
+            result = self.store.query(request.query, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(_syntax_message(exc)) from exc
+        except ValueError as exc:
+            raise QueryError(str(exc)) from exc
+        max_rows = request.max_rows or self.policy.max_rows
+        try:
+            if isinstance(result, ox.QueryBoolean):
+                fmt = pick_format("ASK", request)
+                return Answer("ASK", fmt, result.serialize(format=_ox_results(fmt)), 1)
+            if isinstance(result, ox.QuerySolutions):
+                fmt = pick_format("SELECT", request)
+                body = result.serialize(format=_ox_results(fmt))
+                # A row takes at least MIN_ROW_BYTES in every results format: only a big answer is counted.
+                rows = -1
+                if len(body) >= max_rows * MIN_ROW_BYTES:
+                    rows = sum(1 for _ in self.store.query(request.query, **kwargs))
+                    _limit(rows, max_rows, "rows")
+                return Answer("SELECT", fmt, body, rows)
+            kind = "DESCRIBE" if form(request.query) == "DESCRIBE" else "CONSTRUCT"
+            fmt = pick_format(kind, request)
+            triples = list(result)
+            _limit(len(triples), max_rows, "triples")
+            out = io.BytesIO()
+            prefixes = self.policy.prefixes if fmt.name == "turtle" and self.policy.prefixes else None
+            ox.serialize(triples, out, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=prefixes)
+            return Answer(kind, fmt, out.getvalue(), len(triples))
+        except OSError as exc:  # e.g. an allowed SERVICE endpoint that did not answer
+            raise QueryError(f"query failed: {exc}", status=502) from exc
+
+
+#: the fewest bytes one solution takes in any results format (TSV: a newline)
+MIN_ROW_BYTES = 1
+
+
+def _limit(count: int, max_rows: int, what: str) -> None:
+    if count > max_rows:
+        raise ResultTooLarge(f"the answer has more than {max_rows} {what} (the server's limit); "
+                             "add a LIMIT or narrow the query")
+
+
+def _ox_results(fmt: Format) -> ox.QueryResultsFormat:
+    return getattr(ox.QueryResultsFormat, fmt.oxigraph)
+
+
+class RdflibEngine:
+    """Queries evaluated by rdflib's pure-Python SPARQL engine (the reference implementation)."""
+
+    name = "rdflib"
+
+    def __init__(self, dataset: Dataset, policy: Policy | None = None) -> None:
+        self.dataset = dataset
+        self.policy = policy or Policy()
+
+    def answer(self, request: QueryRequest) -> Answer:
+        check_text(request.query, self.policy)
+        try:
+            prepared = prepareQuery(request.query, initNs=self.policy.prefixes)
+        except Exception as exc:  # pyparsing.ParseException and friends
+            raise QueryError(_rdflib_syntax_message(exc)) from exc
+        if prepared.algebra.get("datasetClause"):
+            default, named = _dataset_clause(prepared.algebra["datasetClause"])
+            prepared.algebra["datasetClause"] = None  # never let rdflib fetch FROM graphs
+            request = QueryRequest(request.query, default, named, request.accept, request.format,
+                                   request.max_rows)
+        target = self._dataset_for(request)
+        result: Result = target.query(prepared)
+        kind = {"SELECT": "SELECT", "ASK": "ASK", "CONSTRUCT": "CONSTRUCT"}.get(result.type, "CONSTRUCT")
+        if result.type == "CONSTRUCT" and form(request.query) == "DESCRIBE":
+            kind = "DESCRIBE"
+        fmt = pick_format(kind, request)
+        max_rows = request.max_rows or self.policy.max_rows
+        if result.type == "ASK":
+            return Answer(kind, fmt, result.serialize(format=fmt.rdflib) or b"", 1)
+        if result.type == "SELECT":
+            _limit(len(result), max_rows, "rows")
+            return Answer(kind, fmt, result.serialize(format=fmt.rdflib) or b"", len(result))
+        graph = result.graph
+        assert graph is not None
+        _limit(len(graph), max_rows, "triples")
+        for prefix, ns in self.policy.prefixes.items():
+            graph.bind(prefix, ns, override=True)
+        return Answer(kind, fmt, graph.serialize(format=fmt.rdflib, encoding="utf-8"), len(graph))
+
+    def _dataset_for(self, request: QueryRequest) -> Dataset | Graph:
+        if not request.default_graphs and not request.named_graphs:
+            return self.dataset
+        view = Dataset(default_union=False)
+        default = view.default_context
+        for g in request.default_graphs:
+            default += self.dataset.graph(URIRef(g))
+        names = request.named_graphs or tuple(str(c.identifier) for c in self.dataset.contexts())
+        for g in names:
+            view.graph(URIRef(g)).__iadd__(self.dataset.graph(URIRef(g)))
+        return view
+
+
+def _dataset_clause(clauses: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    default, named = [], []
+    for clause in clauses:
+        if clause.get("default") is not None:
+            default.append(str(clause["default"]))
+        elif clause.get("named") is not None:
+            named.append(str(clause["named"]))
+    return tuple(default), tuple(named)
+
+
+def _rdflib_syntax_message(exc: Exception) -> str:
+    line, col = getattr(exc, "lineno", None), getattr(exc, "column", None)
+    msg = getattr(exc, "msg", None) or str(exc)
+    if line is not None:
+        return f"syntax error at line {line}, column {col}: {msg}"
+    return f"syntax error: {msg}"

@@ -1,0 +1,176 @@
+"""Load the ontology, curated facts and links into one rdflib ``Dataset``, one named graph per file.
+
+Layout (see docs/data-model.md): ``ontology/*.ttl`` (not ``shapes.ttl``) → ``graph/ontology``;
+``data/{source}/source.ttl`` → ``graph/{source}/source``; ``data/{source}/pNN.ttl`` → ``graph/{source}/pNN``
+with entity-level provenance added to ``graph/provenance``; ``data/links/NAME.ttl`` → ``graph/links/NAME``.
+Parse errors name the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import PROV
+from rdflib.term import Node
+
+from .config import Settings
+from .errors import LoadError
+from .namespaces import DEFAULT_BASE, graph_iri, prefixes
+
+PARAGRAPH_FILE = re.compile(r"^p(\d+)\.ttl$")
+
+
+@dataclass
+class GraphBundle:
+    """The loaded dataset and where each named graph came from."""
+
+    dataset: Dataset
+    base: str
+    sources: dict[str, list[Path]] = field(default_factory=dict)  # graph IRI -> files it was read from
+
+    def graph(self, name: str) -> Graph:
+        """The named graph ``{base}graph/{name}``."""
+        return self.dataset.graph(URIRef(graph_iri(self.base, name)))
+
+    @property
+    def ontology(self) -> Graph:
+        return self.graph("ontology")
+
+    @property
+    def provenance(self) -> Graph:
+        return self.graph("provenance")
+
+    def curated_graphs(self) -> list[Graph]:
+        """Graphs read from ``data/`` (facts, sources, links)."""
+        onto = graph_iri(self.base, "ontology")
+        return [self.dataset.graph(URIRef(g)) for g in self.sources if g != onto]
+
+    def union(self, graphs: Iterable[Graph]) -> Graph:
+        """A fresh graph holding the triples of ``graphs`` (a copy: changing it changes nothing here)."""
+        out = Graph()
+        for prefix, ns in self.dataset.namespaces():
+            out.bind(prefix, ns, override=False)
+        for g in graphs:
+            for triple in g:
+                out.add(triple)
+        return out
+
+    def asserted(self) -> Graph:
+        """Ontology + curated facts + provenance, as one graph (what SHACL and OWL RL read)."""
+        return self.union([self.ontology, *self.curated_graphs(), self.provenance])
+
+    def file_of(self, node: Node) -> list[Path]:
+        """The files in which ``node`` is a subject (for readable validation reports)."""
+        files: list[Path] = []
+        for g_iri, paths in self.sources.items():
+            if (node, None, None) in self.dataset.graph(URIRef(g_iri)):
+                files.extend(paths)
+        return files
+
+
+def parse_file(path: Path, base: str = DEFAULT_BASE, root: Path | None = None) -> Graph:
+    """Parse one Turtle file; a syntax error becomes a ``LoadError`` naming ``file:line``."""
+    shown = _shown(path, root)
+    graph = Graph()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError(f"{shown}: cannot read: {exc}") from exc
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib raises several unrelated types for syntax errors
+        raise LoadError(f"{shown}:{_line_of(exc)}: {_reason(exc)}") from exc
+    if base != DEFAULT_BASE:
+        graph = rebase(graph, DEFAULT_BASE, base)
+    return graph
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve())) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _line_of(exc: Exception) -> str:
+    lines = getattr(exc, "lines", None)
+    if isinstance(lines, int):
+        return str(lines + 1)
+    match = re.search(r"line[: ]+(\d+)", str(exc))
+    return match.group(1) if match else "?"
+
+
+def _reason(exc: Exception) -> str:
+    why = getattr(exc, "_why", None)
+    text = str(why) if why else str(exc)
+    text = re.sub(r"^at line \d+ of <[^>]*>:\s*", "", text)
+    return " ".join(text.split())[:300]
+
+
+def rebase(graph: Graph, old: str, new: str) -> Graph:
+    """A copy of ``graph`` with every IRI starting with ``old`` moved under ``new``."""
+
+    def move(term: Node) -> Node:
+        if isinstance(term, URIRef) and term.startswith(old):
+            return URIRef(new + term[len(old):])
+        return term
+
+    out = Graph()
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, move(ns) if isinstance(ns, URIRef) else ns, override=True)
+    for s, p, o in graph:
+        out.add((move(s), move(p), move(o)))
+    return out
+
+
+def _ttl_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.ttl") if p.is_file())
+
+
+def iter_data_files(settings: Settings) -> Iterator[tuple[str, Path, str | None]]:
+    """(graph name, file, paragraph IRI or None) for every file under ``data/``."""
+    data = settings.data_dir
+    if not data.is_dir():
+        raise LoadError(f"{data}: no data folder")
+    for folder in sorted(p for p in data.iterdir() if p.is_dir()):
+        for path in _ttl_files(folder):
+            name = f"{folder.name}/{path.stem}"
+            paragraph = None
+            if folder.name != "links" and PARAGRAPH_FILE.match(path.name):
+                paragraph = f"{settings.base_iri}id/source/{folder.name}/{path.stem}"
+            yield name, path, paragraph
+
+
+def load(settings: Settings) -> GraphBundle:
+    """Read ontology and data into a ``GraphBundle`` (no validation, no inference)."""
+    base = settings.base_iri
+    dataset = Dataset(default_union=True)
+    bundle = GraphBundle(dataset=dataset, base=base)
+    for prefix, ns in prefixes(base).items():
+        dataset.bind(prefix, ns, override=True)
+
+    onto_files = [p for p in _ttl_files(settings.ontology_dir) if p.name != "shapes.ttl"]
+    if not onto_files:
+        raise LoadError(f"{settings.ontology_dir}: no ontology files")
+    onto = bundle.ontology
+    for path in onto_files:
+        onto += parse_file(path, base, settings.root)
+    bundle.sources[graph_iri(base, "ontology")] = onto_files
+
+    prov = bundle.provenance
+    for name, path, paragraph in iter_data_files(settings):
+        parsed = parse_file(path, base, settings.root)
+        target = bundle.graph(name)
+        target += parsed
+        bundle.sources[graph_iri(base, name)] = [path]
+        if paragraph:
+            para = URIRef(paragraph)
+            prov.add((URIRef(graph_iri(base, name)), PROV.wasDerivedFrom, para))
+            for subject in set(parsed.subjects()):
+                if isinstance(subject, URIRef) and subject != para:
+                    prov.add((subject, PROV.wasDerivedFrom, para))
+    return bundle
