@@ -110,7 +110,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     prepared = prepare(settings)
     bundle = prepared.bundle
     curated = bundle.union(bundle.curated_graphs())
-    print(f"graphs: {sum(1 for c in bundle.dataset.contexts() if len(c))}")
+    print(f"graphs: {sum(1 for c in bundle.dataset.graphs() if len(c))}")
     print(f"triples (curated data): {len(curated)}")
     print(f"triples (ontology): {len(bundle.ontology)}")
     print(f"triples (provenance): {len(bundle.provenance)}")

@@ -19,7 +19,7 @@ def selected(bundle: GraphBundle, *, inferred: bool) -> Dataset:
     out = Dataset()
     for prefix, ns in bundle.dataset.namespaces():
         out.bind(prefix, ns, override=True)
-    for ctx in bundle.dataset.contexts():
+    for ctx in bundle.dataset.graphs():
         name = str(ctx.identifier)
         if name in skip or len(ctx) == 0 or name.startswith("urn:x-rdflib:"):
             continue
@@ -35,7 +35,7 @@ def serialize(bundle: GraphBundle, fmt: Format, *, inferred: bool = False) -> by
     union = Graph()
     for prefix, ns in data.namespaces():
         union.bind(prefix, ns, override=True)
-    for ctx in data.contexts():
+    for ctx in data.graphs():
         union += ctx
     return union.serialize(format=fmt.rdflib, encoding="utf-8")
 
@@ -61,7 +61,7 @@ class Dump:
 def make_dump(bundle: GraphBundle, fmt: Format, *, inferred: bool) -> Dump:
     body = serialize(bundle, fmt, inferred=inferred)
     data = selected(bundle, inferred=inferred)
-    triples = sum(len(c) for c in data.contexts()) if fmt.kind == "dataset" else len(
-        {t for c in data.contexts() for t in c})
+    triples = sum(len(c) for c in data.graphs()) if fmt.kind == "dataset" else len(
+        {t for c in data.graphs() for t in c})
     name = f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}"
     return Dump(name, fmt, inferred, body, gzip.compress(body, mtime=0), triples)
