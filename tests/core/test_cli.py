@@ -1,0 +1,105 @@
+"""The command line as a user runs it: a real process, exit codes, one-line errors, no tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gbagraph.cli import render_table
+
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
+
+
+def run(*args: str, root: Path = MINI, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gbagraph", "--root", str(root), *args],
+                          capture_output=True, text=True, input=stdin, timeout=120)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, *needles: str) -> None:
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    first = proc.stderr.strip().splitlines()[0]
+    assert first.startswith("gbagraph: error: ")
+    for needle in needles:
+        assert needle in first, first
+
+
+def test_validate_passes_on_fixture():
+    proc = run("validate")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("conforms")
+
+
+def test_validate_fails_with_report(mini_copy):
+    p = mini_copy / "data" / "mini-source" / "p01.ttl"
+    p.write_text(p.read_text(encoding="utf-8") + 'person:ada-example rdfs:label "Second label"@en .\n',
+                 encoding="utf-8")
+    proc = run("validate", root=mini_copy)
+    assert proc.returncode == 1
+    assert "does not conform" in proc.stdout
+    assert "an official needs exactly one label" in proc.stdout
+    assert "data/mini-source/p01.ttl" in proc.stdout
+
+
+def test_broken_turtle_is_one_line_with_file_and_line(mini_copy):
+    (mini_copy / "data" / "mini-source" / "p02.ttl").write_text("@prefix ex: <http://ex/> .\nex:a ex:b .\n",
+                                                                  encoding="utf-8")
+    for command in (["validate"], ["stats"], ["query", "-e", "ASK {}"], ["export"]):
+        assert_one_line_error(run(*command, root=mini_copy), "data/mini-source/p02.ttl:2")
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml"])
+def test_query_select_formats(fmt):
+    proc = run("query", "-f", fmt, "-e", "SELECT ?l WHERE { ?p a foaf:Person ; rdfs:label ?l } ORDER BY ?l")
+    assert proc.returncode == 0, proc.stderr
+    assert "Ada Example" in proc.stdout and "Bo Example" in proc.stdout
+    if fmt == "json":
+        assert len(json.loads(proc.stdout)["results"]["bindings"]) == 2
+
+
+def test_query_from_file_and_stdin(tmp_path):
+    q = tmp_path / "q.rq"
+    q.write_text("# how many officials?\nSELECT (COUNT(*) AS ?n) WHERE { ?p a gba:Official }\n", encoding="utf-8")
+    assert "2" in run("query", "-f", "csv", str(q)).stdout.splitlines()[1]
+    assert "2" in run("query", "-f", "csv", "-", stdin=q.read_text()).stdout.splitlines()[1]
+
+
+def test_construct_prints_turtle():
+    proc = run("query", "-f", "turtle", "-e", "CONSTRUCT { ?p a foaf:Person } WHERE { ?p a foaf:Person }")
+    assert proc.returncode == 0
+    assert "foaf:Person" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["query", "-e", "SELECT * WHERE { ?s ?p }"], "line 1, column"),
+        (["query", "-e", "INSERT DATA { <a:b> <a:c> <a:d> }"], "read-only"),
+        (["query", "/no/such/file.rq"], "/no/such/file.rq"),
+        (["export", "--format", "yaml"], "unknown format 'yaml'"),
+    ],
+)
+def test_bad_input_is_one_clear_line(args, needle):
+    assert_one_line_error(run(*args), needle)
+
+
+def test_stats_counts_entities_by_class():
+    proc = run("stats")
+    assert proc.returncode == 0
+    assert "entities: 3" in proc.stdout
+    assert "2  gba:Official" in proc.stdout
+
+
+def test_export_to_file(tmp_path):
+    out = tmp_path / "dump.nq"
+    proc = run("export", "--format", "nq", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "<https://gbagraph.example.org/graph/mini-source/p01>" in out.read_text(encoding="utf-8")
+
+
+def test_render_table_ask_and_select():
+    assert render_table({"head": {}, "boolean": True}) == "true\n"
+    text = render_table({"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "literal", "value": "x"}}]}})
+    assert text.splitlines()[-1] == "(1 row)"
