@@ -1,0 +1,230 @@
+"""Descriptions of the dataset and the service: VoID + DCAT (``graph/void``, ``/.well-known/void``, the dumps)
+and the SPARQL 1.1 Service Description (``GET /sparql``).  No web framework here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import replace
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+
+from . import formats
+from .export import dump_name
+from .namespaces import SD, graph_iri, prefixes
+from .pipeline import Prepared, make_engine
+from .store import GraphBundle
+
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+#: format name in the registry → its IRI in http://www.w3.org/ns/formats/ (for sd:resultFormat, dcterms:format)
+W3C_FORMAT = {
+    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML", "nq": "N-Quads", "trig": "TriG",
+}
+IANA = "https://www.iana.org/assignments/media-types/"
+TITLE = "gbagraph: Hong Kong / Guangdong co-operation knowledge graph"
+DESCRIPTION = ("Who met, what was signed and which initiatives were reported at the Hong Kong/Guangdong "
+               "Co-operation Joint Conference, as linked data; every fact cites the paragraph of the "
+               "source it comes from.")
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+WIKIDATA = URIRef("http://www.wikidata.org/entity/")
+VOID_GRAPH = "void"
+
+
+def dataset_iri(base: str) -> URIRef:
+    return URIRef(f"{base}id/dataset/gbagraph")
+
+
+def dump_formats() -> list[formats.Format]:
+    """Every format a dump is offered in (all triple and quad formats of the registry)."""
+    return [f for f in formats.FORMATS if f.kind in ("graph", "dataset")]
+
+
+def _graphs(bundle: GraphBundle) -> list[Graph]:
+    return [g for g in bundle.dataset.graphs() if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")]
+
+
+def _part(dataset: URIRef, kind: str, key: str) -> URIRef:
+    return URIRef(f"{dataset}#{kind}-{hashlib.sha1(key.encode()).hexdigest()[:10]}")
+
+
+def dataset_description(bundle: GraphBundle, base: str | None = None) -> Graph:
+    """VoID + DCAT description of the dataset: title, licence, publisher, sources, statistics, class and property
+    partitions, link sets, dumps and the SPARQL endpoint (IRIs under ``base``)."""
+    base = base or bundle.base
+    ds = dataset_iri(base)
+    g = Graph()
+    for prefix, ns in prefixes(base).items():
+        g.bind(prefix, ns)
+    g.bind("formats", FORMATS_NS)
+    union = {t for graph in _graphs(bundle) for t in graph}
+    add = g.add
+    add((ds, RDF.type, VOID.Dataset))
+    add((ds, RDF.type, DCAT.Dataset))
+    add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
+    add((ds, RDFS.label, Literal(TITLE, lang="en")))
+    add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    add((ds, DCTERMS.license, LICENSE))
+    publisher = URIRef(f"{ds}#publisher")
+    add((ds, DCTERMS.publisher, publisher))
+    add((publisher, RDF.type, FOAF.Organization))
+    add((publisher, FOAF.name, Literal("the gbagraph project")))
+    for source in _sources(bundle):
+        add((ds, DCTERMS.source, source))
+    add((ds, VOID.uriSpace, Literal(base + "id/")))
+    add((ds, VOID.vocabulary, URIRef(base + "def/")))
+    endpoint = URIRef(base + "sparql")
+    add((ds, VOID.sparqlEndpoint, endpoint))
+    add((endpoint, RDF.type, DCAT.DataService))
+    add((endpoint, DCAT.endpointURL, endpoint))
+    add((endpoint, DCAT.servesDataset, ds))
+    add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    add((ds, DCAT.accessService, endpoint))
+    _statistics(g, ds, union, base)
+    _linksets(g, ds, bundle)
+    _distributions(g, ds, base)
+    return g
+
+
+def _sources(bundle: GraphBundle) -> list[URIRef]:
+    prefix = bundle.base + "id/source/"
+    found = set()
+    for graph in _graphs(bundle):
+        for s in graph.subjects():
+            if isinstance(s, URIRef) and s.startswith(prefix) and "/" not in s[len(prefix):]:
+                found.add(s)
+    return sorted(found)
+
+
+def _statistics(g: Graph, ds: URIRef, union: set, base: str) -> None:
+    classes: Counter[URIRef] = Counter()
+    props: Counter[URIRef] = Counter()
+    entities = set()
+    for s, p, o in union:
+        props[p] += 1
+        if p == RDF.type and isinstance(o, URIRef):
+            classes[o] += 1
+        if isinstance(s, URIRef) and s.startswith(base + "id/"):
+            entities.add(s)
+    g.add((ds, VOID.triples, Literal(len(union), datatype=XSD.integer)))
+    g.add((ds, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
+    g.add((ds, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
+    g.add((ds, VOID.properties, Literal(len(props), datatype=XSD.integer)))
+    g.add((ds, VOID.distinctSubjects, Literal(len({t[0] for t in union}), datatype=XSD.integer)))
+    g.add((ds, VOID.distinctObjects, Literal(len({t[2] for t in union}), datatype=XSD.integer)))
+    for cls, n in sorted(classes.items()):
+        part = _part(ds, "class", str(cls))
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], cls))
+        g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
+    for prop, n in sorted(props.items()):
+        part = _part(ds, "property", str(prop))
+        g.add((ds, VOID.propertyPartition, part))
+        g.add((part, VOID.property, prop))
+        g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
+
+
+def _linksets(g: Graph, ds: URIRef, bundle: GraphBundle) -> None:
+    prefix = graph_iri(bundle.base, "links/")
+    for graph in _graphs(bundle):
+        name = str(graph.identifier)
+        if not name.startswith(prefix):
+            continue
+        linkset = _part(ds, "linkset", name)
+        predicates = sorted(set(graph.predicates()))
+        g.add((ds, VOID.subset, linkset))
+        g.add((linkset, RDF.type, VOID.Linkset))
+        g.add((linkset, RDFS.label, Literal(f"links: {name[len(prefix):]}", lang="en")))
+        g.add((linkset, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+        g.add((linkset, DCTERMS.source, URIRef(name)))
+        for p in predicates:
+            g.add((linkset, VOID.linkPredicate, p))
+        g.add((linkset, VOID.subjectsTarget, ds))
+        targets = {_target(o) for o in graph.objects() if isinstance(o, URIRef)}
+        for target in sorted(t for t in targets if t):
+            g.add((linkset, VOID.objectsTarget, target))
+            g.add((target, RDF.type, VOID.Dataset))
+            if target == WIKIDATA:
+                g.add((target, FOAF.homepage, URIRef("https://www.wikidata.org/")))
+                g.add((target, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql")))
+                g.add((target, DCTERMS.title, Literal("Wikidata", lang="en")))
+
+
+def _target(iri: URIRef) -> URIRef | None:
+    if iri.startswith(str(WIKIDATA)):
+        return WIKIDATA
+    if iri.startswith("http"):
+        parts = str(iri).split("/")
+        return URIRef("/".join(parts[:3]) + "/")
+    return None
+
+
+def _distributions(g: Graph, ds: URIRef, base: str) -> None:
+    for inferred in (False, True):
+        for fmt in dump_formats():
+            for gz in (False, True):
+                name = dump_name(fmt, inferred=inferred) + (".gz" if gz else "")
+                url = URIRef(f"{base}dumps/{name}")
+                g.add((ds, DCAT.distribution, url))
+                if fmt.kind == "dataset" and gz:
+                    g.add((ds, VOID.dataDump, url))
+                g.add((url, RDF.type, DCAT.Distribution))
+                g.add((url, DCAT.downloadURL, url))
+                g.add((url, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
+                g.add((url, DCTERMS["format"], FORMATS_NS[W3C_FORMAT[fmt.name]]))
+                if gz:
+                    g.add((url, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+                what = "with the OWL RL inferred triples" if inferred else "curated facts and ontology"
+                g.add((url, DCTERMS.title, Literal(f"{name}: {what}", lang="en")))
+
+
+def add_description(prepared: Prepared) -> Prepared:
+    """Put the VoID description into the dataset as the named graph ``graph/void`` (once; the statistics count
+    the other graphs) and return the ``Prepared`` with an engine that sees it."""
+    graph = prepared.bundle.graph(VOID_GRAPH)
+    if len(graph):
+        return prepared
+    graph += dataset_description(prepared.bundle)
+    return replace(prepared, engine=make_engine(prepared.settings, prepared.bundle))
+
+
+def service_description(bundle: GraphBundle, endpoint: str, *, federated: bool = False) -> Graph:
+    """SPARQL 1.1 Service Description of the endpoint at ``endpoint``: languages, formats, features and the
+    default dataset with its named graphs and their triple counts."""
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    g.bind("formats", FORMATS_NS)
+    g.bind("dcterms", DCTERMS)
+    service = URIRef(endpoint)
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, service))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if federated:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
+    for fmt in formats.FORMATS:
+        if fmt.kind in ("results", "graph"):
+            g.add((service, SD.resultFormat, FORMATS_NS[W3C_FORMAT[fmt.name]]))
+    ds = dataset_iri(bundle.base)
+    g.add((service, SD.defaultDataset, ds))
+    g.add((ds, RDF.type, SD.Dataset))
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
+    graphs = _graphs(bundle)
+    default = BNode()
+    g.add((ds, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, VOID.triples, Literal(len({t for gr in graphs for t in gr}), datatype=XSD.integer)))
+    for graph in sorted(graphs, key=lambda gr: str(gr.identifier)):
+        named, desc = BNode(), BNode()
+        g.add((ds, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, graph.identifier))
+        g.add((named, SD.graph, desc))
+        g.add((desc, RDF.type, SD.Graph))
+        g.add((desc, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+    return g

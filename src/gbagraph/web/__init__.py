@@ -1,0 +1,71 @@
+"""The web layer: SPARQL 1.1 Protocol endpoint, linked-data pages, dumps and the query page.
+
+``create_app(settings, prepared)`` builds a Flask app around one prepared graph (loaded, validated and
+inferred once, at creation); any WSGI server can host it.  ``gbagraph serve`` runs it under gunicorn.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, Response
+
+from ..config import Settings
+from ..pipeline import Prepared, prepare
+from ..void import add_description
+from . import dumps, errors, pages, sparql
+from .state import DumpCache, State, read_examples
+
+__all__ = ["create_app"]
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "Content-Type, Content-Length, Content-Disposition, ETag, Last-Modified, Vary",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _last_modified(prepared: Prepared) -> datetime:
+    """The newest modification time of the files the graph was read from."""
+    paths = [p for files in prepared.bundle.sources.values() for p in files]
+    paths.append(prepared.settings.shapes_file)
+    times = [p.stat().st_mtime for p in paths if p.exists()]
+    stamp = max(times) if times else datetime.now(UTC).timestamp()
+    return datetime.fromtimestamp(int(stamp), UTC)
+
+
+def create_app(settings: Settings | None = None, prepared: Prepared | None = None) -> Flask:
+    """A Flask app serving ``prepared`` (or the graph ``settings`` describe, prepared now).
+
+    Raises ``ShapeViolation``/``LoadError`` when the data cannot be served.
+    """
+    if prepared is None:
+        prepared = prepare(settings or Settings.from_env())
+    prepared = add_description(prepared)
+    settings = prepared.settings
+    graph_names = frozenset(str(g.identifier) for g in prepared.bundle.dataset.graphs()
+                            if len(g) and not str(g.identifier).startswith("urn:x-rdflib:"))
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["gbagraph"] = State(
+        prepared=prepared,
+        examples=read_examples(settings.queries_dir),
+        dumps=DumpCache(prepared.bundle),
+        graph_names=graph_names,
+        last_modified=_last_modified(prepared),
+    )
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(dumps.bp)
+    errors.register(app)
+
+    @app.after_request
+    def cors(response: Response) -> Response:
+        for key, value in CORS_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    return app

@@ -1,0 +1,103 @@
+"""``/dumps``: the whole dataset in every RDF format of the registry, curated-only and with the inferred graph,
+plain and gzip'd, each built once on first use, listed with size, triple count and SHA-256; ETag and
+Last-Modified let clients cache them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from .. import formats
+from ..errors import NotFound
+from ..export import Dump, dump_name
+from ..formats import Format
+from ..void import dump_formats
+from .conneg import HTML_CONTENT_TYPE, HTML_TYPES
+from .state import state
+
+bp = Blueprint("dumps", __name__)
+
+GZIP = "application/gzip"
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """One downloadable file: a dump, plain or gzip'd."""
+
+    name: str
+    format: Format
+    inferred: bool
+    gz: bool
+
+    def dump(self) -> Dump:
+        return state().dumps.get(self.format, self.inferred)
+
+    def body(self) -> bytes:
+        dump = self.dump()
+        return dump.gzipped if self.gz else dump.body
+
+    def sha256(self) -> str:
+        dump = self.dump()
+        return dump.gzip_sha256 if self.gz else dump.sha256
+
+    def info(self) -> dict:
+        dump = self.dump()
+        return {
+            "name": self.name, "url": f"{request.host_url}dumps/{self.name}",
+            "format": self.format.name, "media_type": GZIP if self.gz else self.format.media_type,
+            "content_media_type": self.format.media_type, "gzip": self.gz,
+            "inferred": self.inferred, "named_graphs": self.format.kind == "dataset",
+            "bytes": len(self.body()), "triples": dump.triples, "sha256": self.sha256(),
+        }
+
+
+def files() -> dict[str, DumpFile]:
+    """Every dump file by name, in listing order."""
+    out = {}
+    for inferred in (False, True):
+        for fmt in dump_formats():
+            for gz in (False, True):
+                name = dump_name(fmt, inferred=inferred) + (".gz" if gz else "")
+                out[name] = DumpFile(name, fmt, inferred, gz)
+    return out
+
+
+def _wants_html() -> bool:
+    """HTML when ``format=html`` or ``Accept`` names HTML before JSON; JSON otherwise (scripts, curl)."""
+    wanted = request.args.get("format")
+    if wanted:
+        return wanted == "html"
+    for media_range, _q in formats.parse_accept(request.headers.get("Accept")):
+        if media_range in HTML_TYPES:
+            return True
+        if media_range in ("application/json", "*/*"):
+            return False
+    return False
+
+
+@bp.route("/dumps")
+@bp.route("/dumps/")
+def listing() -> Response:
+    """The list of dumps (HTML for people, JSON for scripts)."""
+    infos = [f.info() for f in files().values()]
+    if _wants_html():
+        body = render_template("dumps.html", dumps=infos)
+        return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
+    response = jsonify({"dumps": infos})
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/dumps/<name>")
+def download(name: str) -> Response:
+    """One dump file, with ETag (its SHA-256) and Last-Modified (the newest source file)."""
+    file = files().get(name)
+    if file is None:
+        raise NotFound(f"no dump called {name!r}; see /dumps")
+    response = Response(file.body(), content_type=GZIP if file.gz else file.format.content_type)
+    response.set_etag(file.sha256())
+    response.last_modified = state().last_modified
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response.make_conditional(request, accept_ranges=True)

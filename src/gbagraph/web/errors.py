@@ -1,0 +1,67 @@
+"""One error handler: ``GbagraphError`` and werkzeug's HTTP errors become a status and a short body in
+text/plain, JSON or HTML (by ``Accept``).  Unexpected exceptions are logged and answered with a plain 500,
+never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, json, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .. import formats
+from ..errors import GbagraphError, ShapeViolation
+from .conneg import HTML_CONTENT_TYPE, HTML_TYPES
+
+
+def _body_type(accept: str | None) -> str:
+    for media_range, _q in formats.parse_accept(accept):
+        if media_range in HTML_TYPES:
+            return "html"
+        if media_range in ("application/json", "application/problem+json"):
+            return "json"
+        if media_range in ("text/plain", "*/*", "text/*"):
+            return "text"
+    return "text"
+
+
+def error_response(status: int, title: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    """The error answer for the current request, in the type its ``Accept`` prefers."""
+    kind = _body_type(request.headers.get("Accept"))
+    if kind == "html":
+        body = render_template("error.html", status=status, title=title, message=message)
+        response = Response(body, status=status, content_type=HTML_CONTENT_TYPE)
+    elif kind == "json":
+        body = json.dumps({"status": status, "title": title, "message": message})
+        response = Response(body + "\n", status=status, content_type="application/json")
+    else:
+        response = Response(f"{status} {title}\n\n{message}\n", status=status,
+                            content_type="text/plain; charset=utf-8")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def handle_gbagraph(exc: GbagraphError) -> Response:
+    message = exc.message
+    if isinstance(exc, ShapeViolation) and exc.report:
+        message = f"{message}\n{exc.report}"
+    return error_response(exc.status, exc.title, message)
+
+
+def handle_http(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    return error_response(status, exc.name, exc.description or exc.name, headers)
+
+
+def handle_unexpected(exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return handle_http(exc)
+    current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
+    return error_response(500, "Internal error", "the server failed to answer this request; it has been logged")
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(GbagraphError, handle_gbagraph)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,139 @@
+"""The SPARQL 1.1 Protocol endpoint ``/sparql``: parse the request → ``QueryRequest`` → ``engine.answer`` → the
+answer's bytes with its exact media type.  Read-only: updates are refused and change nothing.
+
+GET ``/sparql`` without a query gives the Service Description (RDF ``Accept``) or the query page (HTML).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, request
+
+from .. import formats
+from ..errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
+from ..query import QueryRequest
+from ..void import service_description
+from .conneg import pick
+from .pages import query_page
+from .state import state
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+Params = list[tuple[str, str]]
+
+
+def _decode_params(raw: bytes, where: str) -> Params:
+    """``a=1&b=2`` bytes → pairs, refusing anything that is not UTF-8 (HTTP 400)."""
+    try:
+        text = raw.decode("utf-8")
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"the {where} is not UTF-8 (byte {exc.start}); SPARQL requests must be UTF-8") from exc
+
+
+def _charset_is_utf8() -> None:
+    charset = request.mimetype_params.get("charset")
+    if charset and charset.strip().lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii"):
+        raise BadRequest(f"charset {charset} is not accepted; send the query as UTF-8")
+
+
+def _body() -> bytes:
+    length = request.content_length
+    if length is not None and length > state().settings.max_body_bytes:
+        raise PayloadTooLarge(f"the request body is {length} bytes; the limit is {state().settings.max_body_bytes}")
+    return request.get_data(cache=True)
+
+
+def read_params() -> Params:
+    """All protocol parameters of the request (URL and body), as sent, in order."""
+    url_params = _decode_params(request.query_string, "query string")
+    if request.method != "POST":
+        return url_params
+    mimetype = request.mimetype
+    if not mimetype:
+        raise BadRequest(f"a POST to the SPARQL endpoint needs a Content-Type: {FORM} or {DIRECT}")
+    if mimetype == UPDATE:
+        raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted (nothing was changed)")
+    if mimetype == FORM:
+        _charset_is_utf8()
+        return url_params + _decode_params(_body(), "request body")
+    if mimetype == DIRECT:
+        _charset_is_utf8()
+        try:
+            text = _body().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"the query is not UTF-8 (byte {exc.start}); SPARQL requests must be UTF-8") from exc
+        return [*url_params, ("query", text)]
+    raise UnsupportedMediaType(f"Content-Type {mimetype} is not accepted; POST a query as {FORM} (query=…) or "
+                               f"as {DIRECT} (the query as the body)")
+
+
+def _values(params: Params, name: str) -> list[str]:
+    return [v for k, v in params if k == name]
+
+
+def _graphs(params: Params, name: str) -> tuple[str, ...]:
+    known = state().graph_names
+    out = tuple(_values(params, name))
+    for iri in out:
+        if iri not in known:
+            raise BadRequest(f"{name} <{iri}> is not a graph of this dataset; the service description "
+                             "(GET /sparql with Accept: text/turtle) lists the named graphs")
+    return out
+
+
+def build_request(params: Params) -> QueryRequest:
+    """Protocol parameters → ``QueryRequest`` (checks the protocol's rules; the engine checks the query)."""
+    queries, updates = _values(params, "query"), _values(params, "update")
+    if len(queries) > 1:
+        raise BadRequest("more than one 'query' parameter; send exactly one query")
+    if len(updates) > 1:
+        raise BadRequest("more than one 'update' parameter (and this endpoint is read-only)")
+    if queries and updates:
+        raise BadRequest("both 'query' and 'update' given; send one query")
+    if updates:
+        raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted (nothing was changed)")
+    text = queries[0] if queries else ""
+    if not text.strip():
+        raise BadRequest("the 'query' parameter is missing or empty")
+    limit = state().settings.max_query_length
+    if len(text) > limit:
+        raise PayloadTooLarge(f"the query is {len(text)} characters; the limit is {limit}")
+    fmt = (_values(params, "format") or _values(params, "output") or [None])[0]
+    return QueryRequest(
+        query=text,
+        default_graphs=_graphs(params, "default-graph-uri"),
+        named_graphs=_graphs(params, "named-graph-uri"),
+        accept=request.headers.get("Accept"),
+        format=fmt or None,
+    )
+
+
+def _service_description(params: Params) -> Response:
+    fmt_param = (_values(params, "format") or [None])[0]
+    fmt = pick(request.headers.get("Accept"), fmt_param, ("graph",), html=True, default=formats.DEFAULTS["graph"])
+    if isinstance(fmt, str):  # HTML
+        return query_page()
+    graph = service_description(state().bundle, request.base_url,
+                                federated=bool(state().settings.service_allowlist))
+    body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
+    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    """SPARQL 1.1 Protocol: query by GET, POST form or POST direct."""
+    params = read_params()
+    if request.method == "GET" and not any(k in ("query", "update") for k, _ in params):
+        return _service_description(params)
+    answer = state().engine.answer(build_request(params))
+    response = Response(answer.body, content_type=answer.format.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "no-cache"
+    if _values(params, "download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="results.{answer.format.extension}"'
+    return response

@@ -1,0 +1,96 @@
+"""What the app keeps for its lifetime (in ``app.extensions["gbagraph"]``): the prepared graph, the examples,
+the dump cache.  Nothing here is global: each app built by ``create_app`` has its own."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import current_app
+
+from ..config import Settings
+from ..export import Dump, make_dump
+from ..formats import Format
+from ..pipeline import Prepared
+from ..query import Engine
+from ..store import GraphBundle
+
+
+@dataclass(frozen=True)
+class Example:
+    """A query of ``queries/``: file name, title (its leading ``#`` lines) and text."""
+
+    name: str
+    title: str
+    text: str
+
+
+def read_examples(folder: Path) -> list[Example]:
+    """Every ``*.rq`` file of ``folder``; the title is the file's leading comment lines."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.rq")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        title_lines = []
+        for line in text.splitlines():
+            stripped = line.strip()
+            if not stripped.startswith("#"):
+                break
+            words = stripped.lstrip("#").strip()
+            if words:
+                title_lines.append(words)
+        out.append(Example(path.stem, " ".join(title_lines) or path.stem, text))
+    return out
+
+
+class DumpCache:
+    """Dumps built on first use and kept (one lock: a dump is built once per process)."""
+
+    def __init__(self, bundle: GraphBundle) -> None:
+        self.bundle = bundle
+        self._dumps: dict[tuple[str, bool], Dump] = {}
+        self._lock = threading.Lock()
+
+    def get(self, fmt: Format, inferred: bool) -> Dump:
+        key = (fmt.name, inferred)
+        with self._lock:
+            if key not in self._dumps:
+                self._dumps[key] = make_dump(self.bundle, fmt, inferred=inferred)
+            return self._dumps[key]
+
+
+@dataclass
+class State:
+    prepared: Prepared
+    examples: list[Example]
+    dumps: DumpCache
+    graph_names: frozenset[str]
+    last_modified: datetime
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def settings(self) -> Settings:
+        return self.prepared.settings
+
+    @property
+    def engine(self) -> Engine:
+        return self.prepared.engine
+
+    @property
+    def bundle(self) -> GraphBundle:
+        return self.prepared.bundle
+
+    @property
+    def base(self) -> str:
+        return self.prepared.settings.base_iri
+
+
+def state() -> State:
+    """The state of the app serving the current request."""
+    return current_app.extensions["gbagraph"]
