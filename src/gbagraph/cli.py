@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="server processes (default: one per core)")
     p.add_argument("--engine", choices=["oxigraph", "rdflib"], default=None)
     p.set_defaults(func=cmd_serve)
+
+    from .link import add_link_commands  # `link` (reconciliation) and `entities` (entity table, JSON-LD context)
+
+    add_link_commands(sub)
     return parser
 
 
