@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from rdflib import Graph
 
 from .config import Settings
-from .infer import InferenceResult, closure, require_consistent
+from .infer import InferenceResult, require_consistent
 from .namespaces import prefixes
 from .query import Engine, OxigraphEngine, Policy, RdflibEngine
+from .reason import infer_cached, validate_cached
 from .store import GraphBundle, load
-from .validate import ValidationResult, require_valid
+from .validate import ValidationResult
 
 
 @dataclass
@@ -44,11 +45,12 @@ def make_engine(settings: Settings, bundle: GraphBundle) -> Engine:
 def prepare(settings: Settings) -> Prepared:
     """Load the graph, refuse it if it fails SHACL or is inconsistent, add inferences, build the engine."""
     bundle = load(settings)
-    validation = require_valid(bundle, settings.shapes_file) if settings.validate else None
+    # the SHACL verdict and the closure are cached on disk by the hash of their inputs (see reason.py)
+    validation = validate_cached(settings, bundle) if settings.validate else None
     inference = None
     if settings.infer:
         asserted = bundle.asserted()
-        inference = closure(asserted)
+        _reasoner, inference = infer_cached(settings, asserted)
         require_consistent(inference, asserted)
         bundle.graph("inferred").__iadd__(inference.inferred)
     return Prepared(settings, bundle, validation, inference, make_engine(settings, bundle))

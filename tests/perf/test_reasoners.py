@@ -1,0 +1,94 @@
+"""The fast reasoner (reasonable + owlrl on the TBox) gives owlrl's closure; the disk cache round-trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from gbagraph import reason
+from gbagraph.config import Settings
+from gbagraph.infer import closure
+from gbagraph.store import load
+
+EX = "http://example.org/"
+
+
+@pytest.fixture(scope="module")
+def asserted(project_settings: Settings) -> Graph:
+    return load(project_settings).asserted()
+
+
+def test_fast_closure_equals_owlrl_on_bundled_data(asserted: Graph) -> None:
+    pytest.importorskip("reasonable")
+    reference = set(closure(asserted).inferred)
+    fast = reason.fast_closure(asserted)
+    got = set(fast.inferred)
+    assert reference, "owlrl inferred nothing: the comparison would be empty"
+    assert got - reference == set(), sorted(got - reference)[:10]
+    assert reference - got == set(), sorted(reference - got)[:10]
+    assert fast.errors == []
+
+
+def test_fast_closure_equals_owlrl_on_mini_fixture(mini_settings: Settings) -> None:
+    pytest.importorskip("reasonable")
+    asserted = load(mini_settings).asserted()
+    assert set(reason.fast_closure(asserted).inferred) == set(closure(asserted).inferred)
+
+
+def _tiny() -> Graph:
+    g = Graph()
+    a, b, c, x = (URIRef(EX + n) for n in "ABCx")
+    g.add((a, RDF.type, OWL.Class))
+    g.add((b, RDF.type, OWL.Class))
+    g.add((a, RDFS.subClassOf, c))
+    g.add((x, RDF.type, a))
+    g.add((x, RDFS.label, Literal("x")))
+    return g
+
+
+def test_plain_literals_come_back_plain_and_subclass_types_are_inferred() -> None:
+    pytest.importorskip("reasonable")
+    result = reason.fast_closure(_tiny())
+    assert (URIRef(EX + "x"), RDF.type, URIRef(EX + "C")) in result.inferred
+    # reasonable answers "x"^^xsd:string: it must not reappear as a new triple
+    assert not any(p == RDFS.label for _s, p, _o in result.inferred)
+
+
+def test_disjoint_classes_clash_is_reported() -> None:
+    pytest.importorskip("reasonable")
+    g = _tiny()
+    g.add((URIRef(EX + "A"), OWL.disjointWith, URIRef(EX + "B")))
+    g.add((URIRef(EX + "x"), RDF.type, URIRef(EX + "B")))
+    assert reason.fast_closure(g).errors
+    assert closure(g).errors, "owlrl agrees that this is a clash"
+
+
+def test_auto_picks_owlrl_for_small_graphs() -> None:
+    assert reason.choose("auto", 10, 50_000) == "owlrl"
+    assert reason.choose("owlrl", 10**9, 50_000) == "owlrl"
+    with pytest.raises(ValueError):
+        reason.choose("hermit", 10, 50_000)
+
+
+def test_inference_cache_round_trip_and_key_changes_with_inputs(mini_copy: Path, tmp_path: Path) -> None:
+    settings = Settings(root=mini_copy, cache=True, cache_dir=str(tmp_path / "cache"), reasoner="owlrl")
+    asserted = load(settings).asserted()
+    name, first = reason.infer_cached(settings, asserted)
+    entries = list((tmp_path / "cache" / "inferred").glob("*.nt"))
+    assert name == "owlrl" and len(entries) == 1
+    _, second = reason.infer_cached(settings, asserted)
+    assert set(second.inferred) == set(first.inferred)
+    # a changed data file gives a new key (no stale closure)
+    p01 = mini_copy / "data" / "mini-source" / "p01.ttl"
+    p01.write_text(p01.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    reason.infer_cached(settings, load(settings).asserted())
+    assert len(list((tmp_path / "cache" / "inferred").glob("*.nt"))) == 2
+
+
+def test_cache_off_writes_nothing(mini_copy: Path, tmp_path: Path) -> None:
+    settings = Settings(root=mini_copy, cache=False, cache_dir=str(tmp_path / "cache"))
+    reason.infer_cached(settings, load(settings).asserted())
+    assert not (tmp_path / "cache").exists()
