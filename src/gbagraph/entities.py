@@ -18,6 +18,8 @@ from .namespaces import WD, prefixes
 from .store import GraphBundle
 
 ENTITY_COLUMNS = ("iri", "kind", "type", "label", "alt_labels", "linked_ids", "wikidata")
+#: datatypes written as plain JSON values (string, number, true/false), so their keys need no coercion
+NATIVE = {XSD.string, XSD.integer, XSD.boolean, XSD.double}
 #: how several values share one cell
 SEPARATOR = " | "
 
@@ -48,7 +50,7 @@ COMMON_TERMS: dict[str, tuple[str, str | None]] = {
     "honorificPrefix": ("schema:honorificPrefix", None),
     "name": ("foaf:name", None),
     "linkPredicate": ("void:linkPredicate", "@id"),
-    "triples": ("void:triples", "xsd:integer"),
+    "triples": ("void:triples", None),
 }
 
 
@@ -132,7 +134,8 @@ def _term(curie: str, coercion: str | None) -> dict[str, str] | str:
 def jsonld_context(ontology: Graph, base: str) -> dict[str, Any]:
     """``{"@context": …}``: our prefixes, ``id``/``type``, and a plain key for every class and property of ours.
 
-    Object properties coerce to ``@id``; datatype properties with one XSD range get that ``@type``.
+    Object properties coerce to ``@id``; datatype properties with one XSD range get that ``@type`` (except strings,
+    integers, booleans and doubles, which are plain JSON values).
     """
     pfx = prefixes(base)
     gba = pfx["gba"]
@@ -148,7 +151,7 @@ def jsonld_context(ontology: Graph, base: str) -> dict[str, Any]:
         ranges = [r for r in ontology.objects(prop, RDFS.range) if isinstance(r, URIRef)]
         if (prop, RDF.type, OWL.ObjectProperty) in ontology:
             ctx.setdefault(name, _term(curie, "@id"))
-        elif len(ranges) == 1 and str(ranges[0]).startswith(str(XSD)) and ranges[0] != XSD.string:
+        elif len(ranges) == 1 and str(ranges[0]).startswith(str(XSD)) and ranges[0] not in NATIVE:
             ctx.setdefault(name, _term(curie, "xsd:" + str(ranges[0])[len(str(XSD)):]))
         else:
             ctx.setdefault(name, curie)
@@ -169,4 +172,5 @@ def compact_jsonld(bundle: GraphBundle, *, inferred: bool = False) -> bytes:
         graphs.append(bundle.graph("inferred"))
     union = _bind(bundle.union(graphs), bundle.base)
     context = jsonld_context(bundle.ontology, bundle.base)["@context"]
-    return union.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+    return union.serialize(format="json-ld", context=context, auto_compact=True, use_native_types=True,
+                           encoding="utf-8")

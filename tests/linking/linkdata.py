@@ -74,6 +74,7 @@ gba:Paragraph a owl:Class .
 gba:location a owl:ObjectProperty ; rdfs:range gba:Place .
 gba:ordinal a owl:DatatypeProperty ; rdfs:range xsd:integer .
 gba:note a owl:DatatypeProperty ; rdfs:range xsd:string .
+gba:date a owl:DatatypeProperty ; rdfs:range xsd:date .
 """
 
 SOURCE = """\
@@ -103,7 +104,7 @@ body:example-harbour a gba:PublicAuthority ; rdfs:label "Example harbour authori
 place:example-city a gba:City ; rdfs:label "Example City"@en .
 place:st-example a gba:Place ; rdfs:label "St. Example Island"@en .
 init:example-scheme a gba:Body ; rdfs:label "Example City"@en ; gba:location place:example-city ;
-    gba:ordinal 3 .
+    gba:ordinal 3 ; gba:date "2023-03-21"^^<http://www.w3.org/2001/XMLSchema#date> .
 """
 
 #: what reconciliation should find in the fixture: our IRI -> (best candidate, its score)
