@@ -95,9 +95,10 @@ def download(name: str) -> Response:
     file = files().get(name)
     if file is None:
         raise NotFound(f"no dump called {name!r}; see /dumps")
-    response = Response(file.body(), content_type=GZIP if file.gz else file.format.content_type)
+    body = file.body()
+    response = Response(body, content_type=GZIP if file.gz else file.format.content_type)
     response.set_etag(file.sha256())
     response.last_modified = state().last_modified
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response.make_conditional(request, accept_ranges=True)
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(body))

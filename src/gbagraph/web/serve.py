@@ -29,7 +29,8 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # options newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self.application
@@ -48,6 +49,7 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int | No
         "access_log_format": ACCESS_LOG_FORMAT,
         "limit_request_line": 0,  # long GET queries are allowed; the app limits query length itself
         "proc_name": "gbagraph",
+        "control_socket_disable": True,  # gunicorn ≥ 25: no shared ~/.gunicorn/gunicorn.ctl between servers
     }
 
 

@@ -1,0 +1,116 @@
+"""/dumps: every format, plain and gzip'd, listed with size, triples and SHA-256; caching headers; a dump
+loaded into a fresh graph is isomorphic to what the endpoint serves (N-Quads/TriG keep the graph names)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+import pytest
+import requests
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from gbagraph import formats
+
+DUMP_FORMATS = [f for f in formats.FORMATS if f.kind in ("graph", "dataset")]
+
+
+def listing(server) -> dict[str, dict]:
+    r = requests.get(server.url + "dumps", headers={"Accept": "application/json"}, timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/json")
+    return {d["name"]: d for d in r.json()["dumps"]}
+
+
+def served_graph(server, inferred: bool) -> Graph:
+    """The union of the served named graphs, fetched by CONSTRUCT as N-Triples."""
+    skip = "" if inferred else f"FILTER(?g != <{server.base}graph/inferred>)"
+    q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }}"
+    r = requests.get(server.sparql, params={"query": q}, headers={"Accept": "application/n-triples"}, timeout=60)
+    return Graph().parse(data=r.content, format="nt")
+
+
+def served_named_graph(server, name: str) -> Graph:
+    q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+    r = requests.get(server.sparql, params={"query": q}, headers={"Accept": "application/n-triples"}, timeout=60)
+    return Graph().parse(data=r.content, format="nt")
+
+
+def test_listing(server):
+    dumps = listing(server)
+    assert len(dumps) == len(DUMP_FORMATS) * 2 * 2
+    for fmt in DUMP_FORMATS:
+        for name in (f"gbagraph.{fmt.extension}", f"gbagraph-inferred.{fmt.extension}.gz"):
+            d = dumps[name]
+            assert d["bytes"] > 0 and d["triples"] > 0 and len(d["sha256"]) == 64
+    assert dumps["gbagraph-inferred.nt"]["triples"] > dumps["gbagraph.nt"]["triples"]
+
+
+def test_listing_html(server):
+    r = requests.get(server.url + "dumps", headers={"Accept": "text/html"}, timeout=60)
+    assert r.headers["Content-Type"].startswith("text/html")
+    assert 'href="/dumps/gbagraph.nq.gz"' in r.text
+
+
+@pytest.mark.parametrize("fmt", DUMP_FORMATS, ids=lambda f: f.name)
+def test_download_matches_listing(server, fmt):
+    dumps = listing(server)
+    for name, gz in ((f"gbagraph.{fmt.extension}", False), (f"gbagraph.{fmt.extension}.gz", True)):
+        r = requests.get(server.url + "dumps/" + name, timeout=60)
+        assert r.status_code == 200
+        assert r.headers["Content-Type"] == ("application/gzip" if gz else fmt.content_type)
+        assert len(r.content) == dumps[name]["bytes"]
+        assert hashlib.sha256(r.content).hexdigest() == dumps[name]["sha256"]
+        assert r.headers["ETag"].strip('"') == dumps[name]["sha256"]
+        assert "Last-Modified" in r.headers
+
+
+def test_conditional_requests(server):
+    url = server.url + "dumps/gbagraph.ttl"
+    first = requests.get(url, timeout=60)
+    assert requests.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=60).status_code == 304
+    assert requests.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]},
+                        timeout=60).status_code == 304
+    partial = requests.get(url, headers={"Range": "bytes=0-9"}, timeout=60)
+    assert partial.status_code == 206 and partial.content == first.content[:10]
+
+
+def test_unknown_dump_404(server):
+    assert requests.get(server.url + "dumps/gbagraph.pdf", timeout=60).status_code == 404
+
+
+@pytest.mark.parametrize("inferred", [False, True], ids=["curated", "inferred"])
+@pytest.mark.parametrize("fmt", [f for f in DUMP_FORMATS if f.kind == "graph"], ids=lambda f: f.name)
+def test_triple_dump_round_trip(server, fmt, inferred):
+    name = f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}.gz"
+    body = gzip.decompress(requests.get(server.url + "dumps/" + name, timeout=60).content)
+    dumped = Graph().parse(data=body, format=fmt.rdflib)
+    assert isomorphic(dumped, served_graph(server, inferred))
+
+
+@pytest.mark.parametrize("inferred", [False, True], ids=["curated", "inferred"])
+@pytest.mark.parametrize("fmt", [f for f in DUMP_FORMATS if f.kind == "dataset"], ids=lambda f: f.name)
+def test_quad_dump_keeps_graphs(server, fmt, inferred):
+    name = f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}"
+    body = requests.get(server.url + "dumps/" + name, timeout=60).content
+    dumped = Dataset()
+    dumped.parse(data=body, format=fmt.rdflib)
+    names = {str(g.identifier) for g in dumped.graphs() if len(g)}
+    rows = server.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    served = {b["g"]["value"] for b in rows}
+    if not inferred:
+        served.discard(f"{server.base}graph/inferred")
+    assert names == served
+    for g in names:
+        assert isomorphic(dumped.graph(URIRef(g)), served_named_graph(server, g)), g
+
+
+def test_dump_answers_same_queries(server):
+    """Load the N-Quads dump into a fresh rdflib store: a query gives the same answer as the endpoint."""
+    body = requests.get(server.url + "dumps/gbagraph-inferred.nq", timeout=60).content
+    ds = Dataset(default_union=True)
+    ds.parse(data=body, format="nquads")
+    q = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+    local = {(str(r.c), int(r.n)) for r in ds.query(q)}
+    remote = {(b["c"]["value"], int(b["n"]["value"])) for b in server.select(q)}
+    assert local == remote

@@ -1,0 +1,148 @@
+"""Dereferencing: every /id/ resource and /def/ term gives an HTML page for people and RDF for machines by
+content negotiation, with Vary: Accept; the dataset description at /.well-known/void."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+import requests
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
+from werkzeug.serving import make_server
+
+from gbagraph import formats, settings
+from gbagraph.web import create_app
+
+GRAPH_FORMATS = [f for f in formats.FORMATS if f.kind == "graph"]
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def local(server, iri: str) -> str:
+    assert iri.startswith(server.base)
+    return server.url + iri[len(server.base):]
+
+
+def test_resource_html(server):
+    iri = server.some_resource()
+    r = requests.get(local(server, iri), headers={"Accept": BROWSER_ACCEPT}, timeout=30)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Accept" in r.headers["Vary"]
+    assert iri in r.text
+    assert 'type="text/turtle"' in r.text  # alternate links
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.name)
+def test_resource_rdf(server, fmt):
+    iri = server.some_resource()
+    r = requests.get(local(server, iri), headers={"Accept": fmt.media_type}, timeout=30)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == fmt.content_type
+    assert "Accept" in r.headers["Vary"]
+    g = Graph().parse(data=r.content, format=fmt.rdflib)
+    expected = server.select(f"SELECT DISTINCT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
+    assert len(set(g.predicate_objects(URIRef(iri)))) == len(expected)
+    assert (URIRef(iri), RDF.type, None) in g
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.name)
+def test_resource_format_parameter(server, fmt):
+    r = requests.get(local(server, server.some_resource()), params={"format": fmt.name}, timeout=30)
+    assert r.headers["Content-Type"] == fmt.content_type
+
+
+def test_resource_rdf_caches(server):
+    url = local(server, server.some_resource())
+    r = requests.get(url, headers={"Accept": "text/turtle"}, timeout=30)
+    again = requests.get(url, headers={"Accept": "text/turtle", "If-None-Match": r.headers["ETag"]}, timeout=30)
+    assert again.status_code == 304
+
+
+def test_resource_page_mini(mini_server):
+    """Labels, types, properties with links, inferred values marked, the source paragraph."""
+    r = requests.get(mini_server.url + "id/person/ada-example", headers={"Accept": BROWSER_ACCEPT}, timeout=30)
+    html = r.text
+    assert "<h1>Ada Example</h1>" in html
+    assert 'href="/def/Official"' in html  # the type links to the term's local page
+    assert "inferred" in html  # foaf:Person comes from the OWL RL closure
+    assert 'href="/id/source/mini-source/p01"' in html
+    assert "Paragraph 1 of the mini source" in html
+
+
+def test_incoming_links(mini_server):
+    r = requests.get(mini_server.url + "id/source/mini-source/p01", headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 200
+    assert "Incoming links" in r.text and 'href="/id/person/ada-example"' in r.text
+
+
+def test_ontology_term(server):
+    onto = server.select(f'SELECT ?t WHERE {{ ?t a ?k FILTER(STRSTARTS(STR(?t), "{server.base}def/")) }} LIMIT 1')
+    iri = onto[0]["t"]["value"]
+    html = requests.get(local(server, iri), headers={"Accept": "text/html"}, timeout=30)
+    assert html.status_code == 200
+    ttl = requests.get(local(server, iri), headers={"Accept": "text/turtle"}, timeout=30)
+    assert (URIRef(iri), None, None) in Graph().parse(data=ttl.text, format="turtle")
+
+
+def test_unknown_resource_404(server):
+    for accept in ("text/html", "text/turtle"):
+        r = requests.get(server.url + "id/person/nobody-at-all", headers={"Accept": accept}, timeout=30)
+        assert r.status_code == 404
+
+
+def test_not_acceptable(server):
+    r = requests.get(local(server, server.some_resource()), headers={"Accept": "image/png"}, timeout=30)
+    assert r.status_code == 406
+    assert "text/turtle" in r.text
+
+
+def test_base_iri_maps_to_server(mini_root):
+    """With the base IRI set to the server's own address, the IRIs dereference for real."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    srv = make_server("127.0.0.1", port, create_app(settings(root=mini_root, base_iri=base)), threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        iri = base + "id/person/ada-example"
+        g = Graph().parse(iri, format="turtle")  # rdflib fetches the IRI itself
+        assert (URIRef(iri), RDF.type, URIRef(base + "def/Official")) in g
+    finally:
+        srv.shutdown()
+        thread.join(5)
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.name)
+def test_void(server, fmt):
+    r = requests.get(server.url + ".well-known/void", headers={"Accept": fmt.media_type}, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == fmt.content_type
+    g = Graph().parse(data=r.content, format=fmt.rdflib)
+    ds = URIRef(server.base + "id/dataset/gbagraph")
+    assert (ds, RDF.type, VOID.Dataset) in g and (ds, RDF.type, DCAT.Dataset) in g
+    for prop in (DCTERMS.title, DCTERMS.license, DCTERMS.publisher, VOID.triples, VOID.sparqlEndpoint,
+                 VOID.classPartition, VOID.dataDump, DCAT.distribution):
+        assert g.value(ds, prop) is not None, prop
+    triples = int(g.value(ds, VOID.triples))
+    served = int(server.select(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER(?g != <{server.base}graph/void>) }} }}")[0]["n"]["value"])
+    assert triples == served
+
+
+def test_void_html_and_in_sparql(server):
+    r = requests.get(server.url + ".well-known/void", headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 200 and "Hong Kong" in r.text
+    ask = f"ASK {{ GRAPH <{server.base}graph/void> {{ ?d a <http://rdfs.org/ns/void#Dataset> }} }}"
+    assert requests.get(server.sparql, params={"query": ask}, timeout=30).json()["boolean"] is True
+
+
+def test_linksets(server):
+    links = server.select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                          f'FILTER(STRSTARTS(STR(?g), "{server.base}graph/links/")) }}')
+    r = requests.get(server.url + ".well-known/void", headers={"Accept": "text/turtle"}, timeout=30)
+    g = Graph().parse(data=r.text, format="turtle")
+    assert len(set(g.subjects(RDF.type, VOID.Linkset))) == len(links)

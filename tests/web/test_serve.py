@@ -1,0 +1,127 @@
+"""`gbagraph serve`: gunicorn in a subprocess answers SPARQL and logs each request; data that fails SHACL is
+refused with the report; the app factory builds independent apps."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from gbagraph import settings
+from gbagraph.web import create_app
+from gbagraph.web.serve import gunicorn_options
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(root: Path, port: int, *extra: str) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "gbagraph", "--root", str(root), *extra, "serve", "--host", "127.0.0.1",
+           "--port", str(port), "--workers", "2"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                            start_new_session=True)
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited {proc.returncode}: {stop(proc)}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise AssertionError("server did not start")
+
+
+def stop(proc: subprocess.Popen) -> str:
+    """Stop the server (SIGTERM: gunicorn's arbiter stops its workers) and return everything it printed."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        out, _ = proc.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate(timeout=5)
+    return out or ""
+
+
+def stop_after_exit(proc: subprocess.Popen) -> str:
+    try:
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        return stop(proc)
+    return out or ""
+
+
+def test_serve_runs_gunicorn(mini_root):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    proc = start(mini_root, port, "--base-iri", base)
+    try:
+        wait_until_up(base + "sparql", proc)
+        r = requests.get(base + "sparql", params={"query": "SELECT ?s WHERE { ?s a gba:Official }"},
+                         headers={"Accept": "text/csv"}, timeout=10)
+        assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert base + "id/person/ada-example" in r.text
+        page = requests.get(base + "id/person/ada-example", headers={"Accept": "text/turtle"}, timeout=10)
+        assert page.status_code == 200
+        assert requests.get(base + "dumps", timeout=10).status_code == 200
+    finally:
+        log = stop(proc)
+    assert "gunicorn" in log.lower() or "Booting worker" in log
+    assert "gbagraph: serving" in log
+    access = [line for line in log.splitlines() if '"GET /sparql?query=' in line]
+    assert access and " 200 " in access[0] and "ms" in access[0] and "B " in access[0]
+    assert "development server" not in log
+
+
+def test_serve_refuses_invalid_data(mini_root, tmp_path):
+    root = tmp_path / "bad"
+    shutil.copytree(mini_root, root)
+    with open(root / "data" / "mini-source" / "p01.ttl", "a", encoding="utf-8") as f:
+        f.write("\nperson:no-label a gba:Official .\n")
+    port = free_port()
+    proc = start(root, port)
+    log = stop_after_exit(proc)
+    assert proc.returncode == 1
+    assert "refusing to serve" in log and "does not conform" in log and "no-label" in log
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/sparql", timeout=2)
+
+
+def test_serve_reports_load_error(tmp_path):
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "ontology" / "broken.ttl").write_text("@prefix : <x> .\n:a :b ", encoding="utf-8")
+    proc = start(tmp_path, free_port())
+    log = stop_after_exit(proc)
+    assert proc.returncode == 1
+    assert "broken.ttl" in log and "Traceback" not in log
+
+
+def test_gunicorn_options():
+    opts = gunicorn_options(settings(), "::1", 8000, None)
+    assert opts["bind"] == "[::1]:8000" and opts["preload_app"] is True and opts["workers"] >= 1
+
+
+def test_app_factory_independent_apps(mini_root):
+    """No global state: two apps with different bases serve different IRIs."""
+    one = create_app(settings(root=mini_root))
+    two = create_app(settings(root=mini_root, base_iri="http://other.example/"))
+    assert one.extensions["gbagraph"].base != two.extensions["gbagraph"].base
+    answer = two.test_client().get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s a ?c } LIMIT 1"})
+    assert b"http://other.example/" in answer.data
