@@ -455,16 +455,26 @@ def dataset_iri(base: str) -> URIRef:
     return URIRef(f"{base}id/dataset/gbagraph")
 
 
-def _target(graph: Graph, endpoint: str) -> BNode | URIRef:
+def _target(graph: Graph, endpoint: str, base: str) -> BNode | URIRef:
+    """The VoID dataset behind ``endpoint``: Wikidata's is ``{base}id/dataset/wikidata`` (described in
+    data/links/wikidata.ttl); any other is described here, by its endpoint."""
+    if endpoint == WIKIDATA_ENDPOINT:
+        return URIRef(f"{base}id/dataset/wikidata")
     for node in graph.subjects(VOID.sparqlEndpoint, URIRef(endpoint)):
         if isinstance(node, BNode | URIRef):
             return node
     node = BNode()
     graph.add((node, RDF.type, VOID.Dataset))
     graph.add((node, VOID.sparqlEndpoint, URIRef(endpoint)))
-    if endpoint == WIKIDATA_ENDPOINT:
-        graph.add((node, VOID.uriSpace, Literal(WIKIDATA_ENTITY)))
     return node
+
+
+def _targets(graph: Graph, ls: URIRef, endpoint: str, base: str) -> None:
+    ours, theirs = dataset_iri(base), _target(graph, endpoint, base)
+    graph.set((ls, VOID.subjectsTarget, ours))
+    graph.add((ls, VOID.objectsTarget, theirs))
+    graph.add((ls, VOID.target, ours))
+    graph.add((ls, VOID.target, theirs))
 
 
 def _bind(graph: Graph, base: str) -> Graph:
@@ -484,8 +494,7 @@ def candidate_linkset(candidates: Sequence[Candidate], endpoint: str, base: str,
     graph.add((ls, RDF.type, VOID.Linkset))
     graph.add((ls, RDFS.label, Literal("Reconciliation candidates (not reviewed)", lang="en")))
     graph.add((ls, VOID.linkPredicate, SKOS.closeMatch))
-    graph.add((ls, VOID.subjectsTarget, dataset_iri(base)))
-    graph.add((ls, VOID.objectsTarget, _target(graph, endpoint)))
+    _targets(graph, ls, endpoint, base)
     graph.add((ls, VOID.triples, Literal(len({(c.entity.iri, c.iri) for c in candidates}))))
     graph.add((ls, DCTERMS.created, Literal(now.replace(microsecond=0), datatype=XSD.dateTime)))
     graph.add((ls, PROV.used, URIRef(endpoint)))
@@ -595,11 +604,10 @@ def accept(settings: Settings, review: Path, *, by: str | None = None, endpoint:
     for used in sorted({r.endpoint for r in rows}):
         graph.add((run, PROV.used, URIRef(used)))
         graph.add((ls, PROV.used, URIRef(used)))
-        graph.add((ls, VOID.objectsTarget, _target(graph, used)))
+        _targets(graph, ls, used, DEFAULT_BASE)
     graph.add((ls, RDF.type, VOID.Linkset))
     graph.set((ls, RDFS.label, Literal("Reviewed links from reconciliation", lang="en")))
     graph.set((ls, VOID.linkPredicate, OWL.sameAs))
-    graph.set((ls, VOID.subjectsTarget, dataset_iri(DEFAULT_BASE)))
     if (ls, DCTERMS.created, None) not in graph:
         graph.add((ls, DCTERMS.created, Literal(now, datatype=XSD.dateTime)))
     graph.set((ls, DCTERMS.modified, Literal(now, datatype=XSD.dateTime)))

@@ -141,3 +141,14 @@ def test_spreadsheet_quirks_are_read(tmp_path: Path) -> None:
     rows = link.read_review(path, endpoint="http://127.0.0.1:1/sparql")
     assert [(r.ours, r.theirs, r.endpoint, r.line) for r in rows] == [
         (ADA, str(WD) + "Q900000001", "http://127.0.0.1:1/sparql", 2)]
+
+
+def test_wikidata_target_is_the_described_dataset(project: Path, tmp_path: Path) -> None:
+    table = review(tmp_path, row("yes", ADA, str(WD) + "Q900000001", link.WIKIDATA_ENDPOINT))
+    path, _ = link.accept(Settings(root=project), table, by="r", now=NOW)
+    graph = Graph().parse(path, format="turtle")
+    ls = link.linkset_iri(DEFAULT_BASE, "reconciled")
+    wikidata = URIRef(DEFAULT_BASE + "id/dataset/wikidata")  # described in data/links/wikidata.ttl
+    assert graph.value(ls, VOID.objectsTarget) == wikidata
+    assert set(graph.objects(ls, VOID.target)) == {wikidata, link.dataset_iri(DEFAULT_BASE)}
+    assert graph.value(ls, PROV.used) == URIRef(link.WIKIDATA_ENDPOINT)

@@ -1,0 +1,53 @@
+"""The hand-verified Wikidata links (data/links/wikidata.ttl, written from wikidata-verified.tsv) as served."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, VOID
+
+from gbagraph.config import Settings
+from gbagraph.link import WIKIDATA_ITEM
+from gbagraph.namespaces import DEFAULT_BASE, graph_iri
+from gbagraph.pipeline import prepare
+from gbagraph.query import QueryRequest
+
+ROOT = Path(__file__).resolve().parents[2]
+LINKS = ROOT / "data" / "links" / "wikidata.ttl"
+#: the items of wikidata-verified.tsv (checked against published records; the only ones asserted by hand):
+#: Hong Kong SAR, Guangdong, China, Macao
+VERIFIED = {"http://www.wikidata.org/entity/Q8646", "http://www.wikidata.org/entity/Q15175",
+            "http://www.wikidata.org/entity/Q148", "http://www.wikidata.org/entity/Q14773"}
+
+pytestmark = pytest.mark.skipif(not LINKS.exists(), reason="data/links/wikidata.ttl is not written yet")
+
+
+def served_links(base: str) -> set[tuple[str, str]]:
+    settings = Settings(root=ROOT, base_iri=base, validate=False, infer=False)
+    engine = prepare(settings).engine
+    query = f"SELECT ?s ?o WHERE {{ GRAPH <{graph_iri(base, 'links/wikidata')}> {{ ?s owl:sameAs ?o }} }}"
+    body = json.loads(engine.answer(QueryRequest(query, format="json")).body)
+    return {(b["s"]["value"], b["o"]["value"]) for b in body["results"]["bindings"]}
+
+
+@pytest.mark.parametrize("base", [DEFAULT_BASE, "https://kg.example.net/"])
+def test_served_graph_holds_exactly_the_verified_links(base: str) -> None:
+    links = served_links(base)
+    assert {o for _, o in links} == VERIFIED
+    assert len(links) == len(VERIFIED)  # one place per item
+    assert all(s.startswith(base + "id/place/") for s, _ in links)
+
+
+def test_linkset_description_and_iri_form() -> None:
+    graph = Graph().parse(LINKS, format="turtle")
+    links = list(graph.triples((None, OWL.sameAs, None)))
+    assert all(WIKIDATA_ITEM.match(str(o)) for _, _, o in links)
+    linksets = list(graph.subjects(RDF.type, VOID.Linkset))
+    assert len(linksets) == 1
+    ls = linksets[0]
+    assert graph.value(ls, VOID.linkPredicate) == OWL.sameAs
+    assert graph.value(ls, VOID.triples) == Literal(len(links))
+    assert graph.value(ls, VOID.objectsTarget) == URIRef(DEFAULT_BASE + "id/dataset/wikidata")
