@@ -1,0 +1,197 @@
+"""Whole-response cache for a read-only dataset: an LRU of answers, bounded in bytes, with one ETag per entry.
+
+The graph does not change while it is served, so the answer to a request is a function of (dataset, normalised
+query text, dataset parameters, answer format).  :class:`ResponseCache` keeps the serialised answers of recent
+requests under that key, and gives every key an ETag derived from the dataset's hash and the key: the ETag is
+known *before* the query is evaluated, so a conditional request (``If-None-Match``) can be answered 304 even
+after its entry was evicted, and an ETag from a previous dataset (another hash) never matches.
+
+Use from the web layer (see :meth:`ResponseCache.answer` and :func:`not_modified`)::
+
+    cache = ResponseCache(dataset_hash(prepared.settings))
+    etag = cache.etag(req)                       # None when the request cannot be keyed
+    if etag and not_modified(request.headers.get("If-None-Match"), etag):
+        return Response(status=304, headers={"ETag": etag, "Vary": "Accept"})
+    answer, etag, hit = cache.answer(engine, req)
+
+Errors are never cached (the engine's exception passes through), nor are answers larger than
+``max_entry_bytes``.  Thread-safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .config import Settings
+from .errors import GbagraphError
+from .query import Answer, Engine, QueryRequest, pick_format
+from .sparqltext import form
+
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'      # long strings keep their text exactly
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"               # IRIs (may hold '#')
+    r"|#[^\n]*"                           # comments
+    r"|\s+"
+    r"|[^\s\"'<#]+"
+    r"|.",
+    re.DOTALL,
+)
+
+
+def normalise_query(text: str) -> str:
+    """The query with comments dropped and whitespace outside strings collapsed (same query → same text)."""
+    out: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if token.isspace() or token.startswith("#"):
+            if out and out[-1] != " ":
+                out.append(" ")
+        else:
+            out.append(token)
+    return "".join(out).strip()
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    query: str  # normalised
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    format: str  # the negotiated format's name
+    max_rows: int | None
+
+    def digest(self) -> str:
+        parts = [self.query, "\x1f".join(self.default_graphs), "\x1f".join(self.named_graphs), self.format,
+                 str(self.max_rows)]
+        return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    answer: Answer
+    etag: str
+    size: int
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+    evicted: int = 0
+    too_big: int = 0
+
+
+def request_key(request: QueryRequest) -> CacheKey | None:
+    """The key of a request, or None when it cannot be keyed (unknown query form or format)."""
+    kind = form(request.query)
+    if kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        return None
+    try:
+        fmt = pick_format(kind, request)
+    except GbagraphError:
+        return None  # the engine reports the unknown format
+    return CacheKey(normalise_query(request.query), tuple(request.default_graphs), tuple(request.named_graphs),
+                    fmt.name, request.max_rows)
+
+
+class ResponseCache:
+    """LRU of answers keyed by :class:`CacheKey`, at most ``max_bytes`` of bodies in all."""
+
+    def __init__(self, dataset_hash: str, max_bytes: int = 64 * 1024 * 1024,
+                 max_entry_bytes: int | None = None) -> None:
+        self.dataset_hash = dataset_hash
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes if max_entry_bytes is not None else max(max_bytes // 8, 1)
+        self.stats = CacheStats()
+        self._entries: OrderedDict[CacheKey, Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def etag_of(self, key: CacheKey) -> str:
+        """A strong ETag: the same for the same key on the same dataset, different otherwise."""
+        return '"' + hashlib.sha256(f"{self.dataset_hash}\x1e{key.digest()}".encode()).hexdigest()[:40] + '"'
+
+    def etag(self, request: QueryRequest) -> str | None:
+        key = request_key(request)
+        return self.etag_of(key) if key else None
+
+    def get(self, key: CacheKey) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.stats.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.stats.hits += 1
+            return entry
+
+    def put(self, key: CacheKey, answer: Answer) -> Entry:
+        size = len(answer.body) + len(key.query) + 200
+        entry = Entry(answer, self.etag_of(key), size)
+        if size > self.max_entry_bytes:
+            self.stats.too_big += 1
+            return entry
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._entries[key] = entry
+            self._bytes += size
+            self.stats.stored += 1
+            while self._bytes > self.max_bytes and self._entries:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= evicted.size
+                self.stats.evicted += 1
+        return entry
+
+    def answer(self, engine: Engine | Callable[[QueryRequest], Answer],
+               request: QueryRequest) -> tuple[Answer, str | None, bool]:
+        """(answer, ETag or None, whether it came from the cache); evaluates on a miss and keeps the answer."""
+        call = engine if callable(engine) else engine.answer
+        key = request_key(request)
+        if key is None:
+            return call(request), None, False
+        entry = self.get(key)
+        if entry is not None:
+            return entry.answer, entry.etag, True
+        answer = call(request)
+        return answer, self.put(key, answer).etag, False
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header matches ``etag`` (``*``, lists, and weak ``W/`` forms count)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    tags = [t.strip() for t in if_none_match.split(",")]
+    return any((t[2:] if t.startswith("W/") else t) == etag for t in tags)
+
+
+def dataset_hash(settings: Settings) -> str:
+    """A hash of everything the served dataset is built from: input files, base IRI, inference choice, versions."""
+    from .reason import digest, input_files, library_versions
+
+    flags = f"infer={settings.infer};reasoner={settings.reasoner};engine={settings.engine}"
+    return digest(input_files(settings, shapes=False), settings.base_iri, flags,
+                  library_versions("owlrl", "reasonable", "pyoxigraph"), root=settings.root)[:32]
