@@ -28,11 +28,13 @@ class Example:
 
 
 def read_examples(folder: Path) -> list[Example]:
-    """Every ``*.rq`` file of ``folder``; the title is the file's leading comment lines."""
+    """Every ``*.rq`` file under ``folder`` (top level first, then sub-folders such as ``federated/``); the title
+    is the file's leading comment lines, the name its path without ``.rq``."""
     if not folder.is_dir():
         return []
     out = []
-    for path in sorted(folder.glob("*.rq")):
+    paths = sorted(folder.rglob("*.rq"), key=lambda p: (len(p.relative_to(folder).parts), str(p)))
+    for path in paths:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -45,7 +47,8 @@ def read_examples(folder: Path) -> list[Example]:
             words = stripped.lstrip("#").strip()
             if words:
                 title_lines.append(words)
-        out.append(Example(path.stem, " ".join(title_lines) or path.stem, text))
+        name = str(path.relative_to(folder).with_suffix(""))
+        out.append(Example(name, " ".join(title_lines) or name, text))
     return out
 
 

@@ -100,7 +100,8 @@
     } else {
       td.textContent = term.value;
       td.className = "literal";
-      var note = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? shorten(term.datatype) : "";
+      var plain = /#(string|integer)$/.test(term.datatype || "");
+      var note = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype && !plain ? shorten(term.datatype) : "";
       if (note) {
         var small = document.createElement("span");
         small.className = "note";

@@ -1,0 +1,99 @@
+"""The query page driven in headless Chromium: open it, pick an example, run it, see the rows; follow a result
+link to a resource page; a syntax error is shown clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    yield pg
+    context.close()
+    assert errors == []
+
+
+def test_pick_example_run_see_rows(page, mini_server):
+    page.goto(mini_server.url)
+    page.get_by_role("button", name="Which officials are in the graph, with their labels?").click()
+    assert "gba:Official" in page.locator("#query").input_value()
+    assert page.locator("#highlight .tok-keyword").first.inner_text() == "SELECT"
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector(".results-table tbody tr")
+    rows = page.locator(".results-table tbody tr")
+    assert rows.count() == 2
+    assert page.locator(".results-table thead th").all_inner_texts() == ["?official", "?label"]
+    assert "Ada Example" in rows.nth(0).inner_text()
+    assert "2 rows" in page.locator("#status").inner_text()
+    # the permalink holds the query, the IRIs link to the resource pages
+    assert "query=" in page.url and "gba%3AOfficial" in page.locator("#permalink").get_attribute("href")
+    link = rows.nth(0).locator("a").first
+    assert link.get_attribute("href") == "/id/person/ada-example"
+    link.click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Ada Example"
+
+
+def test_permalink_runs_query(page, mini_server):
+    page.goto(mini_server.url + "?query=SELECT%20%3Fs%20WHERE%20%7B%20%3Fs%20a%20gba%3AOfficial%20%7D")
+    page.wait_for_selector(".results-table tbody tr")
+    assert page.locator(".results-table tbody tr").count() == 2
+
+
+def test_syntax_error_is_shown(page, mini_server):
+    page.goto(mini_server.url)
+    page.locator("#query").fill("SELECT * WHERE {\n  ?s ?p\n}")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#error:not([hidden])")
+    text = page.locator("#error").inner_text()
+    assert "line 3" in text and "column" in text
+    assert "error 400" in page.locator("#status").inner_text()
+
+
+def test_construct_and_download_links(page, mini_server):
+    page.goto(mini_server.url)
+    page.locator("#query").fill("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 3")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector("pre.graph")
+    assert "@prefix" in page.locator("pre.graph").inner_text()
+    href = page.locator("#download-csv").get_attribute("href")
+    assert href.startswith("/sparql?query=") and "format=csv" in href
+
+
+def test_real_data_examples_run(page, server):
+    """Every local (non-federated) example of the served graph runs without an error in the page."""
+    page.goto(server.url)
+    buttons = page.locator("button.example")
+    for i in range(buttons.count()):
+        button = buttons.nth(i)
+        if "federated" in (button.get_attribute("title") or ""):
+            continue
+        button.click()
+        page.get_by_role("button", name="Run").click()
+        page.wait_for_function("!document.querySelector('#status').textContent.includes('running')")
+        assert page.locator("#error").is_hidden(), page.locator("#error").inner_text()

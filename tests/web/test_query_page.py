@@ -1,0 +1,65 @@
+"""The query page as HTML: examples with their titles, the prefixes, no resources from elsewhere (it works
+offline), static files served."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+
+from gbagraph.web.state import read_examples
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def page(server, path="", **params) -> str:
+    r = requests.get(server.url + path, params=params, headers={"Accept": BROWSER_ACCEPT}, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/html; charset=utf-8"
+    return r.text
+
+
+def test_examples_are_listed(mini_server):
+    html = page(mini_server)
+    assert "Which officials are in the graph, with their labels?" in html
+    assert "How many things of each class? (a second comment line)" in html
+
+
+def test_real_examples_are_listed(server):
+    html = page(server)
+    for example in read_examples(server.prepared.settings.queries_dir):
+        assert example.title.replace("'", "&#39;").replace('"', "&#34;")[:40] in html.replace("&#x27;", "&#39;")
+
+
+def test_prefixes_shown(server):
+    html = page(server)
+    assert f"{server.base}def/" in html and ">gba:<" in html
+
+
+def test_permalink_prefills(server):
+    html = page(server, query="ASK { ?s <urn:x> 1 }")
+    assert "ASK { ?s &lt;urn:x&gt; 1 }" in html
+    assert '"autorun": true' in html
+
+
+def test_nothing_from_elsewhere(server):
+    """No CDN: every script, stylesheet and image is served by this server."""
+    html = page(server)
+    for attr in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert not attr.startswith(("http://", "https://", "//")), attr
+    for path in ("static/query.js", "static/style.css"):
+        r = requests.get(server.url + path, timeout=30)
+        assert r.status_code == 200 and "http" not in r.text.replace("https?:", "")
+
+
+def test_example_titles(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.rq").write_text("# Who?\n#\n# And where?\nSELECT * {}\n", encoding="utf-8")
+    (tmp_path / "sub" / "b.rq").write_text("SELECT * {}\n", encoding="utf-8")
+    examples = read_examples(tmp_path)
+    assert [(e.name, e.title) for e in examples] == [("a", "Who? And where?"), ("sub/b", "sub/b")]
+    assert read_examples(tmp_path / "missing") == []
+
+
+def test_error_page_html(server):
+    r = requests.get(server.url + "id/nothing/here", headers={"Accept": BROWSER_ACCEPT}, timeout=30)
+    assert r.status_code == 404 and "<h1>404 Not found</h1>" in r.text
