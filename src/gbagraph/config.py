@@ -49,6 +49,11 @@ class Settings:
     max_result_bytes: int = _setting(50_000_000, "Largest serialised answer, in bytes.")
     max_concurrent_queries: int = _setting(4, "Queries evaluated at once per server process; more wait "
                                            "briefly, then get HTTP 503.")
+    query_workers: int = _setting(2, "Worker processes evaluating queries (per server process), so that a "
+                                  "query past its timeout is really stopped and a crash loses one query, "
+                                  "not the server; 0 evaluates in-process (no timeout, for the CLI).")
+    query_memory_mb: int = _setting(2048, "Memory one query may take in its worker process, in MB beyond "
+                                    "the loaded graph (a query past it gets HTTP 503); 0 for no limit.")
     service_allowlist: tuple[str, ...] = _setting((), "SPARQL endpoints a query's SERVICE clause may "
                                                   "call; empty means SERVICE is refused.")
     sparql_backend: str | None = _setting(None, "URL of a remote SPARQL endpoint to serve instead of the "

@@ -13,6 +13,7 @@ from .query import Engine, OxigraphEngine, Policy, RdflibEngine
 from .reason import infer_cached, validate_cached
 from .store import GraphBundle, load
 from .validate import ValidationResult
+from .workers import WorkerPoolEngine
 
 
 @dataclass
@@ -30,10 +31,20 @@ class Prepared:
 
 def policy_for(settings: Settings) -> Policy:
     return Policy(service_allowlist=settings.service_allowlist, max_rows=settings.max_result_rows,
-                  prefixes=prefixes(settings.base_iri))
+                  prefixes=prefixes(settings.base_iri), max_result_bytes=settings.max_result_bytes)
 
 
 def make_engine(settings: Settings, bundle: GraphBundle) -> Engine:
+    """The query engine ``settings`` ask for: in worker processes if ``query_workers`` > 0 (they start on
+    the first query; ``close()`` the engine, or use it as a context manager, to stop them)."""
+    inner = make_inner_engine(settings, bundle)
+    if settings.query_workers > 0:
+        return WorkerPoolEngine.for_settings(inner, settings)
+    return inner
+
+
+def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine | RdflibEngine:
+    """The in-process engine (no timeout, no isolation): what the worker processes run."""
     policy = policy_for(settings)
     if settings.engine == "rdflib":
         return RdflibEngine(bundle.dataset, policy)

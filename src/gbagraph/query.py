@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -19,9 +19,10 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
 from . import formats
-from .errors import QueryError, ResultTooLarge, UpdateRefused
+from .errors import QueryError, ResultTooLarge
 from .formats import Format
-from .sparqltext import form, is_update, service_targets
+from .guard import check_query, guarded, has_dataset_clause
+from .sparqltext import form
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
@@ -36,6 +37,7 @@ class QueryRequest:
     accept: str | None = None
     format: str | None = None  # explicit format name (wins over accept)
     max_rows: int | None = None
+    timeout: float | None = None  # seconds; may only lower Settings.query_timeout (enforced by workers)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Policy:
     service_allowlist: tuple[str, ...] = ()
     max_rows: int = 100_000
     prefixes: dict[str, str] = field(default_factory=dict)
+    max_result_bytes: int | None = None  # larger serialised answers are refused (ResultTooLarge)
 
 
 class Engine(Protocol):
@@ -62,15 +65,8 @@ class Engine(Protocol):
 
 
 def check_text(query: str, policy: Policy) -> str:
-    """Refuse updates and unlisted SERVICE calls; return the query form keyword."""
-    if is_update(query):
-        raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
-    for target in service_targets(query):
-        if target not in policy.service_allowlist:
-            allowed = ", ".join(policy.service_allowlist) or "none"
-            raise QueryError(f"SERVICE {target or '(missing)'} is not allowed on this endpoint "
-                             f"(allowed: {allowed})", status=403 if target else 400)
-    kind = form(query)
+    """Refuse updates, unlisted SERVICE calls and deep nesting (see ``guard``); return the query form keyword."""
+    kind = check_query(query, policy.service_allowlist)
     return kind if kind in QUERY_FORMS else ""
 
 
@@ -111,12 +107,13 @@ class OxigraphEngine:
         store.bulk_load(buf.getvalue(), format=ox.RdfFormat.N_QUADS)
         return cls(store, policy)
 
+    @guarded
     def answer(self, request: QueryRequest) -> Answer:
         check_text(request.query, self.policy)
         kwargs: dict = {"prefixes": self.policy.prefixes or None}
         if request.default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-        else:
+        elif not (request.named_graphs or has_dataset_clause(request.query)):  # the flag would override FROM
             kwargs["use_default_graph_as_union"] = True
         if request.named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
@@ -175,6 +172,7 @@ class RdflibEngine:
         self.dataset = dataset
         self.policy = policy or Policy()
 
+    @guarded
     def answer(self, request: QueryRequest) -> Answer:
         check_text(request.query, self.policy)
         try:
@@ -184,8 +182,8 @@ class RdflibEngine:
         if prepared.algebra.get("datasetClause"):
             default, named = _dataset_clause(prepared.algebra["datasetClause"])
             prepared.algebra["datasetClause"] = None  # never let rdflib fetch FROM graphs
-            request = QueryRequest(request.query, default, named, request.accept, request.format,
-                                   request.max_rows)
+            if not (request.default_graphs or request.named_graphs):  # the protocol's graphs override FROM
+                request = replace(request, default_graphs=default, named_graphs=named)
         target = self._dataset_for(request)
         result: Result = target.query(prepared)
         kind = {"SELECT": "SELECT", "ASK": "ASK", "CONSTRUCT": "CONSTRUCT"}.get(result.type, "CONSTRUCT")
@@ -211,19 +209,19 @@ class RdflibEngine:
         view = Dataset(default_union=False)
         default = view.default_context
         for g in request.default_graphs:
-            default += self.dataset.graph(URIRef(g))
+            default += Graph(self.dataset.store, identifier=URIRef(g))  # a view: adds no graph to the dataset
         names = request.named_graphs or tuple(str(c.identifier) for c in self.dataset.contexts())
         for g in names:
-            view.graph(URIRef(g)).__iadd__(self.dataset.graph(URIRef(g)))
+            view.graph(URIRef(g)).__iadd__(Graph(self.dataset.store, identifier=URIRef(g)))
         return view
 
 
 def _dataset_clause(clauses: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
     default, named = [], []
     for clause in clauses:
-        if clause.get("default") is not None:
+        if "default" in clause:
             default.append(str(clause["default"]))
-        elif clause.get("named") is not None:
+        elif "named" in clause:
             named.append(str(clause["named"]))
     return tuple(default), tuple(named)
 

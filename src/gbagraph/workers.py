@@ -1,0 +1,341 @@
+"""Evaluate queries in worker processes, so that a query past its time limit is really stopped.
+
+Neither pyoxigraph nor rdflib can be interrupted inside a thread, so :class:`WorkerPoolEngine` runs
+``inner.answer(request)`` in forked worker processes (the loaded store is shared copy-on-write) and kills a
+worker whose query outruns its limit, then forks a replacement.  A worker that crashes (Oxigraph overflows
+its stack on some pathological queries) costs one query a 503, never the server.
+
+* Workers start on the first query (or :meth:`WorkerPoolEngine.start`, best called before the server starts
+  threads), are forked from the process that uses the pool (after a gunicorn fork each server process gets
+  its own) and stop with :meth:`~WorkerPoolEngine.close`, the context manager, garbage collection or exit.
+* At most ``max_concurrent`` queries are admitted at once; another waits ``queue_wait`` seconds for a slot,
+  then gets :class:`~gbagraph.errors.TooBusy`.  An admitted query waits for a free worker within its limit.
+* ``GbagraphError``s raised in a worker come back with their type, message and status.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import math
+import multiprocessing
+import os
+import pickle
+import resource
+import signal
+import sys
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from types import TracebackType
+from typing import Any
+
+from .config import Settings
+from .errors import GbagraphError, QueryError, QueryTimeout, TooBusy
+from .guard import check_size
+from .query import Answer, Engine, QueryRequest
+
+_FORK = multiprocessing.get_context("fork")
+
+#: signals whose inherited handlers (gunicorn's, pytest's) must not run in a worker
+_DEFAULT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGABRT", "SIGWINCH", "SIGCHLD")
+
+
+class WorkerCrashed(GbagraphError):
+    """The worker process evaluating the query died (it is replaced; the query is lost)."""
+
+    status = 503
+    title = "Query worker crashed"
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+
+# --------------------------------------------------------------------------- the worker process
+
+
+def _limit_memory(extra_mb: int | None) -> None:
+    """Let this process grow by at most ``extra_mb`` MB of address space (allocation beyond it fails)."""
+    if not extra_mb:
+        return
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + extra_mb * 2**20
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError, StopIteration):  # not Linux: no memory limit
+        pass
+
+
+def _worker_main(conn: Connection, engine: Engine, max_result_bytes: int | None, memory_mb: int | None,
+                 inherited: list[Connection]) -> None:
+    """Answer requests from ``conn`` until it closes (runs in the forked child)."""
+    _limit_memory(memory_mb)
+    for other in inherited:  # the parent's pipe ends: holding them would hide the parent's exit (EOF)
+        other.close()
+    faulthandler.disable()  # a crash is reported by the parent, without the parent's stack
+    for name in _DEFAULT_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business; it closes the pool
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[str, Any] = ("ok", check_size(engine.answer(request), max_result_bytes))
+        except GbagraphError as exc:
+            reply = ("error", _export_error(exc))
+        except Exception as exc:  # an engine without the guard: keep the type name, not the traceback
+            reply = ("error", _export_error(GbagraphError(f"query failed ({type(exc).__name__}: {exc})")))
+        try:
+            conn.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            conn.send(("error", _export_error(GbagraphError(f"answer could not be sent back: {exc}"))))
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _export_error(exc: GbagraphError) -> tuple[str, str, str, dict[str, Any]]:
+    """(module, class name, message, attributes) of an error: enough to raise the same one in the parent."""
+    state = dict(vars(exc))
+    try:
+        pickle.dumps(state)
+    except Exception:
+        state = {"message": exc.message, "status": exc.status}
+    return type(exc).__module__, type(exc).__qualname__, exc.message, state
+
+
+def _import_error(payload: tuple[str, str, str, dict[str, Any]]) -> GbagraphError:
+    """The error a worker reported, rebuilt as the same class (only classes already imported here)."""
+    module, qualname, message, state = payload
+    cls = getattr(sys.modules.get(module), qualname, None)
+    if not (isinstance(cls, type) and issubclass(cls, GbagraphError)):
+        return GbagraphError(message, status=int(state.get("status", 500)))
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, message)
+    exc.__dict__.update(state)
+    exc.message = message
+    return exc
+
+
+def _shutdown(workers: list[_Worker], owner: int, grace: float = 1.0) -> None:
+    """Close every worker's pipe (a worker exits on EOF), then kill those still alive."""
+    if os.getpid() != owner:  # a forked copy of the pool: those workers are not ours
+        return
+    for w in workers:
+        w.conn.close()
+    deadline = time.monotonic() + grace
+    for w in workers:
+        w.process.join(max(0.0, deadline - time.monotonic()))
+        if w.process.is_alive():
+            w.process.kill()
+            w.process.join(5)
+    workers.clear()
+
+
+def _how(process: BaseProcess) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+# --------------------------------------------------------------------------- the pool
+
+
+class WorkerPoolEngine:
+    """An ``Engine`` evaluating ``inner.answer`` in worker processes, with a time limit that really stops."""
+
+    def __init__(self, inner: Engine, *, workers: int = 2, timeout: float = 30.0, max_concurrent: int = 4,
+                 queue_wait: float = 1.0, max_result_bytes: int | None = None, memory_mb: int | None = None) -> None:
+        if workers < 1 or max_concurrent < 1 or not timeout > 0:
+            raise ValueError("workers and max_concurrent must be ≥ 1 and timeout > 0")
+        self.inner = inner
+        self.name = inner.name
+        self.workers = workers
+        self.timeout = timeout
+        self.max_concurrent = max_concurrent
+        self.queue_wait = queue_wait
+        self.max_result_bytes = max_result_bytes
+        self.memory_mb = memory_mb
+        self._closed = False
+        self._reset()
+
+    @classmethod
+    def for_settings(cls, inner: Engine, settings: Settings) -> WorkerPoolEngine:
+        return cls(inner, workers=settings.query_workers, timeout=settings.query_timeout,
+                   max_concurrent=settings.max_concurrent_queries, max_result_bytes=settings.max_result_bytes,
+                   memory_mb=settings.query_memory_mb)
+
+    def _reset(self) -> None:
+        """Fresh bookkeeping for this process (at creation, and in a process forked from the owner)."""
+        self._owner = os.getpid()
+        self._lock = threading.Lock()
+        self._free = threading.Condition(self._lock)
+        self._slots = threading.BoundedSemaphore(self.max_concurrent)
+        self._all: list[_Worker] = []
+        self._idle: list[_Worker] = []
+        self._finalizer = weakref.finalize(self, _shutdown, self._all, self._owner)
+
+    def _adopt(self) -> None:
+        """After a fork (gunicorn's pre-fork workers), forget the parent's workers and locks."""
+        if os.getpid() != self._owner:
+            for w in self._all:
+                w.conn.close()  # our copy of the parent's pipe only
+            self._finalizer.detach()
+            self._reset()
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def start(self) -> WorkerPoolEngine:
+        """Fork every worker now (before the server starts threads, ideally)."""
+        self._adopt()
+        with self._lock:
+            self._check_open()
+            while len(self._all) < self.workers:
+                self._idle.append(self._spawn())
+            self._free.notify_all()
+        return self
+
+    def close(self) -> None:
+        """Stop every worker (idempotent); queries sent afterwards are refused."""
+        self._adopt()
+        with self._lock:
+            self._closed = True
+            self._idle.clear()
+            self._free.notify_all()
+        self._finalizer()
+
+    def __enter__(self) -> WorkerPoolEngine:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and monitoring)."""
+        with self._lock:
+            return [w.process.pid for w in self._all if w.process.pid is not None]
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise GbagraphError("the query engine has been shut down", status=503)
+
+    def _spawn(self) -> _Worker:
+        """Fork one worker (call with the lock held)."""
+        parent_end, child_end = _FORK.Pipe(duplex=True)
+        inherited = [w.conn for w in self._all] + [parent_end]  # the child closes its copies
+        process = _FORK.Process(target=_worker_main, name="gbagraph-query-worker", daemon=True,
+                                args=(child_end, self.inner, self.max_result_bytes, self.memory_mb, inherited))
+        process.start()
+        child_end.close()
+        worker = _Worker(process, parent_end)
+        self._all.append(worker)
+        return worker
+
+    def _discard(self, worker: _Worker) -> None:
+        """Kill a worker (stuck or dead) and fork its replacement."""
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+            if not self._closed:
+                try:
+                    self._idle.append(self._spawn())
+                except OSError:  # cannot fork now: _checkout forks one when next needed
+                    pass
+                self._free.notify()
+
+    def _checkout(self, deadline: float) -> _Worker:
+        with self._lock:
+            while True:
+                self._check_open()
+                if self._idle:
+                    return self._idle.pop()
+                if len(self._all) < self.workers:
+                    try:
+                        return self._spawn()
+                    except OSError as exc:
+                        raise TooBusy(f"cannot start a query worker now ({exc}); try again in a moment") from exc
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TooBusy("no query worker became free in time; try again in a moment")
+                self._free.wait(remaining)
+
+    def _checkin(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._idle.append(worker)
+            self._free.notify()
+
+    # ---------------------------------------------------------------- queries
+
+    def _likely_cause(self, worker: _Worker) -> str:
+        if self.memory_mb and worker.process.exitcode == -signal.SIGABRT:
+            return f"most likely the query needed more than the {self.memory_mb} MB a query may use"
+        return "the query may be too complex"
+
+    def limit_for(self, request: QueryRequest) -> float:
+        """The seconds ``request`` may run: the pool's timeout, or less if the request asks for less."""
+        asked = request.timeout
+        if asked is None:
+            return self.timeout
+        if not isinstance(asked, int | float) or math.isnan(asked) or asked <= 0:
+            raise QueryError(f"timeout must be a positive number of seconds, not {asked!r}")
+        return min(float(asked), self.timeout)
+
+    def answer(self, request: QueryRequest) -> Answer:
+        """``inner.answer(request)`` in a worker: stopped (``QueryTimeout``) when it outruns its limit."""
+        limit = self.limit_for(request)
+        self._adopt()
+        self._check_open()
+        start = time.monotonic()
+        if not self._slots.acquire(timeout=self.queue_wait):
+            raise TooBusy(f"the server is already evaluating {self.max_concurrent} queries; "
+                          "try again in a moment")
+        try:
+            worker = self._checkout(start + limit)
+            return self._run(worker, request, start, limit)
+        finally:
+            self._slots.release()
+
+    def _run(self, worker: _Worker, request: QueryRequest, start: float, limit: float) -> Answer:
+        try:
+            worker.conn.send(request)
+            ready = wait([worker.conn, worker.process.sentinel], max(0.0, start + limit - time.monotonic()))
+            if worker.conn in ready:
+                status, payload = worker.conn.recv()
+            elif ready:
+                raise EOFError("worker exited")
+            else:
+                self._discard(worker)
+                raise QueryTimeout(f"query stopped after {time.monotonic() - start:.1f} s (limit {limit:g} s); "
+                                   "add a LIMIT or make the patterns more selective")
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError) as exc:
+            self._discard(worker)
+            self._check_open()
+            raise WorkerCrashed(f"the query worker crashed ({_how(worker.process)}) while evaluating the "
+                                f"query; it has been replaced — {self._likely_cause(worker)}") from exc
+        self._checkin(worker)
+        if status == "ok":
+            return payload
+        raise _import_error(payload)
+
