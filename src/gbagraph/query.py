@@ -207,7 +207,7 @@ class RdflibEngine:
         if not request.default_graphs and not request.named_graphs:
             return self.dataset
         view = Dataset(default_union=False)
-        default = view.default_context
+        default = view.default_graph if hasattr(Dataset, "default_graph") else view.default_context  # rdflib < 7.2
         for g in request.default_graphs:
             default += Graph(self.dataset.store, identifier=URIRef(g))  # a view: adds no graph to the dataset
         names = request.named_graphs or tuple(str(c.identifier) for c in self.dataset.contexts())
