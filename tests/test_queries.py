@@ -1,0 +1,718 @@
+"""The competency queries in ``queries/*.rq``: each is self-contained, runs on both engines, and gives the answer
+worked out by hand from the press release (/work/shared/source/plenary-23-press-release.txt, paragraphs numbered
+as in docs/source-paragraphs.md).
+
+Answers are compared as sets (or multisets) of the meaningful columns, labels mostly; order is checked where a
+query promises one (ORDER BY on a meaningful key). Every expected value below cites the paragraph it comes from.
+The answers are pinned on the Oxigraph engine (the serving engine); on rdflib each query is only run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+from rdflib.plugins.sparql import prepareQuery
+
+from gbagraph.query import QueryRequest
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERY_DIR = ROOT / "queries"
+QUERIES = sorted(QUERY_DIR.glob("*.rq"))  # top level only: queries/federated/ is tested elsewhere
+
+ID = "https://gbagraph.example.org/id/"
+ORG = "http://www.w3.org/ns/org#"
+HKSAR = "Government of the Hong Kong Special Administrative Region"
+GDPG = "Guangdong Provincial Government"
+FSTB = "Financial Services and the Treasury Bureau"
+GFSA = "Guangdong Financial Supervisory Authority"
+LWB = "Labour and Welfare Bureau"
+HRSSD = "Human Resources and Social Security Department of Guangdong Province"
+PLENARY = "23rd Plenary of the Hong Kong/Guangdong Co-operation Joint Conference"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------------------------
+
+def text_of(name: str) -> str:
+    return (QUERY_DIR / name).read_text(encoding="utf-8")
+
+
+def rows(prepared, name: str, *, text: str | None = None, **request) -> list[dict[str, str]]:
+    """Run a SELECT query file and return its rows as {variable: lexical value} (unbound variables left out)."""
+    answer = prepared.engine.answer(QueryRequest(query=text or text_of(name), format="json", **request))
+    assert answer.kind == "SELECT", name
+    data = json.loads(answer.body)
+    return [{var: cell["value"] for var, cell in row.items()} for row in data["results"]["bindings"]]
+
+
+def ask(prepared, name: str, *, text: str | None = None) -> bool:
+    answer = prepared.engine.answer(QueryRequest(query=text or text_of(name), format="json"))
+    assert answer.kind == "ASK", name
+    return json.loads(answer.body)["boolean"]
+
+
+def construct(prepared, name: str) -> Graph:
+    answer = prepared.engine.answer(QueryRequest(query=text_of(name), format="nt"))
+    assert answer.kind == "CONSTRUCT", name
+    return Graph().parse(data=answer.body.decode("utf-8"), format="nt")
+
+
+def project(result: list[dict[str, str]], *columns: str) -> list[tuple[str | None, ...]]:
+    return [tuple(row.get(c) for c in columns) for row in result]
+
+
+def split(value: str | None, sep: str) -> frozenset[str]:
+    return frozenset(v for v in (value or "").split(sep) if v)
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"expected exactly one {old!r} in the query"
+    return text.replace(old, new)
+
+
+def without_inference(prepared) -> tuple[str, ...]:
+    """The IRIs of every named graph except graph/inferred: a default graph of asserted triples only."""
+    names = rows(prepared, "", text="SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    graphs = tuple(r["g"] for r in names if not r["g"].endswith("/graph/inferred"))
+    assert len(graphs) == len(names) - 1
+    return graphs
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# every file: a question, self-contained prefixes, runs on both engines, and is pinned below
+# ---------------------------------------------------------------------------------------------------------------
+
+PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<[^>]*>", re.IGNORECASE | re.MULTILINE)
+PREFIXED_NAME = re.compile(r"(?<![\w:<?$\"])([A-Za-z][\w.-]*)?:(?=[A-Za-z_\d*)\s])")
+
+
+def body_without_noise(text: str) -> str:
+    """The query after its prologue, without comments, IRIs and string literals (to find prefixed names)."""
+    text = re.sub(r"#[^\n]*", "", text)
+    text = PREFIX_DECL.sub("", text)
+    text = re.sub(r"<[^<>\s]*>", "<>", text)
+    return re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', text)
+
+
+def test_there_are_enough_queries():
+    assert len(QUERIES) >= 24
+    assert all(re.fullmatch(r"\d\d-[a-z0-9-]+\.rq", q.name) for q in QUERIES)
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.name)
+def test_query_opens_with_its_question(path: Path):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# ") and "?" in lines[0], "first line must be '# <the question>?'"
+    comments = 0
+    while comments < len(lines) and lines[comments].startswith("#"):
+        comments += 1
+    assert comments < len(lines) and lines[comments].strip(), "the question comments must be followed by the query"
+    # ONE query: a single query form keyword outside comments and strings
+    forms = re.findall(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body_without_noise(path.read_text(encoding="utf-8")))
+    assert forms and forms[0] in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+    assert sum(f != "SELECT" for f in forms) <= 1
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.name)
+def test_query_declares_every_prefix_it_uses(path: Path):
+    text = path.read_text(encoding="utf-8")
+    # rdflib parses it without initNs (note: rdflib silently knows rdf/rdfs/owl/xsd/skos/org/prov/schema/...)
+    prepareQuery(text)
+    # Oxigraph knows no prefix at all: parsing on an empty store proves the file is self-contained
+    ox.Store().query(text)
+    declared = set(PREFIX_DECL.findall(text))
+    used = set(PREFIXED_NAME.findall(body_without_noise(text)))
+    assert used <= declared, f"undeclared prefixes: {sorted(used - declared)}"
+    assert declared <= used, f"unused PREFIX declarations: {sorted(declared - used)}"
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.name)
+def test_query_runs_on_rdflib(prepared_rdflib, path: Path):
+    text = path.read_text(encoding="utf-8")
+    kind = "CONSTRUCT" if "CONSTRUCT" in body_without_noise(text) else None
+    answer = prepared_rdflib.engine.answer(QueryRequest(query=text, format="nt" if kind else "json"))
+    assert answer.body
+
+
+def test_every_query_is_pinned():
+    pinned = {name[6:8] for name in globals() if re.match(r"test_q\d\d_", name)}
+    numbers = {q.name[:2] for q in QUERIES}
+    assert numbers <= pinned, f"queries without a pinned answer: {sorted(numbers - pinned)}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the pinned answers, worked out from the source text
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_q01_co_chairs(prepared):
+    # p1: "Mr John Lee, and the Governor of Guangdong Province, Mr Wang Weizhong, leading the delegations of the
+    # HKSAR and Guangdong Province respectively, co-chaired"; repeated in p28.
+    result = rows(prepared, "01-co-chairs.rq")
+    assert project(result, "name", "postLabel", "delegationLabel") == [
+        ("John Lee", "Chief Executive of the HKSAR", HKSAR),
+        ("Wang Weizhong", "Governor of Guangdong Province", GDPG),
+    ]
+
+
+def test_q02_special_guests(prepared):
+    # p1: Deputy Director of the HKMAO of the State Council, Mr Yang Wanming; Deputy Director of the Liaison Office
+    # of the CPG in the HKSAR, Mr Yin Zhonghua; "attended the meeting as special guests".
+    result = rows(prepared, "02-special-guests.rq")
+    assert project(result, "name", "postLabel", "bodyLabel", "parentBodyLabel") == [
+        ("Yang Wanming", "Deputy Director of the Hong Kong and Macao Affairs Office of the State Council",
+         "Hong Kong and Macao Affairs Office of the State Council", "State Council"),
+        ("Yin Zhonghua", "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
+         "Liaison Office of the Central People's Government in the HKSAR", "Central People's Government"),
+    ]
+
+
+# p28, in the source's order: honorific, name, post. The four posts the source does not place in a bureau are posts
+# of the HKSAR Government; each Secretary's bureau is named after the title (docs/data-model.md conventions).
+DELEGATION = [
+    ("Mr", "Chan Kwok-ki", "Chief Secretary for Administration", HKSAR),
+    ("Mr", "Cheuk Wing-hing", "Deputy Chief Secretary for Administration", HKSAR),
+    ("Mr", "Michael Wong", "Deputy Financial Secretary", HKSAR),
+    ("Mr", "Cheung Kwok-kwan", "Deputy Secretary for Justice", HKSAR),
+    ("Mr", "Erick Tsang Kwok-wai", "Secretary for Constitutional and Mainland Affairs",
+     "Constitutional and Mainland Affairs Bureau"),
+    ("Mr", "Christopher Hui", "Secretary for Financial Services and the Treasury", FSTB),
+    ("Mr", "Tse Chin-wan", "Secretary for Environment and Ecology", "Environment and Ecology Bureau"),
+    ("Professor", "Lo Chung-mau", "Secretary for Health", "Health Bureau"),
+    ("Mr", "Lam Sai-hung", "Secretary for Transport and Logistics", "Transport and Logistics Bureau"),
+    ("Ms", "Bernadette Linn", "Secretary for Development", "Development Bureau"),
+    ("Dr", "Choi Yuk-lin", "Secretary for Education", "Education Bureau"),
+    ("Miss", "Alice Mak", "Secretary for Home and Youth Affairs", "Home and Youth Affairs Bureau"),
+    ("Mr", "Chris Sun", "Secretary for Labour and Welfare", LWB),
+    # "the Acting Secretary for Commerce and Economic Development, Dr Bernard Chan"
+    ("Dr", "Bernard Chan", "Secretary for Commerce and Economic Development",
+     "Commerce and Economic Development Bureau"),
+]
+
+
+def test_q03_delegation(prepared):
+    result = rows(prepared, "03-delegation.rq")
+    assert len(result) == 14
+    got = project(result, "honorific", "name", "postLabel", "bodyLabel")
+    assert Counter(got) == Counter(DELEGATION)
+    assert [r["name"] for r in result] == sorted(d[1] for d in DELEGATION)  # ORDER BY ?name
+    acting = {r["name"] for r in result if r["acting"] == "true"}
+    assert acting == {"Bernard Chan"}
+    assert {r["acting"] for r in result} == {"true", "false"}
+    assert {r["delegationLabel"] for r in result} == {HKSAR}  # "Members of the HKSAR delegation included ..."
+
+
+def test_q04_participants(prepared):
+    result = rows(prepared, "04-participants.rq")
+    got = {(r["name"], split(r["capacity"], ", "), r["postLabel"], r.get("bodyLabel"), r["acting"] == "true")
+           for r in result}
+    expected = {
+        ("John Lee", frozenset({"co-chair", "delegation leader"}), "Chief Executive of the HKSAR", HKSAR, False),
+        ("Wang Weizhong", frozenset({"co-chair", "delegation leader"}), "Governor of Guangdong Province", GDPG,
+         False),
+        ("Yang Wanming", frozenset({"special guest"}),
+         "Deputy Director of the Hong Kong and Macao Affairs Office of the State Council",
+         "Hong Kong and Macao Affairs Office of the State Council", False),
+        ("Yin Zhonghua", frozenset({"special guest"}),
+         "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
+         "Liaison Office of the Central People's Government in the HKSAR", False),
+    } | {(name, frozenset({"delegation member"}), post, body, name == "Bernard Chan")
+         for _, name, post, body in DELEGATION}
+    assert len(result) == 18  # 2 co-chairs + 2 special guests + 14 delegation members, one row each
+    assert got == expected
+
+
+AGREEMENT_TITLES = {
+    "fin": "Agreement on Enhancing Hong Kong-Guangdong Financial Co-operation",
+    "smart": "Co-operation Agreement between Guangdong and the HKSAR on Co-developing a Smart City Cluster",
+    "ti": "Co-operation Agreement on Technology and Innovation Exchange between Guangdong and Hong Kong",
+    "labour": "Guangdong/Hong Kong Exchange and Training Co-operation Agreement on Labour Inspection and Law "
+              "Enforcement",
+    "mou": "Memorandum of Understanding on Drugs and Medical Devices Monitoring and Co-operation in the "
+           "Guangdong-Hong Kong-Macao Greater Bay Area",
+}
+RENEWAL = AGREEMENT_TITLES["ti"] + " (renewal of 2023)"
+
+
+def test_q05_agreements_signed_after(prepared):
+    result = rows(prepared, "05-agreements-signed-after.rq")
+    got = {(r["title"], r["hongKongParty"], r["guangdongParty"], split(r.get("signatories"), "; "), r.get("renews"),
+            r.get("signingDate")) for r in result}
+    day = "2023-03-21"  # "after the meeting", held "yesterday (March 21)" (p1)
+    assert got == {
+        # p6: "the two sides signed two agreements after the meeting, including the renewal of ..." and "have also
+        # entered into" the smart city cluster agreement; the sides are the two governments, no signatory named
+        (RENEWAL, HKSAR, GDPG, frozenset(), AGREEMENT_TITLES["ti"], day),
+        (AGREEMENT_TITLES["smart"], HKSAR, GDPG, frozenset(), None, day),
+        # p9: FSTB and the Guangdong Financial Supervisory Authority "signed ... after the meeting"
+        (AGREEMENT_TITLES["fin"], FSTB, GFSA, frozenset({FSTB, GFSA}), None, day),
+        # p17: LWB and the HRSSD of Guangdong Province "signed ... after the meeting"
+        (AGREEMENT_TITLES["labour"], LWB, HRSSD, frozenset({LWB, HRSSD}), None, day),
+        # p19: "the governments of Guangdong and Hong Kong signed the MoU ... after the meeting"
+        (AGREEMENT_TITLES["mou"], HKSAR, GDPG, frozenset({HKSAR, GDPG}), None, day),
+    }
+    # the Airport Authority - Dongguan agreement was signed "last month" (p15), not after the meeting
+    assert not any("Airport Authority" in r["title"] for r in result)
+    assert [r["title"] for r in result] == sorted(r["title"] for r in result)
+
+
+def test_q06_renewals(prepared):
+    # p6: "the renewal of the 'Co-operation Agreement on Technology and Innovation Exchange between Guangdong and
+    # Hong Kong'", signed after the meeting
+    result = rows(prepared, "06-renewals.rq")
+    assert project(result, "renewalTitle", "earlierTitle", "signingDate", "meetingLabel") == [
+        (RENEWAL, AGREEMENT_TITLES["ti"], "2023-03-21", PLENARY),
+    ]
+
+
+def test_q07_counterpart_pairs(prepared):
+    # p9: FSTB <-> Guangdong Financial Supervisory Authority; p17: LWB <-> HRSSD of Guangdong Province. The other
+    # agreements are government-to-government (p6, p19) or between an authority and a city (p15).
+    result = rows(prepared, "07-counterpart-pairs.rq")
+    assert project(result, "bureauLabel", "counterpartLabel", "counterpartKind", "agreementTitle") == [
+        (FSTB, GFSA, "Public authority", AGREEMENT_TITLES["fin"]),
+        (LWB, HRSSD, "Department", AGREEMENT_TITLES["labour"]),
+    ]
+
+
+def test_q08_initiatives_of_an_area(prepared):
+    # Youth section, p25 and p26
+    result = rows(prepared, "08-initiatives-of-an-area.rq")
+    expected = [
+        # ORDER BY status label, then initiative label
+        ("Alliance of Hong Kong Youth Innovative and Entrepreneurial Bases in the GBA", HKSAR, "in preparation"),
+        ("Funding Scheme for Experiential Programmes at Innovation and Entrepreneurial Bases in the "
+         "Guangdong-Hong Kong-Macao Greater Bay Area", HKSAR, "ongoing"),
+        ("Funding Scheme for Youth Entrepreneurship in the Guangdong-Hong Kong-Macao Greater Bay Area", HKSAR,
+         "ongoing"),
+        # p26: "has also regularised the Greater Bay Area Youth Employment Scheme"
+        ("Greater Bay Area Youth Employment Scheme", HKSAR, "regularised"),
+        # p25: "has resumed programmes such as ..."
+        ("Funding Scheme for Youth Exchange in the Mainland", HKSAR, "resumed"),
+        ("Funding Scheme for Youth Internship in the Mainland", HKSAR, "resumed"),
+    ]
+    assert project(result, "initiativeLabel", "leadBody", "status") == expected
+    # p26: support "from the governments of Guangdong Province and the various cities in the GBA"
+    supporters = {r["initiativeLabel"]: r.get("partnersOrSupporters") for r in result}
+    assert supporters["Greater Bay Area Youth Employment Scheme"] == GDPG
+
+    # the same query for another area: civil service (p27)
+    text = replace_once(text_of("08-initiatives-of-an-area.rq"), "area:youth", "area:civil-service")
+    other = rows(prepared, "08", text=text)
+    assert set(project(other, "initiativeLabel", "leadBody", "status")) == {
+        ("Exchanges between civil servants of Hong Kong and the Mainland", HKSAR, "ongoing"),
+        ("Civil Service Staff Exchange Programme with the Mainland cities of the GBA", HKSAR, "under discussion"),
+    }
+
+
+def test_q09_initiatives_per_area(prepared):
+    # Counted from the sections of the source (initiative = scheme, programme, zone, centre, event, measure or
+    # project; the GBA talent hub is in talents (p16) and education (p20)):
+    expected = [
+        ("Education", 12),  # p20: 5 campus projects + talent hub; p21: 3; p22: 3
+        ("Trade and investment", 8),  # p11: 2; p12: 5 (centre, GoGBA, week, SmartHK, Chic HK); p13: 1
+        ("Youth", 6),  # p25: 5; p26: 1
+        ("Culture", 5),  # p23: 2; p24: 3 (co-production, creative industries, Film and TV Market)
+        ("Finance", 5),  # p7: 1; p8: 4 (Qianhai zone, market access, insurance centres, financing)
+        ("Healthcare", 4),  # p18: 2; p19: 2
+        ("Innovation and technology", 4),  # p5: 2; p6: 2 (I&T centre, smart city cluster)
+        ("Transport and logistics", 4),  # p14: 2; p15: 2
+        ("Northern Metropolis", 3),  # p10: development + 2 co-operation mechanisms
+        ("Civil service", 2),  # p27
+        ("Talents", 2),  # p16
+    ]
+    result = rows(prepared, "09-initiatives-per-area.rq")
+    assert [(r["areaLabel"], int(r["initiatives"])) for r in result] == expected
+
+
+def test_q10_timeline_2023(prepared):
+    result = rows(prepared, "10-timeline-2023.rq")
+    expected = [
+        # February ("last month" in a release of 22 March 2023): p15, p10, p3, then p14 "since February 6"
+        ("2023-02", "Co-operation agreement between the Airport Authority Hong Kong and the Dongguan Municipal "
+                    "Government on sea-air intermodal cargo transshipment"),
+        ("2023-02", "First meeting of the Task Force for Collaboration on the Northern Metropolis Development "
+                    "Strategy"),
+        ("2023-02", "Visit of the Chief Executive of the HKSAR to Guangzhou and Shenzhen (February 2023)"),
+        ("2023-02", "Full commissioning of the Heung Yuen Wai Boundary Control Point"),
+        # March ("this month"): p14, p21, p26; then 21 March: the plenary (p1) and the five agreements
+        ("2023-03", "Announcement of the arrangements for the Quota-free Scheme for Hong Kong Private Cars "
+                    "Travelling to Guangdong via the Hong Kong-Zhuhai-Macao Bridge"),
+        ("2023-03", "First Mainland office of the Vocational Training Council, in Shenzhen"),
+        ("2023-03", "Opening of the latest round of the Greater Bay Area Youth Employment Scheme for applications "
+                    "from employers"),
+        ("2023-03", PLENARY),
+        ("2023-03", AGREEMENT_TITLES["fin"]),
+        ("2023-03", AGREEMENT_TITLES["smart"]),
+        ("2023-03", RENEWAL),
+        ("2023-03", AGREEMENT_TITLES["labour"]),
+        ("2023-03", AGREEMENT_TITLES["mou"]),
+        # April: p22 "will kickstart in April this year"
+        ("2023-04", "Mainland study tours for the subject of Citizenship and Social Development"),
+        # May: p12 "during the Guangdong-Hong Kong Co-operation Week in May this year"
+        ("2023-05", "Chic HK (Shenzhen, 2023)"),
+        ("2023-05", "Guangdong-Hong Kong Co-operation Week (2023)"),
+        ("2023-05", "SmartHK (Guangzhou, 2023)"),
+        # only the year: p18 "2023/2024", p27 "within this year", p20 "mid-2023", p14 "within this year",
+        # p23 "the Budget this year"
+        ("2023 (month not given)", "Adoption of the International Hospital Quality Accreditation Standards "
+                                   "(2021 Version) by hospitals of the Hospital Authority"),
+        ("2023 (month not given)", "Civil Service Staff Exchange Programme with the Mainland cities of the GBA"),
+        ("2023 (month not given)", "Completion of the first construction phase of the campus of the City "
+                                   "University of Hong Kong (Dongguan)"),
+        ("2023 (month not given)", "Quota-free Scheme for Hong Kong Private Cars Travelling to Guangdong via the "
+                                   "Hong Kong-Zhuhai-Macao Bridge"),
+        ("2023 (month not given)", "The Budget (2023)"),
+    ]
+    assert project(result, "month", "what") == expected
+    dates = {r["what"]: r["date"] for r in result}
+    assert dates["Full commissioning of the Heung Yuen Wai Boundary Control Point"] == "2023-02-06"
+    assert dates[PLENARY] == "2023-03-21"
+    kinds = {r["what"]: r.get("kind") for r in result}
+    assert kinds[AGREEMENT_TITLES["mou"]] == "signing date"
+    assert kinds["The Budget (2023)"] == "issued date"
+    assert kinds["Mainland study tours for the subject of Citizenship and Social Development"] == "planned date"
+
+
+PLACES = {
+    # label: kind (p1-p27)
+    "Asia": "Region",  # p24
+    "China": "Country",  # p2 "the country"
+    "Dongguan": "City",  # p15, p20
+    "Guangdong Province": "Province",
+    "Guangdong-Hong Kong-Macao Greater Bay Area": "Region",
+    "Guangzhou": "City",  # p3, p12, p20
+    "Heung Yuen Wai Boundary Control Point": "Boundary control point",  # p14
+    "Hong Kong International Airport": "Airport",  # p15
+    "Hong Kong Special Administrative Region": "Special administrative region",
+    "Hong Kong-Zhuhai-Macao Bridge": "Bridge",  # p14
+    "Liantang Port": "Port",  # p14
+    "Lok Ma Chau Loop": "Region",  # p10
+    "Macao": "Special administrative region",  # only in names
+    "Mainland cities of the Greater Bay Area": "Region",  # p12, p18, p23, p26, p27
+    "Nansha": "District",  # p8
+    "Northern Metropolis": "Region",  # p10
+    "Qianhai": "District",  # p8, p10
+    "Shenzhen": "City",
+    "Shenzhen-Hong Kong-Guangzhou Science and Technology Cluster": "Region",  # p5
+    "The Mainland": "Region",
+}
+
+
+def test_q11_places(prepared):
+    result = rows(prepared, "11-places.rq")
+    assert {r["placeLabel"]: r["kind"] for r in result} == PLACES
+    assert len(result) == len(PLACES)  # one row per place, no Wikidata duplicates
+    by_label = {r["placeLabel"]: r for r in result}
+    # p14 "Heung Yuen Wai Boundary Control Point, connecting to Liantang Port of the Mainland" (symmetric)
+    assert split(by_label["Heung Yuen Wai Boundary Control Point"].get("connectsTo"), "; ") == {"Liantang Port"}
+    assert split(by_label["Liantang Port"].get("connectsTo"), "; ") == {"Heung Yuen Wai Boundary Control Point"}
+    assert split(by_label["Liantang Port"].get("locatedIn"), "; ") == {"The Mainland"}
+    # "Mainland cities of the GBA": in the GBA and in the Mainland
+    assert split(by_label["Mainland cities of the Greater Bay Area"].get("locatedIn"), "; ") == {
+        "Guangdong-Hong Kong-Macao Greater Bay Area", "The Mainland"}
+    # p10 the Northern Metropolis, "a new engine driving the future development of Hong Kong"
+    assert split(by_label["Northern Metropolis"].get("locatedIn"), "; ") == {
+        "Hong Kong Special Administrative Region"}
+    assert split(by_label["The Mainland"].get("contains"), "; ") == {
+        "Liantang Port", "Mainland cities of the Greater Bay Area"}
+    linked = {label for label, r in by_label.items() if r.get("locatedIn") or r.get("connectsTo")}
+    assert linked == {"Heung Yuen Wai Boundary Control Point", "Liantang Port",
+                      "Mainland cities of the Greater Bay Area", "Northern Metropolis"}
+
+
+def test_q12_what_is_in_a_place(prepared):
+    result = rows(prepared, "12-what-is-in-a-place.rq")
+    assert set(project(result, "thingLabel", "kind")) == {
+        ("Visit of the Chief Executive of the HKSAR to Guangzhou and Shenzhen (February 2023)", "Visit"),  # p3
+        ("First meeting of the Task Force for Collaboration on the Northern Metropolis Development Strategy",
+         "Meeting"),  # p10 "held in late February this year in Shenzhen"
+        ("HKTDC GBA Centre", "Service centre or office"),  # p12 "in Shenzhen"
+        ("Chic HK (Shenzhen, 2023)", "Trade event"),  # p12 '"Chic HK" in Shenzhen'
+        ("First Mainland office of the Vocational Training Council, in Shenzhen", "Service centre or office"),  # p21
+    }
+    assert len(result) == 5
+
+    # The Mainland, with the places located in it (transitively): Mainland cities of the GBA, Liantang Port
+    text = replace_once(text_of("12-what-is-in-a-place.rq"), "place:shenzhen", "place:mainland")
+    mainland = rows(prepared, "12", text=text)
+    assert {(r["thingLabel"], r["locationLabel"]) for r in mainland} == {
+        ("Implementation of more liberalisation measures in the Greater Bay Area and the Mainland",
+         "The Mainland"),  # p11
+        ("Sea-air intermodal cargo transshipment", "The Mainland"),  # p15 "cargo clearance in the Mainland"
+        ("Expansion of the arrangements for using Hong Kong drugs and medical devices in the Mainland",
+         "The Mainland"),  # p19
+        ("Co-production of television variety programmes by Hong Kong television stations and Mainland and "
+         "Asian counterparts", "The Mainland"),  # p24
+        ("Funding Scheme for Youth Internship in the Mainland", "The Mainland"),  # p25
+        ("Funding Scheme for Youth Exchange in the Mainland", "The Mainland"),  # p25
+        ("Mainland exchange programmes and study tours for Hong Kong teachers and students", "The Mainland"),  # p22
+        ("Hong Kong Teachers' Exchange Activities to the Mainland", "The Mainland"),  # p22
+        ("Exchanges between civil servants of Hong Kong and the Mainland", "The Mainland"),  # p27
+        ("GoGBA Business Support Centres", "Mainland cities of the Greater Bay Area"),  # p12
+        ("Greater Bay Area Youth Employment Scheme", "Mainland cities of the Greater Bay Area"),  # p26
+        ("Civil Service Staff Exchange Programme with the Mainland cities of the GBA",
+         "Mainland cities of the Greater Bay Area"),  # p27
+    }
+
+
+def test_q13_university_campuses(prepared):
+    # p20
+    result = rows(prepared, "13-university-campuses.rq")
+    gba = "Guangdong-Hong Kong-Macao Greater Bay Area"
+    assert project(result, "institutionLabel", "placeLabel", "stage", "since", "approvedBy", "expected") == [
+        # "MoE has also approved the establishment of the City University of Hong Kong (Dongguan), and the first
+        # construction phase of its campus is expected to complete in mid-2023"
+        ("City University of Hong Kong (Dongguan)", "Dongguan", "approved", None, "Ministry of Education", "2023"),
+        # "the GBA campus development projects of the Hong Kong Metropolitan University, The Hong Kong Polytechnic
+        # University and The University of Hong Kong are also at different stages of implementation"
+        ("Hong Kong Metropolitan University", gba, "under way", None, None, None),
+        # "officially opened in September last year", "with establishment approval from the Ministry of Education"
+        ("Hong Kong University of Science and Technology (Guangzhou)", "Guangzhou", "opened", "2022-09",
+         "Ministry of Education", None),
+        ("The Hong Kong Polytechnic University", gba, "under way", None, None, None),
+        ("The University of Hong Kong", gba, "under way", None, None, None),
+    ]
+
+
+def test_q14_schemes_by_target_group(prepared):
+    result = rows(prepared, "14-schemes-by-target-group.rq")
+    assert set(project(result, "groupLabel", "initiativeLabel")) == {
+        # p25, p26
+        ("young people", "Funding Scheme for Youth Internship in the Mainland"),
+        ("young people", "Funding Scheme for Youth Exchange in the Mainland"),
+        ("young people", "Funding Scheme for Youth Entrepreneurship in the Guangdong-Hong Kong-Macao Greater Bay "
+                         "Area"),
+        ("young people", "Funding Scheme for Experiential Programmes at Innovation and Entrepreneurial Bases in "
+                         "the Guangdong-Hong Kong-Macao Greater Bay Area"),
+        ("young people", "Alliance of Hong Kong Youth Innovative and Entrepreneurial Bases in the GBA"),
+        ("young people", "Greater Bay Area Youth Employment Scheme"),
+        # p27
+        ("civil servants", "Exchanges between civil servants of Hong Kong and the Mainland"),
+        ("civil servants", "Civil Service Staff Exchange Programme with the Mainland cities of the GBA"),
+        # p22
+        ("teachers", "Mainland exchange programmes and study tours for Hong Kong teachers and students"),
+        ("teachers", "Hong Kong Teachers' Exchange Activities to the Mainland"),
+    }
+    assert len(result) == 10
+    groups = [r["groupLabel"] for r in result]
+    assert groups == sorted(groups)
+
+
+def test_q15_figures(prepared):
+    result = rows(prepared, "15-figures.rq")
+    got = Counter((int(r["value"]), r.get("approximate") == "true", r["aboutLabel"], r.get("reportedIn"))
+                  for r in result)
+    cluster = "Shenzhen-Hong Kong-Guangzhou Science and Technology Cluster"
+    assert got == Counter({
+        # p5 "ranked second in the world for three consecutive years" (Global Innovation Index 2022)
+        (2, False, cluster, "Global Innovation Index 2022"): 1,
+        (3, False, cluster, "Global Innovation Index 2022"): 1,
+        # p6 "the two sides signed two agreements after the meeting"
+        (2, False, PLENARY, None): 1,
+        # p12 "all nine Mainland cities of the GBA"
+        (9, False, "Mainland cities of the Greater Bay Area", None): 1,
+        # p18 "two hospitals under the HA will adopt ..."
+        (2, False, "Adoption of the International Hospital Quality Accreditation Standards (2021 Version) by "
+                   "hospitals of the Hospital Authority", None): 1,
+        # p22 "an estimated number of around 50 000 students"
+        (50000, True, "Mainland study tours for the subject of Citizenship and Social Development", None): 1,
+    })
+
+
+def test_q16_fact_provenance(prepared):
+    # "co-chaired" by John Lee: stated in p1 and again in p28 ("was co-chaired by the Chief Executive ...")
+    result = rows(prepared, "16-fact-provenance.rq")
+    assert [int(r["paragraphNumber"]) for r in result] == [1, 28]
+    assert [r["paragraph"] for r in result] == [f"{ID}source/plenary-23-press-release/p01",
+                                                f"{ID}source/plenary-23-press-release/p28"]
+
+    # another fact: Bernard Chan's acting post, stated only in p28
+    text = replace_once(text_of("16-fact-provenance.rq"),
+                        "(meeting:hk-gd-joint-conference-plenary-23 gba:coChair person:john-lee)",
+                        "(person:bernard-chan gba:holdsActing "
+                        "<https://gbagraph.example.org/id/post/secretary-for-commerce-and-economic-development>)")
+    assert [int(r["paragraphNumber"]) for r in rows(prepared, "16", text=text)] == [28]
+
+
+def test_q17_entity_paragraphs(prepared):
+    # John Lee: named in p1, "Mr Lee said" in p2, "He added ... He led a delegation" in p3, and p28
+    result = rows(prepared, "17-entity-paragraphs.rq")
+    assert [int(r["paragraphNumber"]) for r in result] == [1, 2, 3, 28]
+
+    # the GBA talent hub: p16 ("the GBA talent hub") and p20 ("will facilitate the establishment of a talent hub")
+    text = replace_once(text_of("17-entity-paragraphs.rq"), "person:john-lee",
+                        "<https://gbagraph.example.org/id/initiative/gba-talent-hub>")
+    assert [int(r["paragraphNumber"]) for r in rows(prepared, "17", text=text)] == [16, 20]
+
+
+def test_q18_bodies_ranked(prepared):
+    result = rows(prepared, "18-bodies-ranked.rq")
+    got = {r["bodyLabel"]: (int(r["agreements"]), int(r["initiatives"]), int(r["total"])) for r in result}
+    assert got == {
+        # party to the T&I agreement and its renewal, the smart city agreement (p6) and the MoU (p19); leads,
+        # partners or supports 31 initiatives across p3-p27
+        HKSAR: (4, 31, 35),
+        GDPG: (4, 11, 15),
+        "Hong Kong Trade Development Council": (0, 4, 4),  # p12: centre, GoGBA, SmartHK, Chic HK
+        "Airport Authority Hong Kong": (1, 1, 2),  # p15
+        "Dongguan Municipal Government": (1, 1, 2),  # p15
+        "Hospital Authority": (0, 2, 2),  # p18
+        "Ministry of Education": (0, 2, 2),  # p20 approvals of HKUST (Guangzhou) and CityU (Dongguan)
+        "Vocational Training Council": (0, 2, 2),  # p21
+        "Central People's Government": (0, 1, 1),  # p14 support for the Quota-free Scheme
+        "City University of Hong Kong (Dongguan)": (0, 1, 1),
+        "Department of Education of Guangdong Province": (0, 1, 1),  # p22
+        FSTB: (1, 0, 1),
+        GFSA: (1, 0, 1),
+        "Hong Kong Metropolitan University": (0, 1, 1),
+        "Hong Kong University of Science and Technology (Guangzhou)": (0, 1, 1),
+        HRSSD: (1, 0, 1),
+        "InvestHK": (0, 1, 1),  # p13
+        LWB: (1, 0, 1),
+        "Shenzhen Polytechnic": (0, 1, 1),  # p21
+        "The Hong Kong Polytechnic University": (0, 1, 1),
+        "The University of Hong Kong": (0, 1, 1),
+        "University of Hong Kong-Shenzhen Hospital": (0, 1, 1),  # p18
+    }
+    keys = [(-int(r["total"]), r["bodyLabel"]) for r in result]
+    assert keys == sorted(keys)  # most first, then by label
+
+
+def test_q19_plenary_series(prepared):
+    result = rows(prepared, "19-plenary-series.rq")
+    assert project(result, "seriesLabel", "ordinal", "date", "participants", "coChairs", "specialGuests",
+                   "delegationMembers") == [
+        # p1/p28: 2 co-chairs, 2 special guests, 14 HKSAR delegation members
+        ("Hong Kong/Guangdong Co-operation Joint Conference", "23", "2023-03-21", "18", "2", "2", "14"),
+    ]
+
+
+# p1, p3, p28: everyone whose post the source places in a body. President Xi Jinping (p2) holds a post the source
+# does not place in any body, so he is not listed.
+ORG_HOLDERS = {
+    ("John Lee", "Chief Executive of the HKSAR", HKSAR),
+    ("Wang Weizhong", "Governor of Guangdong Province", GDPG),
+    ("Yang Wanming", "Deputy Director of the Hong Kong and Macao Affairs Office of the State Council",
+     "Hong Kong and Macao Affairs Office of the State Council"),
+    ("Yin Zhonghua", "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
+     "Liaison Office of the Central People's Government in the HKSAR"),
+    ("Huang Kunming", "Secretary of the CPC Guangdong Provincial Committee", "CPC Guangdong Provincial Committee"),
+} | {(name, post, body) for _, name, post, body in DELEGATION}
+
+
+def test_q20_org_officials(prepared):
+    result = rows(prepared, "20-org-officials.rq")
+    assert set(project(result, "name", "postLabel", "organizationLabel")) == ORG_HOLDERS
+    assert len(result) == 19
+    # the answer comes from inference: on the asserted triples alone the ORG-only query finds nobody
+    assert rows(prepared, "20", text=text_of("20-org-officials.rq"), default_graphs=without_inference(prepared)) == []
+
+
+def test_q21_schema_events(prepared):
+    result = rows(prepared, "21-schema-events.rq")
+    people = {f"{ID}person/{slug}" for slug in (
+        "john-lee", "wang-weizhong", "yang-wanming", "yin-zhonghua", "chan-kwok-ki", "cheuk-wing-hing",
+        "michael-wong", "cheung-kwok-kwan", "erick-tsang-kwok-wai", "christopher-hui", "tse-chin-wan",
+        "lo-chung-mau", "lam-sai-hung", "bernadette-linn", "choi-yuk-lin", "alice-mak", "chris-sun", "bernard-chan")}
+    assert {(r["event"], r["person"]) for r in result} == {
+        (f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
+    assert len(result) == 18
+    assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
+
+
+def test_q22_wikidata_links(prepared):
+    # data/links/wikidata.ttl: the four places checked by hand
+    result = rows(prepared, "22-wikidata-links.rq")
+    wd = "http://www.wikidata.org/entity/"
+    assert project(result, "entity", "wikidataItem") == [
+        (f"{ID}place/china", f"{wd}Q148"),
+        (f"{ID}place/guangdong-province", f"{wd}Q15175"),
+        (f"{ID}place/hong-kong", f"{wd}Q8646"),
+        (f"{ID}place/macao", f"{wd}Q14773"),
+    ]
+
+
+def test_q23_policy_documents(prepared):
+    result = rows(prepared, "23-policy-documents.rq")
+    got = {(r["title"], r["kind"], r.get("publisher"), r.get("issued"), split(r["paragraphs"], ", "))
+           for r in result}
+    assert got == {
+        ("Digital China", "Policy", None, None, frozenset({"5"})),  # p5 'the national policy of "Digital China"'
+        ("Global Innovation Index 2022", "Index", None, None, frozenset({"5"})),
+        ("One Country, Two Systems", "Policy", None, None, frozenset({"7"})),
+        ("Opinion on Providing Financial Support for the Comprehensive Deepening Reform and Opening Up of the "
+         "Qianhai Shenzhen-Hong Kong Modern Service Industry Cooperation Zone", "Policy document", None, None,
+         frozenset({"8"})),
+        # p14 and again p20 ("since the promulgation of the Outline Development Plan ...")
+        ("Outline Development Plan for the Guangdong-Hong Kong-Macao Greater Bay Area", "Plan", None, None,
+         frozenset({"14", "20"})),
+        # p18 "(2021 Version) published by the Shenzhen Hospital Accreditation Research Center"
+        ("International Hospital Quality Accreditation Standards (2021 Version)", "Standard",
+         "Shenzhen Hospital Accreditation Research Center", "2021", frozenset({"18"})),
+        # p19 "the Central Government announced the 'Work Plan ...' in November 2020"
+        ("Work Plan for Regulatory Innovation and Development of Pharmaceutical and Medical Device in the "
+         "Guangdong-Hong Kong-Macao Greater Bay Area", "Plan", "Central People's Government", "2020-11", frozenset({"19"})),
+        # p23 "In the Budget this year"
+        ("The Budget (2023)", "Budget", HKSAR, "2023", frozenset({"23"})),
+    }
+    assert len(result) == 8
+
+
+def test_q24_planned_for_2024(prepared):
+    # p23 "for hosting the GBA Culture and Arts Festival in 2024". (p18's "in 2023/2024" is recorded as 2023.)
+    result = rows(prepared, "24-planned-for-2024.rq")
+    assert project(result, "label", "plannedDate", "leadBody", "status") == [
+        ("GBA Culture and Arts Festival", "2024", HKSAR, "planned"),
+    ]
+
+
+def test_q25_ask_bernard_chan_acting(prepared):
+    # p28 "the Acting Secretary for Commerce and Economic Development, Dr Bernard Chan"
+    assert ask(prepared, "25-ask-bernard-chan-acting.rq") is True
+    # and the same question about John Lee, who is not acting, is answered no
+    text = replace_once(text_of("25-ask-bernard-chan-acting.rq"), "person:bernard-chan ;", "person:john-lee ;")
+    assert ask(prepared, "25", text=text) is False
+
+
+def test_q26_construct_org_chart(prepared):
+    chart = construct(prepared, "26-construct-org-chart.rq")
+    hksar = URIRef(f"{ID}body/hksar-government")
+    sub_of, post_in, held_by = URIRef(ORG + "subOrganizationOf"), URIRef(ORG + "postIn"), URIRef(ORG + "heldBy")
+    label = {s: str(o) for s, o in chart.subject_objects(RDFS.label)}
+    # p9, p17, p28: the ten bureaus, each under the HKSAR Government
+    assert set(chart.objects(None, sub_of)) == {hksar}
+    assert {label[b] for b in chart.subjects(sub_of, hksar)} == {
+        FSTB, LWB, "Constitutional and Mainland Affairs Bureau", "Environment and Ecology Bureau", "Health Bureau",
+        "Transport and Logistics Bureau", "Development Bureau", "Education Bureau",
+        "Home and Youth Affairs Bureau", "Commerce and Economic Development Bureau"}
+    # p1, p28: the fifteen HKSAR posts and their holders (the acting holder included)
+    posts = {(label[post], label[holder], label[unit]) for post, holder in chart.subject_objects(held_by)
+             for unit in chart.objects(post, post_in)}
+    assert posts == {("Chief Executive of the HKSAR", "John Lee", HKSAR)} | {
+        (post, name, body) for _, name, post, body in DELEGATION}
+    assert len(set(chart.subjects(post_in, None))) == 15
+    assert (URIRef(f"{ID}post/secretary-for-commerce-and-economic-development"), held_by,
+            URIRef(f"{ID}person/bernard-chan")) in chart
+    assert (None, post_in, URIRef(f"{ID}body/guangdong-provincial-government")) not in chart
+    assert all(isinstance(o, Literal) for o in chart.objects(None, RDFS.label))
+
+
+def test_q27_facts_per_paragraph(prepared):
+    result = rows(prepared, "27-facts-per-paragraph.rq")
+    # 28 paragraphs (docs/source-paragraphs.md), in order; each count is the size of the paragraph's file
+    assert [int(r["paragraphNumber"]) for r in result] == list(range(1, 29))
+    data = ROOT / "data" / "plenary-23-press-release"
+    for r in result:
+        number = int(r["paragraphNumber"])
+        assert r["graph"].endswith(f"/graph/plenary-23-press-release/p{number:02d}")
+        assert int(r["triples"]) == len(Graph().parse(data / f"p{number:02d}.ttl")), number
+    # the delegation list (p28) states the most facts
+    assert max(result, key=lambda r: int(r["triples"]))["paragraphNumber"] == "28"
