@@ -5,6 +5,7 @@ and the SPARQL 1.1 Service Description (``GET /sparql``).  No web framework here
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from dataclasses import replace
 
@@ -15,6 +16,7 @@ from . import formats
 from .export import dump_name
 from .namespaces import SD, graph_iri, prefixes
 from .pipeline import Prepared, make_engine
+from .query import QueryRequest
 from .store import GraphBundle
 
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
@@ -185,10 +187,17 @@ def add_description(prepared: Prepared) -> Prepared:
     """Put the VoID description into the dataset as the named graph ``graph/void`` (once; the statistics count
     the other graphs) and return the ``Prepared`` with an engine that sees it."""
     graph = prepared.bundle.graph(VOID_GRAPH)
-    if len(graph):
+    if len(graph) and _engine_sees(prepared, graph_iri(prepared.bundle.base, VOID_GRAPH)):
         return prepared
-    graph += dataset_description(prepared.bundle)
+    if not len(graph):
+        graph += dataset_description(prepared.bundle)
     return replace(prepared, engine=make_engine(prepared.settings, prepared.bundle))
+
+
+def _engine_sees(prepared: Prepared, graph: str) -> bool:
+    """Does the engine hold ``graph`` (it may have been built before the graph was added)?"""
+    answer = prepared.engine.answer(QueryRequest(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", format="json"))
+    return bool(json.loads(answer.body)["boolean"])
 
 
 def service_description(bundle: GraphBundle, endpoint: str, *, federated: bool = False) -> Graph:

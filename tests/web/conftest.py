@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from gbagraph import Prepared, prepare, settings
 from gbagraph.errors import GbagraphError
 from gbagraph.web import create_app
+from gbagraph.web.state import Example
 
 REPO = Path(__file__).resolve().parents[2]
 MINI = REPO / "tests" / "fixtures" / "mini"
@@ -36,6 +37,7 @@ class Server:
     url: str
     prepared: Prepared
     name: str
+    examples: list[Example]
 
     @property
     def sparql(self) -> str:
@@ -100,7 +102,7 @@ def server(request: pytest.FixtureRequest, mini_root: Path) -> Iterator[Server]:
         pytest.skip(f"the project data does not prepare: {exc}")
     app = create_app(prepared=prepared)
     url, srv, thread = run_server(app)
-    yield Server(url, app.extensions["gbagraph"].prepared, request.param)
+    yield Server(url, app.extensions["gbagraph"].prepared, request.param, app.extensions["gbagraph"].examples)
     srv.shutdown()
     thread.join(5)
 
@@ -110,6 +112,6 @@ def mini_server(mini_root: Path) -> Iterator[Server]:
     """The mini fixture only (tests that need known content)."""
     app = create_app(settings(root=mini_root))
     url, srv, thread = run_server(app)
-    yield Server(url, app.extensions["gbagraph"].prepared, "mini")
+    yield Server(url, app.extensions["gbagraph"].prepared, "mini", app.extensions["gbagraph"].examples)
     srv.shutdown()
     thread.join(5)

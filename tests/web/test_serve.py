@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from gbagraph import settings
+from gbagraph import prepare, settings
 from gbagraph.web import create_app
 from gbagraph.web.serve import gunicorn_options
 
@@ -125,3 +125,12 @@ def test_app_factory_independent_apps(mini_root):
     assert one.extensions["gbagraph"].base != two.extensions["gbagraph"].base
     answer = two.test_client().get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s a ?c } LIMIT 1"})
     assert b"http://other.example/" in answer.data
+
+
+def test_same_prepared_twice(mini_root):
+    """A Prepared handed to two apps: both engines see the dataset description."""
+    prepared = prepare(settings(root=mini_root))
+    ask = {"query": "ASK { GRAPH ?g { ?d a <http://rdfs.org/ns/void#Dataset> } }"}
+    for _ in range(2):
+        client = create_app(prepared=prepared).test_client()
+        assert client.get("/sparql", query_string=ask).json["boolean"] is True
