@@ -21,7 +21,7 @@ from rdflib.query import Result
 from . import formats
 from .errors import QueryError, ResultTooLarge
 from .formats import Format
-from .guard import check_query, guarded, has_dataset_clause
+from .guard import check_query, guarded
 from .sparqltext import form
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -105,6 +105,7 @@ class OxigraphEngine:
         buf = io.BytesIO()
         dataset.serialize(buf, format="nquads")
         store.bulk_load(buf.getvalue(), format=ox.RdfFormat.N_QUADS)
+        materialise_union(store)
         return cls(store, policy)
 
     @guarded
@@ -113,8 +114,6 @@ class OxigraphEngine:
         kwargs: dict = {"prefixes": self.policy.prefixes or None}
         if request.default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-        elif not (request.named_graphs or has_dataset_clause(request.query)):  # the flag would override FROM
-            kwargs["use_default_graph_as_union"] = True
         if request.named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
         try:
@@ -147,6 +146,16 @@ class OxigraphEngine:
             return Answer(kind, fmt, out.getvalue(), len(triples))
         except OSError as exc:  # e.g. an allowed SERVICE endpoint that did not answer
             raise QueryError(f"query failed: {exc}", status=502) from exc
+
+
+def materialise_union(store: ox.Store) -> None:
+    """Copy the set union of all named graphs into the store's default graph.
+
+    The default graph is the merge of the named graphs.  pyoxigraph's ``use_default_graph_as_union`` flag
+    matches a triple once per graph that holds it (oxigraph#1919: duplicate rows, inflated COUNTs), so the
+    union is stored once instead, as a set, and queried as the plain default graph.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 #: the fewest bytes one solution takes in any results format (TSV: a newline)
@@ -210,7 +219,7 @@ class RdflibEngine:
         default = view.default_graph if hasattr(Dataset, "default_graph") else view.default_context  # rdflib < 7.2
         for g in request.default_graphs:
             default += Graph(self.dataset.store, identifier=URIRef(g))  # a view: adds no graph to the dataset
-        names = request.named_graphs or tuple(str(c.identifier) for c in self.dataset.contexts())
+        names = request.named_graphs or tuple(str(c.identifier) for c in self.dataset.graphs())
         for g in names:
             view.graph(URIRef(g)).__iadd__(Graph(self.dataset.store, identifier=URIRef(g)))
         return view
