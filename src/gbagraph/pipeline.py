@@ -60,7 +60,7 @@ def prepare(settings: Settings) -> Prepared:
     validation = validate_cached(settings, bundle) if settings.validate else None
     inference = None
     if settings.infer:
-        asserted = bundle.asserted()
+        asserted = bundle.asserted(links=False)
         _reasoner, inference = infer_cached(settings, asserted)
         require_consistent(inference, asserted)
         bundle.graph("inferred").__iadd__(inference.inferred)

@@ -187,7 +187,14 @@ def digest(files: Iterable[Path], *extra: str, root: Path | None = None) -> str:
 
 
 def library_versions(*names: str) -> str:
-    return ";".join(f"{n}={_version(n)}" for n in ("gbagraph", "rdflib", *names))
+    """Versions of the libraries and a hash of our own loading/validating/reasoning code: a cache key part,
+    so that a change of code (not only of data) invalidates what was cached."""
+    here = Path(__file__).resolve().parent
+    code = hashlib.sha256()
+    for module in ("store.py", "validate.py", "infer.py", "reason.py", "pipeline.py"):
+        code.update((here / module).read_bytes())
+    versions = ";".join(f"{n}={_version(n)}" for n in ("gbagraph", "rdflib", *names))
+    return f"{versions};code={code.hexdigest()[:16]}"
 
 
 class DiskCache:

@@ -59,9 +59,15 @@ class GraphBundle:
                 out.add(triple)
         return out
 
-    def asserted(self) -> Graph:
-        """Ontology + curated facts + provenance, as one graph (what SHACL and OWL RL read)."""
-        return self.union([self.ontology, *self.curated_graphs(), self.provenance])
+    def asserted(self, *, links: bool = True) -> Graph:
+        """Ontology + curated facts + provenance, as one graph (what SHACL reads).
+
+        With ``links=False`` the graphs under ``graph/links/`` are left out: that is what OWL RL reads, so
+        that owl:sameAs to Wikidata does not copy our types, labels and provenance onto Wikidata's items.
+        """
+        links_prefix = graph_iri(self.base, "links/")
+        graphs = [g for g in self.curated_graphs() if links or not str(g.identifier).startswith(links_prefix)]
+        return self.union([self.ontology, *graphs, self.provenance])
 
     def file_of(self, node: Node) -> list[Path]:
         """The files in which ``node`` is a subject (for readable validation reports)."""
