@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from rdflib.plugins.sparql.sparql import SPARQLError
+
 from .errors import GbagraphError, QueryError, ResultTooLarge, UpdateRefused
 from .sparqltext import form, is_update, service_targets, tokens
 
@@ -104,9 +106,15 @@ def _evaluation_error(exc: Exception) -> GbagraphError:
     if isinstance(exc, OSError):  # an allowed SERVICE endpoint that failed, refused or timed out
         return QueryError(f"query failed: {exc}", status=502)
     detail = " ".join(str(exc).split())[:300]
-    if type(exc).__name__ in ("SPARQLError", "NotImplementedError", "Exception"):  # rdflib's way to refuse
+    if isinstance(exc, _REFUSALS) or type(exc) is Exception:
         return QueryError(f"the query cannot be evaluated: {detail}")
     return GbagraphError(f"the query could not be evaluated ({type(exc).__name__}: {detail})", status=500)
+
+
+#: how the engines say a query asks for something they cannot do (an unknown function, a bad regex, a huge
+#: LIMIT, an invalid language tag …): the client's to fix, so 400; anything else is a 500
+_REFUSALS: tuple[type[Exception], ...] = (ValueError, TypeError, ArithmeticError, re.error, RuntimeError,
+                                          NotImplementedError, SPARQLError)
 
 
 def check_size(answer: Any, limit: int | None) -> Any:

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -54,8 +55,9 @@ class Listener:
         return list(self.connections)
 
 
-@pytest.fixture()
-def listener() -> Iterator[Listener]:
+@contextmanager
+def listening() -> Iterator[Listener]:
+    """A ``Listener`` for the duration of the block (accept loop bounded in time)."""
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(16)
@@ -64,7 +66,7 @@ def listener() -> Iterator[Listener]:
     stop = threading.Event()
 
     def serve() -> None:
-        deadline = time.monotonic() + 600  # bounded even if the test never stops it
+        deadline = time.monotonic() + 600  # bounded even if the block never ends
         while not stop.is_set() and time.monotonic() < deadline:
             try:
                 conn, _ = server.accept()
@@ -85,3 +87,9 @@ def listener() -> Iterator[Listener]:
         stop.set()
         thread.join(5)
         server.close()
+
+
+@pytest.fixture()
+def listener() -> Iterator[Listener]:
+    with listening() as found:
+        yield found
