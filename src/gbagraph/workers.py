@@ -26,7 +26,8 @@ import sys
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from types import TracebackType
@@ -38,6 +39,11 @@ from .guard import check_size
 from .query import Answer, Engine, QueryRequest
 
 _FORK = multiprocessing.get_context("fork")
+
+#: a query each new worker answers before it takes requests (it reads the store)
+WARM_UP = "ASK { ?s ?p ?o }"
+#: seconds a new worker has to become ready, and how many times a fork is tried
+SPAWN_TIMEOUT, SPAWN_TRIES = 3.0, 3
 
 #: signals whose inherited handlers (gunicorn's, pytest's) must not run in a worker
 _DEFAULT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGABRT", "SIGWINCH", "SIGCHLD")
@@ -54,6 +60,14 @@ class WorkerCrashed(GbagraphError):
 class _Worker:
     process: BaseProcess
     conn: Connection
+
+
+@dataclass(eq=False)
+class _Waiter:
+    """A query waiting for a worker: ``_release`` hands one over directly (no barging by later queries)."""
+
+    ready: threading.Event = field(default_factory=threading.Event)
+    worker: _Worker | None = None
 
 
 # --------------------------------------------------------------------------- the worker process
@@ -86,6 +100,11 @@ def _worker_main(conn: Connection, engine: Engine, max_result_bytes: int | None,
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business; it closes the pool
+    try:  # touch the store: a lock copied held by the fork hangs here, where the parent retries, not in a query
+        engine.answer(QueryRequest(WARM_UP))
+    except Exception:
+        pass
+    conn.send(("ready", None))
     while True:
         try:
             request = conn.recv()
@@ -184,10 +203,10 @@ class WorkerPoolEngine:
         """Fresh bookkeeping for this process (at creation, and in a process forked from the owner)."""
         self._owner = os.getpid()
         self._lock = threading.Lock()
-        self._free = threading.Condition(self._lock)
         self._slots = threading.BoundedSemaphore(self.max_concurrent)
         self._all: list[_Worker] = []
         self._idle: list[_Worker] = []
+        self._waiters: deque[_Waiter] = deque()  # first come, first served
         self._finalizer = weakref.finalize(self, _shutdown, self._all, self._owner)
 
     def _adopt(self) -> None:
@@ -206,8 +225,7 @@ class WorkerPoolEngine:
         with self._lock:
             self._check_open()
             while len(self._all) < self.workers:
-                self._idle.append(self._spawn())
-            self._free.notify_all()
+                self._release(self._spawn())
         return self
 
     def close(self) -> None:
@@ -216,7 +234,8 @@ class WorkerPoolEngine:
         with self._lock:
             self._closed = True
             self._idle.clear()
-            self._free.notify_all()
+            while self._waiters:
+                self._waiters.popleft().ready.set()  # they find the pool closed
         self._finalizer()
 
     def __enter__(self) -> WorkerPoolEngine:
@@ -236,16 +255,29 @@ class WorkerPoolEngine:
             raise GbagraphError("the query engine has been shut down", status=503)
 
     def _spawn(self) -> _Worker:
-        """Fork one worker (call with the lock held)."""
-        parent_end, child_end = _FORK.Pipe(duplex=True)
-        inherited = [w.conn for w in self._all] + [parent_end]  # the child closes its copies
-        process = _FORK.Process(target=_worker_main, name="gbagraph-query-worker", daemon=True,
-                                args=(child_end, self.inner, self.max_result_bytes, self.memory_mb, inherited))
-        process.start()
-        child_end.close()
-        worker = _Worker(process, parent_end)
-        self._all.append(worker)
-        return worker
+        """Fork one worker and wait until it is ready (call with the lock held).
+
+        Forking copies the locks other threads hold at that instant: if one of pyoxigraph's was held, the
+        child hangs in its warm-up query, and is killed and forked again.
+        """
+        for _ in range(SPAWN_TRIES):
+            parent_end, child_end = _FORK.Pipe(duplex=True)
+            inherited = [w.conn for w in self._all] + [parent_end]  # the child closes its copies
+            process = _FORK.Process(target=_worker_main, name="gbagraph-query-worker", daemon=True,
+                                    args=(child_end, self.inner, self.max_result_bytes, self.memory_mb, inherited))
+            process.start()
+            child_end.close()
+            try:
+                if parent_end.poll(SPAWN_TIMEOUT) and parent_end.recv()[0] == "ready":
+                    worker = _Worker(process, parent_end)
+                    self._all.append(worker)
+                    return worker
+            except (EOFError, OSError):
+                pass
+            process.kill()
+            process.join(5)
+            parent_end.close()
+        raise OSError(f"no query worker became ready in {SPAWN_TRIES} tries")
 
     def _discard(self, worker: _Worker) -> None:
         """Kill a worker (stuck or dead) and fork its replacement."""
@@ -258,33 +290,45 @@ class WorkerPoolEngine:
                 self._all.remove(worker)
             if not self._closed:
                 try:
-                    self._idle.append(self._spawn())
+                    self._release(self._spawn())
                 except OSError:  # cannot fork now: _checkout forks one when next needed
                     pass
-                self._free.notify()
+
+    def _release(self, worker: _Worker) -> None:
+        """Hand a free worker to the longest-waiting query, or make it idle (call with the lock held)."""
+        if self._waiters:
+            waiter = self._waiters.popleft()
+            waiter.worker = worker
+            waiter.ready.set()
+        else:
+            self._idle.append(worker)
 
     def _checkout(self, deadline: float) -> _Worker:
+        """A free worker (forked if the pool is not full), waiting in line until ``deadline`` at most."""
         with self._lock:
-            while True:
-                self._check_open()
-                if self._idle:
-                    return self._idle.pop()
-                if len(self._all) < self.workers:
-                    try:
-                        return self._spawn()
-                    except OSError as exc:
-                        raise TooBusy(f"cannot start a query worker now ({exc}); try again in a moment") from exc
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TooBusy("no query worker became free in time; try again in a moment")
-                self._free.wait(remaining)
+            self._check_open()
+            if self._idle:
+                return self._idle.pop()
+            if len(self._all) < self.workers:
+                try:
+                    return self._spawn()
+                except OSError as exc:
+                    raise TooBusy(f"cannot start a query worker now ({exc}); try again in a moment") from exc
+            waiter = _Waiter()
+            self._waiters.append(waiter)
+        waiter.ready.wait(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            if waiter.worker is not None:
+                return waiter.worker
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            self._check_open()
+        raise TooBusy("no query worker became free in time; try again in a moment")
 
     def _checkin(self, worker: _Worker) -> None:
         with self._lock:
-            if self._closed:
-                return
-            self._idle.append(worker)
-            self._free.notify()
+            if not self._closed:
+                self._release(worker)
 
     # ---------------------------------------------------------------- queries
 
@@ -313,6 +357,9 @@ class WorkerPoolEngine:
                           "try again in a moment")
         try:
             worker = self._checkout(start + limit)
+            if time.monotonic() >= start + limit:  # handed over just too late: no time left to run
+                self._checkin(worker)
+                raise TooBusy("no query worker became free in time; try again in a moment")
             return self._run(worker, request, start, limit)
         finally:
             self._slots.release()

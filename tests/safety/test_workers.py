@@ -311,3 +311,36 @@ def test_pipeline_pools_unless_query_workers_is_zero() -> None:
         assert pooled.name == "oxigraph" and pooled.pids() == []
         assert pooled.answer(QueryRequest("ASK { ?s ?p ?o }")).body == plain.answer(
             QueryRequest("ASK { ?s ?p ?o }")).body
+
+
+def test_replacements_forked_while_other_threads_use_the_pool(ox_engine: OxigraphEngine) -> None:
+    """Workers are killed and forked again while other threads keep sending queries: none of theirs fails.
+
+    (Supported because the parent never evaluates queries itself: forking while another thread is inside
+    pyoxigraph can copy one of its locks held, and that child would hang until its time limit.)"""
+    with WorkerPoolEngine(ox_engine, workers=2, timeout=0.4, max_concurrent=4, queue_wait=5) as pool:
+        stop = time.monotonic() + 2.0
+        failures: list[Exception] = []
+        answered = 0
+
+        def simple() -> None:
+            nonlocal answered
+            while time.monotonic() < stop:
+                try:
+                    pool.answer(QueryRequest(SIMPLE))
+                    answered += 1
+                except Exception as exc:  # recorded for the assertion below
+                    failures.append(exc)
+
+        threads = [threading.Thread(target=simple, daemon=True) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        killed = 0
+        while time.monotonic() < stop:
+            with pytest.raises(QueryTimeout):
+                pool.answer(QueryRequest(EXPLOSIVE, timeout=0.2))
+            killed += 1
+        for thread in threads:
+            thread.join(10)
+        assert killed >= 3 and answered > 10
+        assert failures == []
