@@ -266,6 +266,9 @@ class WorkerPoolEngine:
             process = _FORK.Process(target=_worker_main, name="gbagraph-query-worker", daemon=True,
                                     args=(child_end, self.inner, self.max_result_bytes, self.memory_mb, inherited))
             process.start()
+            # we reap our own workers: a server process forked from this one (gunicorn) must not signal or
+            # join them from multiprocessing's exit handler, which it would if they stayed in its registry
+            multiprocessing.process._children.discard(process)  # type: ignore[attr-defined]
             child_end.close()
             try:
                 if parent_end.poll(SPAWN_TIMEOUT) and parent_end.recv()[0] == "ready":
