@@ -116,6 +116,8 @@ class Para:
 
     def add(self, s: str, p: str, o: str) -> None:
         self.subjects.setdefault(s, []).append((p, o))
+        if p == "rdfs:label":  # the shapes want one skos:prefLabel equal to the label
+            self.subjects[s].append(("skos:prefLabel", o))
 
     def triples(self) -> int:
         return sum(len(set(po)) for po in self.subjects.values())
@@ -205,7 +207,9 @@ class Generator:
                       places=list(bundled["place"]), series=series or "meeting:hk-gd-joint-conference",
                       concepts=concepts)
         pools.defined.update(pools.people + pools.bodies + pools.posts + pools.places)
-        if series is None:
+        if series is not None:
+            pools.defined.add(series)
+        else:
             pools.classes[pools.series] = "MeetingSeries"
             pools.labels[pools.series] = "Hong Kong/Guangdong Co-operation Joint Conference"
         n_people, n_bodies, n_places = 40 + 6 * plenaries, 30 + 2 * plenaries, 30 + plenaries
@@ -262,7 +266,7 @@ class Generator:
         elif cls == "Official":
             post = self.rng.choice(pools.posts)
             para.add(c, "org:holds", self.mention(para, pools, post))
-            para.add(c, "schema:honorificPrefix", lit(self.rng.choice(["Mr", "Ms", "Dr", "Professor"])))
+            para.add(c, "schema:honorificPrefix", lit(self.rng.choice(["Mr", "Ms", "Dr", "Professor"]), None))
         return c
 
     def pick(self, para: Para, pools: Pools, kind: str) -> str:
@@ -424,7 +428,7 @@ class Generator:
         slug_ = f"plenary-{k}-press-release"
         folder = self.out / "data" / slug_
         folder.mkdir(parents=True, exist_ok=True)
-        year = 1998 + k
+        year = 1999 + k % 100  # the shapes accept years 1949-2100
         meeting = f"meeting:hk-gd-joint-conference-plenary-{k}"
         src_text = Para()
         source = f"source:{slug_}"
