@@ -251,3 +251,27 @@ def test_paragraph_provenance_is_checked_against_paragraphs():
     assert not result.conforms
     assert any(v.focus in ("person:john-lee", f"<{victim}>") and "paragraph" in v.message
                for v in result.violations)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://www.wikidata.org/entity/Q8646", "https://www.wikidata.org/wiki/Q8646",
+     "http://www.wikidata.org/entity/P17", "http://www.wikidata.org/entity/Q08646", "Q8646"],
+)
+def test_wikidata_links_must_have_the_canonical_item_form(target):
+    g = Graph()
+    g += ONTOLOGY
+    place = URIRef("https://gbagraph.example.org/id/place/hong-kong")
+    g.add((place, URIRef("http://www.w3.org/2002/07/owl#sameAs"),
+           URIRef(target) if target.startswith("http") else Literal(target)))
+    messages = {v.message for v in validate_graph(g, SHAPES).violations}
+    assert any(m.startswith("owl:sameAs must point at a Wikidata item IRI") for m in messages), messages
+
+
+def test_verified_wikidata_links_pass_the_form_check():
+    links = [(s, o) for s, o in ASSERTED.subject_objects(URIRef("http://www.w3.org/2002/07/owl#sameAs"))]
+    assert len(links) >= 4
+    g = Graph()
+    for s, o in links:
+        g.add((s, URIRef("http://www.w3.org/2002/07/owl#sameAs"), o))
+    assert not [v for v in validate_graph(g, SHAPES).violations if "Wikidata" in v.message]
