@@ -3,8 +3,15 @@ is there (and prepares cleanly)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +20,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from gbagraph import Prepared, prepare, settings
+from gbagraph import Prepared, QueryRequest, prepare, settings
 from gbagraph.errors import GbagraphError
 from gbagraph.web import create_app
 from gbagraph.web.state import Example
@@ -79,6 +86,9 @@ def _real_root() -> Path | None:
 
 
 def run_server(app) -> tuple[str, object, threading.Thread]:
+    """Serve ``app`` on a free port.  One query first, so that the engine's worker processes (if any) start
+    now, before anything else (e.g. a browser driver) has pipes they could inherit."""
+    app.extensions["gbagraph"].engine.answer(QueryRequest("ASK {}"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -103,8 +113,7 @@ def server(request: pytest.FixtureRequest, mini_root: Path) -> Iterator[Server]:
     app = create_app(prepared=prepared)
     url, srv, thread = run_server(app)
     yield Server(url, app.extensions["gbagraph"].prepared, request.param, app.extensions["gbagraph"].examples)
-    srv.shutdown()
-    thread.join(5)
+    stop_server(app, srv, thread)
 
 
 @pytest.fixture(scope="session")
@@ -113,5 +122,73 @@ def mini_server(mini_root: Path) -> Iterator[Server]:
     app = create_app(settings(root=mini_root))
     url, srv, thread = run_server(app)
     yield Server(url, app.extensions["gbagraph"].prepared, "mini", app.extensions["gbagraph"].examples)
+    stop_server(app, srv, thread)
+
+
+def stop_server(app, srv, thread: threading.Thread) -> None:
     srv.shutdown()
     thread.join(5)
+    close = getattr(app.extensions["gbagraph"].engine, "close", None)
+    if callable(close):  # stop the engine's worker processes
+        close()
+
+
+# --- `gbagraph serve` in a subprocess (gunicorn) ---
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(root: Path, port: int, *extra: str) -> subprocess.Popen:
+    """``gbagraph serve`` on ``port``; its output goes to a temporary file (read by ``stop``)."""
+    cmd = [sys.executable, "-m", "gbagraph", "--root", str(root), *extra, "serve", "--host", "127.0.0.1",
+           "--port", str(port), "--workers", "2"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    proc.log = log  # type: ignore[attr-defined]
+    return proc
+
+
+def _output(proc: subprocess.Popen) -> str:
+    log = proc.log  # type: ignore[attr-defined]
+    log.seek(0)
+    text = log.read()
+    log.close()
+    return text
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited {proc.returncode}: {stop(proc)}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise AssertionError("server did not start")
+
+
+def stop(proc: subprocess.Popen) -> str:
+    """Stop the server (SIGTERM: gunicorn's arbiter stops its workers) and return everything it printed."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+    return _output(proc)
+
+
+def stop_after_exit(proc: subprocess.Popen) -> str:
+    """Wait for a server that should exit by itself (e.g. refusing bad data)."""
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        pass
+    return stop(proc)

@@ -1,11 +1,15 @@
-"""The query page driven in headless Chromium: open it, pick an example, run it, see the rows; follow a result
-link to a resource page; a syntax error is shown clearly."""
+"""The query page of `gbagraph serve` (gunicorn, in a subprocess) driven in headless Chromium: open it,
+pick an example, run it, see the rows; follow a result link to a resource page; a syntax error is shown clearly."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from .conftest import _real_root, free_port, start, stop, wait_until_up
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -15,6 +19,36 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium"),
 ]
+
+
+@dataclass
+class Site:
+    url: str
+
+
+def _site(root: Path) -> Iterator[Site]:
+    """``gbagraph serve`` (gunicorn) in a subprocess, with its own address as base IRI."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    proc = start(root, port, "--base-iri", url)
+    try:
+        wait_until_up(url + "sparql", proc, seconds=120)
+        yield Site(url)
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="module")
+def mini_site(mini_root) -> Iterator[Site]:
+    yield from _site(mini_root)
+
+
+@pytest.fixture(scope="module", params=["mini", "real"])
+def any_site(request, mini_root) -> Iterator[Site]:
+    root = mini_root if request.param == "mini" else _real_root()
+    if root is None:
+        pytest.skip("no project data yet")
+    yield from _site(root)
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +72,8 @@ def page(browser):
     assert errors == []
 
 
-def test_pick_example_run_see_rows(page, mini_server):
-    page.goto(mini_server.url)
+def test_pick_example_run_see_rows(mini_site, page):
+    page.goto(mini_site.url)
     page.get_by_role("button", name="Which officials are in the graph, with their labels?").click()
     assert "gba:Official" in page.locator("#query").input_value()
     assert page.locator("#highlight .tok-keyword").first.inner_text() == "SELECT"
@@ -59,14 +93,14 @@ def test_pick_example_run_see_rows(page, mini_server):
     assert page.locator("h1").inner_text() == "Ada Example"
 
 
-def test_permalink_runs_query(page, mini_server):
-    page.goto(mini_server.url + "?query=SELECT%20%3Fs%20WHERE%20%7B%20%3Fs%20a%20gba%3AOfficial%20%7D")
+def test_permalink_runs_query(mini_site, page):
+    page.goto(mini_site.url + "?query=SELECT%20%3Fs%20WHERE%20%7B%20%3Fs%20a%20gba%3AOfficial%20%7D")
     page.wait_for_selector(".results-table tbody tr")
     assert page.locator(".results-table tbody tr").count() == 2
 
 
-def test_syntax_error_is_shown(page, mini_server):
-    page.goto(mini_server.url)
+def test_syntax_error_is_shown(mini_site, page):
+    page.goto(mini_site.url)
     page.locator("#query").fill("SELECT * WHERE {\n  ?s ?p\n}")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#error:not([hidden])")
@@ -75,8 +109,8 @@ def test_syntax_error_is_shown(page, mini_server):
     assert "error 400" in page.locator("#status").inner_text()
 
 
-def test_construct_and_download_links(page, mini_server):
-    page.goto(mini_server.url)
+def test_construct_and_download_links(mini_site, page):
+    page.goto(mini_site.url)
     page.locator("#query").fill("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 3")
     page.get_by_role("button", name="Run").click()
     page.wait_for_selector("pre.graph")
@@ -85,9 +119,9 @@ def test_construct_and_download_links(page, mini_server):
     assert href.startswith("/sparql?query=") and "format=csv" in href
 
 
-def test_real_data_examples_run(page, server):
+def test_real_data_examples_run(any_site, page):
     """Every local (non-federated) example of the served graph runs without an error in the page."""
-    page.goto(server.url)
+    page.goto(any_site.url)
     buttons = page.locator("button.example")
     for i in range(buttons.count()):
         button = buttons.nth(i)

@@ -3,14 +3,7 @@ refused with the report; the app factory builds independent apps."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -19,52 +12,7 @@ from gbagraph import prepare, settings
 from gbagraph.web import create_app
 from gbagraph.web.serve import gunicorn_options
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start(root: Path, port: int, *extra: str) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "gbagraph", "--root", str(root), *extra, "serve", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", "2"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                            start_new_session=True)
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited {proc.returncode}: {stop(proc)}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    raise AssertionError("server did not start")
-
-
-def stop(proc: subprocess.Popen) -> str:
-    """Stop the server (SIGTERM: gunicorn's arbiter stops its workers) and return everything it printed."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-    try:
-        out, _ = proc.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate(timeout=5)
-    return out or ""
-
-
-def stop_after_exit(proc: subprocess.Popen) -> str:
-    try:
-        out, _ = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        return stop(proc)
-    return out or ""
+from .conftest import free_port, start, stop, stop_after_exit, wait_until_up
 
 
 def test_serve_runs_gunicorn(mini_root):
