@@ -85,7 +85,7 @@ def render_table(results: dict) -> str:
     names = results["head"]["vars"]
     rows = [[b.get(n, {}).get("value", "") for n in names] for b in results["results"]["bindings"]]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

@@ -58,10 +58,14 @@ class Dump:
         return hashlib.sha256(self.gzipped).hexdigest()
 
 
+def dump_name(fmt: Format, *, inferred: bool) -> str:
+    """The file name of a dump: ``gbagraph.ttl``, ``gbagraph-inferred.nq``, …"""
+    return f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}"
+
+
 def make_dump(bundle: GraphBundle, fmt: Format, *, inferred: bool) -> Dump:
     body = serialize(bundle, fmt, inferred=inferred)
     data = selected(bundle, inferred=inferred)
     triples = sum(len(c) for c in data.graphs()) if fmt.kind == "dataset" else len(
         {t for c in data.graphs() for t in c})
-    name = f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}"
-    return Dump(name, fmt, inferred, body, gzip.compress(body, mtime=0), triples)
+    return Dump(dump_name(fmt, inferred=inferred), fmt, inferred, body, gzip.compress(body, mtime=0), triples)
