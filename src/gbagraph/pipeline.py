@@ -13,6 +13,7 @@ from .query import Engine, OxigraphEngine, Policy, RdflibEngine
 from .reason import infer_cached, validate_cached
 from .store import GraphBundle, load
 from .validate import ValidationResult
+from .void import VOID_GRAPH, dataset_description
 from .workers import WorkerPoolEngine
 
 
@@ -64,4 +65,6 @@ def prepare(settings: Settings) -> Prepared:
         _reasoner, inference = infer_cached(settings, asserted)
         require_consistent(inference, asserted)
         bundle.graph("inferred").__iadd__(inference.inferred)
+    # the dataset describes itself (VoID + DCAT) in graph/void, counted over the other graphs
+    bundle.graph(VOID_GRAPH).__iadd__(dataset_description(bundle))
     return Prepared(settings, bundle, validation, inference, make_engine(settings, bundle))

@@ -5,9 +5,7 @@ and the SPARQL 1.1 Service Description (``GET /sparql``).  No web framework here
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
-from dataclasses import replace
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
@@ -15,8 +13,6 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 from . import formats
 from .export import dump_name
 from .namespaces import SD, graph_iri, prefixes
-from .pipeline import Prepared, make_engine
-from .query import QueryRequest
 from .store import GraphBundle
 
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
@@ -181,23 +177,6 @@ def _distributions(g: Graph, ds: URIRef, base: str) -> None:
                     g.add((url, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
                 what = "with the OWL RL inferred triples" if inferred else "curated facts and ontology"
                 g.add((url, DCTERMS.title, Literal(f"{name}: {what}", lang="en")))
-
-
-def add_description(prepared: Prepared) -> Prepared:
-    """Put the VoID description into the dataset as the named graph ``graph/void`` (once; the statistics count
-    the other graphs) and return the ``Prepared`` with an engine that sees it."""
-    graph = prepared.bundle.graph(VOID_GRAPH)
-    if len(graph) and _engine_sees(prepared, graph_iri(prepared.bundle.base, VOID_GRAPH)):
-        return prepared
-    if not len(graph):
-        graph += dataset_description(prepared.bundle)
-    return replace(prepared, engine=make_engine(prepared.settings, prepared.bundle))
-
-
-def _engine_sees(prepared: Prepared, graph: str) -> bool:
-    """Does the engine hold ``graph`` (it may have been built before the graph was added)?"""
-    answer = prepared.engine.answer(QueryRequest(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", format="json"))
-    return bool(json.loads(answer.body)["boolean"])
 
 
 def service_description(bundle: GraphBundle, endpoint: str, *, federated: bool = False) -> Graph:

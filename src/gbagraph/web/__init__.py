@@ -12,8 +12,7 @@ from flask import Flask, Response
 
 from ..config import Settings
 from ..pipeline import Prepared, prepare
-from ..void import add_description
-from . import dumps, errors, pages, sparql
+from . import dumps, errors, health, pages, sparql
 from .state import DumpCache, State, read_examples
 
 __all__ = ["create_app"]
@@ -22,7 +21,8 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "Content-Type, Content-Length, Content-Disposition, ETag, Last-Modified, Vary",
+    "Access-Control-Expose-Headers": "Content-Type, Content-Length, Content-Disposition, ETag, Last-Modified, Vary, "
+                                     "Retry-After, X-Cache",
     "Access-Control-Max-Age": "86400",
 }
 
@@ -43,7 +43,6 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
     """
     if prepared is None:
         prepared = prepare(settings or Settings.from_env())
-    prepared = add_description(prepared)
     settings = prepared.settings
     graph_names = frozenset(str(g.identifier) for g in prepared.bundle.dataset.graphs()
                             if len(g) and not str(g.identifier).startswith("urn:x-rdflib:"))
@@ -60,6 +59,8 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
+    app.register_blueprint(health.bp)
+    sparql.setup(app)
     errors.register(app)
 
     @app.after_request
