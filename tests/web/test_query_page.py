@@ -22,7 +22,8 @@ def page(server, path="", **params) -> str:
 def test_examples_are_listed(mini_server):
     html = page(mini_server)
     assert "Which officials are in the graph, with their labels?" in html
-    assert "How many things of each class? (a second comment line)" in html
+    assert ">How many things of each class?</button>" in html  # the first comment line is the title
+    assert 'title="(a second comment line)"' in html  # further lines are the tooltip
 
 
 def test_real_examples_are_listed(server):
@@ -57,7 +58,8 @@ def test_example_titles(tmp_path):
     (tmp_path / "a.rq").write_text("# Who?\n#\n# And where?\nSELECT * {}\n", encoding="utf-8")
     (tmp_path / "sub" / "b.rq").write_text("SELECT * {}\n", encoding="utf-8")
     examples = read_examples(tmp_path)
-    assert [(e.name, e.title) for e in examples] == [("a", "Who? And where?"), ("sub/b", "sub/b")]
+    assert [(e.name, e.title, e.description) for e in examples] == [("a", "Who?", "And where?"),
+                                                                     ("sub/b", "sub/b", "")]
     assert read_examples(tmp_path / "missing") == []
 
 

@@ -138,7 +138,8 @@ def void_description() -> Response:
 def query_page() -> Response:
     """The query editor, with the examples of ``queries/`` and the graph's prefixes."""
     st = state()
-    examples = [{"name": e.name, "title": e.title, "text": e.text} for e in st.examples]
+    examples = [{"name": e.name, "title": e.title, "description": e.description, "text": e.text}
+                for e in st.examples]
     body = render_template(
         "query.html",
         examples=examples,

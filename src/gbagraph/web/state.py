@@ -20,16 +20,18 @@ from ..store import GraphBundle
 
 @dataclass(frozen=True)
 class Example:
-    """A query of ``queries/``: file name, title (its leading ``#`` lines) and text."""
+    """A query of ``queries/``: file name, title (its first ``#`` line: the question), the further leading
+    ``#`` lines (how it answers) and the text."""
 
     name: str
     title: str
     text: str
+    description: str = ""
 
 
 def read_examples(folder: Path) -> list[Example]:
     """Every ``*.rq`` file under ``folder`` (top level first, then sub-folders such as ``federated/``); the title
-    is the file's leading comment lines, the name its path without ``.rq``."""
+    is the file's first comment line, the name its path without ``.rq``."""
     if not folder.is_dir():
         return []
     out = []
@@ -48,7 +50,8 @@ def read_examples(folder: Path) -> list[Example]:
             if words:
                 title_lines.append(words)
         name = str(path.relative_to(folder).with_suffix(""))
-        out.append(Example(name, " ".join(title_lines) or name, text))
+        title = title_lines[0] if title_lines else name
+        out.append(Example(name, title, text, " ".join(title_lines[1:])))
     return out
 
 
