@@ -45,14 +45,19 @@ def closure(asserted: Graph) -> InferenceResult:
                            datatype_axioms=False).expand(work)
     # owlrl reports clashes (disjoint classes, owl:Nothing members, …) as ErrorMessage nodes it adds
     errors = sorted(str(m) for m in work.objects(None, ERRNS.error))
+    return InferenceResult(inferred=new_triples(work, asserted), asserted_triples=len(asserted),
+                           closure_triples=len(work), errors=errors)
+
+
+def new_triples(closure_graph: Graph, asserted: Graph) -> Graph:
+    """What ``closure_graph`` holds beyond ``asserted``, without trivia, with ``asserted``'s prefixes."""
     inferred = Graph()
     for prefix, ns in asserted.namespaces():
         inferred.bind(prefix, ns, override=False)
-    for triple in work:
+    for triple in closure_graph:
         if triple not in asserted and not _trivial(triple):
             inferred.add(triple)
-    return InferenceResult(inferred=inferred, asserted_triples=len(asserted), closure_triples=len(work),
-                           errors=errors)
+    return inferred
 
 
 def check_consistency(asserted: Graph, inferred: Graph) -> list[str]:

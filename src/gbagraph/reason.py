@@ -38,7 +38,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .config import Settings
-from .infer import InferenceResult, _trivial, closure
+from .infer import InferenceResult, closure, new_triples
 from .store import GraphBundle, iter_data_files
 from .validate import ValidationResult, Violation, require_valid
 
@@ -141,14 +141,8 @@ def fast_closure(asserted: Graph) -> InferenceResult:
     for s, p, o in reasoner.reason():
         work.add((s, p, _plain(o)))  # type: ignore[arg-type]
     work += schema_inferred
-    inferred = Graph()
-    for prefix, ns in asserted.namespaces():
-        inferred.bind(prefix, ns, override=False)
-    for triple in work:
-        if triple not in asserted and not _trivial(triple):
-            inferred.add(triple)
-    return InferenceResult(inferred=inferred, asserted_triples=len(asserted), closure_triples=len(work),
-                           errors=clashes(work))
+    return InferenceResult(inferred=new_triples(work, asserted), asserted_triples=len(asserted),
+                           closure_triples=len(work), errors=clashes(work))
 
 
 def run(asserted: Graph, reasoner: str = "owlrl", auto_limit: int = 50_000) -> tuple[str, InferenceResult]:
