@@ -38,7 +38,7 @@ def served_named_graph(server, name: str) -> Graph:
 
 def test_listing(server):
     dumps = listing(server)
-    assert len(dumps) == len(DUMP_FORMATS) * 2 * 2
+    assert len([d for d in dumps.values() if d["triples"] is not None]) == len(DUMP_FORMATS) * 2 * 2
     for fmt in DUMP_FORMATS:
         for name in (f"gbagraph.{fmt.extension}", f"gbagraph-inferred.{fmt.extension}.gz"):
             d = dumps[name]
@@ -114,3 +114,27 @@ def test_dump_answers_same_queries(server):
     local = {(str(r.c), int(r.n)) for r in ds.query(q)}
     remote = {(b["c"]["value"], int(b["n"]["value"])) for b in server.select(q)}
     assert local == remote
+
+
+def test_entity_table_and_context_are_listed_and_served(server):
+    """Spreadsheet and plain-JSON users get the entity CSV and the JSON-LD @context from /dumps too."""
+    import csv
+    import io
+    import json as jsonlib
+
+    import requests as http
+
+    listing = http.get(server.url + "dumps", headers={"Accept": "application/json"}, timeout=30).json()
+    names = {d["name"]: d for d in listing["dumps"]}
+    assert {"entities.csv", "context.jsonld"} <= set(names)
+    r = http.get(server.url + "dumps/entities.csv", timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))
+    assert rows and {"iri", "label"} <= set(rows[0])
+    assert len(r.content) == names["entities.csv"]["bytes"]
+    assert r.headers["ETag"].strip('"') == names["entities.csv"]["sha256"]
+    ctx = http.get(server.url + "dumps/context.jsonld", timeout=30)
+    assert ctx.headers["Content-Type"].startswith("application/ld+json")
+    assert "@context" in jsonlib.loads(ctx.content)
+    html = http.get(server.url + "dumps", headers={"Accept": "text/html"}, timeout=30).text
+    assert "entities.csv" in html and "JSON-LD @context" in html

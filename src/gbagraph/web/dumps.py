@@ -4,14 +4,18 @@ Last-Modified let clients cache them."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from .. import formats
+from ..entities import context_bytes, entity_csv
 from ..errors import NotFound
 from ..export import Dump, dump_name
 from ..formats import Format
+from ..store import GraphBundle
 from ..void import dump_formats
 from .conneg import HTML_CONTENT_TYPE, HTML_TYPES
 from .state import state
@@ -63,6 +67,22 @@ def files() -> dict[str, DumpFile]:
     return out
 
 
+#: files for spreadsheet, OpenRefine and plain-JSON users, listed after the dumps: name -> (media type, builder)
+EXTRAS: dict[str, tuple[str, Callable[[GraphBundle], bytes]]] = {
+    "entities.csv": ("text/csv; charset=utf-8", entity_csv),
+    "context.jsonld": ("application/ld+json", context_bytes),
+}
+
+
+def _extra_info(name: str) -> dict:
+    media_type, build = EXTRAS[name]
+    body = state().dumps.extra(name, build)
+    return {"name": name, "url": f"{request.host_url}dumps/{name}", "format": name.rsplit(".", 1)[-1],
+            "media_type": media_type.split(";")[0],
+            "content_media_type": media_type.split(";")[0], "gzip": False, "inferred": False, "named_graphs": False,
+            "bytes": len(body), "triples": None, "sha256": hashlib.sha256(body).hexdigest()}
+
+
 def _wants_html() -> bool:
     """HTML when ``format=html`` or ``Accept`` names HTML before JSON; JSON otherwise (scripts, curl)."""
     wanted = request.args.get("format")
@@ -80,7 +100,7 @@ def _wants_html() -> bool:
 @bp.route("/dumps/")
 def listing() -> Response:
     """The list of dumps (HTML for people, JSON for scripts)."""
-    infos = [f.info() for f in files().values()]
+    infos = [f.info() for f in files().values()] + [_extra_info(name) for name in EXTRAS]
     if _wants_html():
         body = render_template("dumps.html", dumps=infos)
         return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
@@ -93,11 +113,17 @@ def listing() -> Response:
 def download(name: str) -> Response:
     """One dump file, with ETag (its SHA-256) and Last-Modified (the newest source file)."""
     file = files().get(name)
-    if file is None:
+    if file is not None:
+        body = file.body()
+        response = Response(body, content_type=GZIP if file.gz else file.format.content_type)
+        response.set_etag(file.sha256())
+    elif name in EXTRAS:
+        media_type, build = EXTRAS[name]
+        body = state().dumps.extra(name, build)
+        response = Response(body, content_type=media_type)
+        response.set_etag(hashlib.sha256(body).hexdigest())
+    else:
         raise NotFound(f"no dump called {name!r}; see /dumps")
-    body = file.body()
-    response = Response(body, content_type=GZIP if file.gz else file.format.content_type)
-    response.set_etag(file.sha256())
     response.last_modified = state().last_modified
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

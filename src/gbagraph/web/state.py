@@ -4,6 +4,7 @@ the dump cache.  Nothing here is global: each app built by ``create_app`` has it
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +62,15 @@ class DumpCache:
     def __init__(self, bundle: GraphBundle) -> None:
         self.bundle = bundle
         self._dumps: dict[tuple[str, bool], Dump] = {}
+        self._extras: dict[str, bytes] = {}
         self._lock = threading.Lock()
+
+    def extra(self, name: str, build: Callable[[GraphBundle], bytes]) -> bytes:
+        """A file derived from the dataset other than a dump (entity table, JSON-LD context), built once."""
+        with self._lock:
+            if name not in self._extras:
+                self._extras[name] = build(self.bundle)
+            return self._extras[name]
 
     def get(self, fmt: Format, inferred: bool) -> Dump:
         key = (fmt.name, inferred)
