@@ -54,6 +54,10 @@ class Settings:
                                   "not the server; 0 evaluates in-process (no timeout, for the CLI).")
     query_memory_mb: int = _setting(2048, "Memory one query may take in its worker process, in MB beyond "
                                     "the loaded graph (a query past it gets HTTP 503); 0 for no limit.")
+    response_cache_mb: int = _setting(64, "Memory for recent /sparql answers, in MB per server process: an "
+                                      "identical request (same normalised query, dataset parameters and "
+                                      "answer format) is answered from it; every answer has an ETag and "
+                                      "If-None-Match gives 304. 0 keeps nothing (ETags and 304 still work).")
     service_allowlist: tuple[str, ...] = _setting((), "SPARQL endpoints a query's SERVICE clause may "
                                                   "call; empty means SERVICE is refused.")
     sparql_backend: str | None = _setting(None, "URL of a remote SPARQL endpoint to serve instead of the "

@@ -8,7 +8,7 @@ from flask import Flask, Response, current_app, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .. import formats
-from ..errors import GbagraphError, ShapeViolation
+from ..errors import GbagraphError, QueryTimeout, ShapeViolation, TooBusy
 from .conneg import HTML_CONTENT_TYPE, HTML_TYPES
 
 
@@ -41,11 +41,22 @@ def error_response(status: int, title: str, message: str, headers: dict[str, str
     return response
 
 
+def retry_after(exc: GbagraphError) -> int:
+    """Seconds a client should wait before retrying after a 503 (busy: soon; timed out: a little longer)."""
+    if isinstance(exc, TooBusy):
+        return 1
+    if isinstance(exc, QueryTimeout):
+        return 5
+    return 2  # a crashed worker (replaced at once), an engine shutting down
+
+
 def handle_gbagraph(exc: GbagraphError) -> Response:
     message = exc.message
     if isinstance(exc, ShapeViolation) and exc.report:
         message = f"{message}\n{exc.report}"
-    return error_response(exc.status, exc.title, message)
+    status = exc.status if 400 <= exc.status <= 599 else 500
+    headers = {"Retry-After": str(retry_after(exc))} if status == 503 else None
+    return error_response(status, exc.title, message, headers)
 
 
 def handle_http(exc: HTTPException) -> Response:

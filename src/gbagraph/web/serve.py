@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from ..config import Settings
 from ..errors import GbagraphError, ShapeViolation
@@ -17,6 +18,16 @@ from . import create_app
 
 #: one access-log line per request: client, request line, status, bytes, milliseconds
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)sB %(M)sms "%(a)s"'
+
+
+class StderrLogger(Logger):  # type: ignore[misc]
+    """gunicorn's logger with the access log on stderr, with the error log and the start-up line (gunicorn
+    writes an access log of ``-`` to stdout): one stream holds everything the server reports."""
+
+    def _set_handler(self, log: Any, output: Any, fmt: Any, stream: Any = None) -> None:
+        if log is self.access_log and output == "-":
+            stream = sys.stderr
+        super()._set_handler(log, output, fmt, stream)
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -47,6 +58,7 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int | No
         "accesslog": "-",
         "errorlog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
+        "logger_class": StderrLogger,
         "limit_request_line": 0,  # long GET queries are allowed; the app limits query length itself
         "proc_name": "gbagraph",
         "control_socket_disable": True,  # gunicorn ≥ 25: no shared ~/.gunicorn/gunicorn.ctl between servers

@@ -2,15 +2,21 @@
 answer's bytes with its exact media type.  Read-only: updates are refused and change nothing.
 
 GET ``/sparql`` without a query gives the Service Description (RDF ``Accept``) or the query page (HTML).
+
+Answers go through a :class:`~gbagraph.cache.ResponseCache` (sized by ``response_cache_mb``): every answer
+carries an ETag known before evaluation, ``If-None-Match`` with it gives 304, an identical request is answered
+from memory (``X-Cache: hit``); errors are never kept.  ``timeout=`` (seconds) lowers the query's time limit.
 """
 
 from __future__ import annotations
 
+import math
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from .. import formats
+from ..cache import ResponseCache, dataset_hash, not_modified
 from ..errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
 from ..query import QueryRequest
 from ..void import service_description
@@ -110,7 +116,36 @@ def build_request(params: Params) -> QueryRequest:
         named_graphs=_graphs(params, "named-graph-uri"),
         accept=request.headers.get("Accept"),
         format=fmt or None,
+        timeout=_timeout(params),
     )
+
+
+def _timeout(params: Params) -> float | None:
+    """The ``timeout`` parameter: positive seconds (the engine uses the lower of it and the server's limit)."""
+    values = _values(params, "timeout")
+    if not values:
+        return None
+    if len(values) > 1:
+        raise BadRequest("more than one 'timeout' parameter; send at most one")
+    raw = values[0].strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise BadRequest(f"timeout must be a positive number of seconds (e.g. timeout=2.5), not {values[0][:40]!r}")
+    return seconds
+
+
+def setup(app: Flask) -> None:
+    """Give ``app`` its response cache (one per server process after a fork: each has its own copy)."""
+    settings = app.extensions["gbagraph"].settings
+    app.extensions["gbagraph_cache"] = ResponseCache(dataset_hash(settings),
+                                                     max_bytes=max(0, settings.response_cache_mb) * 2**20)
+
+
+def response_cache() -> ResponseCache:
+    return current_app.extensions["gbagraph_cache"]
 
 
 def _service_description(params: Params) -> Response:
@@ -130,10 +165,25 @@ def endpoint() -> Response:
     params = read_params()
     if request.method == "GET" and not any(k in ("query", "update") for k, _ in params):
         return _service_description(params)
-    answer = state().engine.answer(build_request(params))
+    query = build_request(params)
+    cache = response_cache()
+    if_none_match = request.headers.get("If-None-Match")
+    etag = cache.etag(query)  # known before evaluation: a revalidation costs no query
+    if etag and if_none_match and if_none_match.strip() != "*" and not_modified(if_none_match, etag):
+        return _not_modified(etag)
+    answer, etag, hit = cache.answer(state().engine, query)
+    if etag and not_modified(if_none_match, etag):
+        return _not_modified(etag)
     response = Response(answer.body, content_type=answer.format.content_type)
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Cache"] = "hit" if hit else "miss"
+    if etag:
+        response.headers["ETag"] = etag
     if _values(params, "download"):
         response.headers["Content-Disposition"] = f'attachment; filename="results.{answer.format.extension}"'
     return response
+
+
+def _not_modified(etag: str) -> Response:
+    return Response(status=304, headers={"ETag": etag, "Vary": "Accept", "Cache-Control": "no-cache"})

@@ -1,0 +1,37 @@
+"""``/healthz``: liveness for load balancers and tests — a tiny JSON object, no query evaluated.
+
+It says which server process answered (``pid``) and that process's response-cache counters, so that a test or
+an operator can see the cache at work without timing anything.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, Response, current_app, jsonify
+
+from .sparql import response_cache
+from .state import state
+
+bp = Blueprint("health", __name__)
+
+
+@bp.route("/healthz", methods=["GET"])
+def healthz() -> Response:
+    st = state()
+    triples = current_app.extensions.get("gbagraph_triples")
+    if triples is None:  # counted once per app
+        triples = current_app.extensions["gbagraph_triples"] = sum(len(g) for g in st.bundle.dataset.graphs())
+    cache = response_cache()
+    body = {
+        "status": "ok",
+        "triples": triples,
+        "graphs": len(st.graph_names),
+        "engine": getattr(st.engine, "name", type(st.engine).__name__),
+        "pid": os.getpid(),
+        "cache": {"hits": cache.stats.hits, "misses": cache.stats.misses, "entries": len(cache),
+                  "bytes": cache.bytes},
+    }
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
