@@ -48,10 +48,21 @@ def _charset_is_utf8() -> None:
 
 
 def _body() -> bytes:
+    """The request body, at most ``max_body_bytes`` of it (413 beyond, also for a chunked body of no length)."""
+    limit = state().settings.max_body_bytes
     length = request.content_length
-    if length is not None and length > state().settings.max_body_bytes:
-        raise PayloadTooLarge(f"the request body is {length} bytes; the limit is {state().settings.max_body_bytes}")
-    return request.get_data(cache=True)
+    if length is not None and length > limit:
+        raise PayloadTooLarge(f"the request body is {length} bytes; the limit is {limit}")
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = request.stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise PayloadTooLarge(f"the request body is more than {limit} bytes (the limit)")
+    return b"".join(chunks)
 
 
 def read_params() -> Params:
