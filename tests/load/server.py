@@ -41,6 +41,8 @@ class Server:
     stdout: tempfile._TemporaryFileWrapper
     stderr: tempfile._TemporaryFileWrapper
     env: dict[str, str] = field(default_factory=dict)
+    closed: dict[str, str] | None = None  # what it wrote, once stopped
+
 
     @property
     def url(self) -> str:
@@ -48,11 +50,15 @@ class Server:
 
     def log(self) -> str:
         """Everything the server wrote to stderr so far (gunicorn's access and error logs)."""
-        self.stderr.flush()
+        if self.closed is not None:
+            return self.closed["stderr"]
         with open(self.stderr.name, encoding="utf-8", errors="replace") as f:
             return f.read()
 
     def output(self) -> str:
+        """Everything the server wrote to stdout."""
+        if self.closed is not None:
+            return self.closed["stdout"]
         with open(self.stdout.name, encoding="utf-8", errors="replace") as f:
             return f.read()
 
@@ -106,6 +112,10 @@ class Server:
             pass
         if self.proc.poll() is None:
             self.proc.wait(timeout=5)
+        if self.closed is None:
+            self.closed = {"stderr": self.log(), "stdout": self.output()}
+            self.stderr.close()  # and deleted
+            self.stdout.close()
         return self.log()
 
 
