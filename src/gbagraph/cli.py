@@ -19,8 +19,10 @@ from . import formats
 from .config import Settings
 from .errors import GbagraphError, ShapeViolation
 from .export import serialize
+from .link import add_link_commands
 from .pipeline import prepare
 from .query import QueryRequest
+from .remote import add_push_command
 from .store import load
 from .validate import validate
 
@@ -130,7 +132,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .web.serve import serve  # the web layer is only imported when serving
 
-    settings = _settings(args, engine=args.engine)
+    settings = _settings(args, engine=args.engine, sparql_backend=args.sparql_backend)
     return serve(settings, host=args.host, port=args.port, workers=args.workers)
 
 
@@ -166,11 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=None, help="server processes (default: one per core)")
     p.add_argument("--engine", choices=["oxigraph", "rdflib"], default=None)
+    p.add_argument("--sparql-backend", metavar="URL", default=None,
+                   help="answer /sparql from this remote SPARQL endpoint (e.g. one filled by `gbagraph push`)")
     p.set_defaults(func=cmd_serve)
-
-    from .link import add_link_commands  # `link` (reconciliation) and `entities` (entity table, JSON-LD context)
-
-    add_link_commands(sub)
+    add_link_commands(sub)  # `link` (reconciliation) and `entities` (entity table, JSON-LD context)
+    add_push_command(sub, _settings)  # `push` (load the dataset into a Graph Store)
     return parser
 
 

@@ -38,6 +38,10 @@ def policy_for(settings: Settings) -> Policy:
 def make_engine(settings: Settings, bundle: GraphBundle) -> Engine:
     """The query engine ``settings`` ask for: in worker processes if ``query_workers`` > 0 (they start on
     the first query; ``close()`` the engine, or use it as a context manager, to stop them)."""
+    if settings.sparql_backend:  # queries go to a remote store; its own server bounds their work
+        from .remote import RemoteEngine
+
+        return RemoteEngine(settings.sparql_backend, policy_for(settings), timeout=settings.query_timeout)
     inner = make_inner_engine(settings, bundle)
     if settings.query_workers > 0:
         return WorkerPoolEngine.for_settings(inner, settings)

@@ -128,3 +128,41 @@ def test_unreachable_backend_is_502() -> None:
     with pytest.raises(GbagraphError) as info:
         remote.answer(QueryRequest("ASK {}"))
     assert info.value.status == 502
+
+
+def test_cli_push_then_serve_on_the_remote_store(oxigraph_server: str, project_settings: Settings,
+                                                 tmp_path: Path) -> None:
+    """`gbagraph push --store` fills the store; `gbagraph serve --sparql-backend` answers /sparql from it."""
+    import sys
+
+    env = {**__import__("os").environ, "GBAGRAPH_ROOT": str(project_settings.root)}
+    done = subprocess.run([sys.executable, "-m", "gbagraph", "push", "--store", f"{oxigraph_server}/store"],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "pushed" in done.stderr and "Traceback" not in done.stderr
+    port = _port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "gbagraph", "serve", "--port", str(port), "--workers", "1",
+                               "--sparql-backend", f"{oxigraph_server}/query"],
+                              stdout=subprocess.DEVNULL, stderr=log, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}/sparql"
+        for _ in range(600):
+            try:
+                requests.get(url, params={"query": "ASK {}"}, timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        # a triple only the remote store has: proof that /sparql reads the store, not the local graph
+        requests.post(f"{oxigraph_server}/update", timeout=30,
+                      data={"update": "INSERT DATA { <urn:x-test:remote-only> <urn:x-test:p> 'from the store' }"})
+        r = requests.get(url, timeout=30, headers={"Accept": "application/sparql-results+json"},
+                         params={"query": "SELECT ?o WHERE { <urn:x-test:remote-only> <urn:x-test:p> ?o }"})
+        assert r.status_code == 200, r.text
+        assert [b["o"]["value"] for b in r.json()["results"]["bindings"]] == ["from the store"]
+        bad = requests.get(url, timeout=30, params={"query": "SELECT * WHERE { ?s ?p }"})
+        assert bad.status_code == 400
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
