@@ -65,7 +65,7 @@ class Settings:
     reasoner: str = _setting("auto", "OWL RL reasoner for graph/inferred: 'owlrl' (pure Python, the reference), "
                              "'reasonable' (Rust, ~15-50x faster; same closure on our data) or 'auto' (owlrl "
                              "under reasoner_auto_limit asserted triples, else reasonable if installed).")
-    reasoner_auto_limit: int = _setting(50_000, "Asserted triples from which reasoner 'auto' uses reasonable.")
+    reasoner_auto_limit: int = _setting(10_000, "Asserted triples from which reasoner 'auto' uses reasonable.")
     cache: bool = _setting(True, "Keep the inferred graph and the SHACL verdict on disk, keyed by a hash of "
                            "ontology, data, shapes, base IRI and library versions, so that a restart on the "
                            "same inputs skips validation and inference.")
