@@ -228,3 +228,18 @@ def test_errors_are_never_cached_and_carry_no_etag(srv: Server) -> None:
         assert status == 400 and "etag" not in headers and "x-cache" not in headers, body
     status, headers, _, _ = query(srv, COUNTED, timeout="0.2")
     assert status == 503 and "etag" not in headers
+
+
+def test_a_remote_backend_is_neither_cached_nor_given_etags() -> None:
+    """The remote store may change while we serve: no ETag from our files, no kept answers."""
+    from gbagraph import settings
+    from gbagraph.web import create_app
+
+    from .test_http_limits import MINI
+
+    app = create_app(settings(root=MINI, sparql_backend="http://127.0.0.1:9/sparql", query_timeout=2.0))
+    client = app.test_client()
+    for _ in range(2):
+        response = client.get("/sparql", query_string={"query": "ASK {}"})
+        assert response.status_code >= 400 and "ETag" not in response.headers and "X-Cache" not in response.headers
+    assert client.get("/healthz").json["cache"] is None

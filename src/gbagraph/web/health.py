@@ -29,8 +29,8 @@ def healthz() -> Response:
         "graphs": len(st.graph_names),
         "engine": getattr(st.engine, "name", type(st.engine).__name__),
         "pid": os.getpid(),
-        "cache": {"hits": cache.stats.hits, "misses": cache.stats.misses, "entries": len(cache),
-                  "bytes": cache.bytes},
+        "cache": None if cache is None else {"hits": cache.stats.hits, "misses": cache.stats.misses,
+                                             "entries": len(cache), "bytes": cache.bytes},
     }
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"

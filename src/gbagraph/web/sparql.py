@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from .. import formats
 from ..cache import ResponseCache, dataset_hash, not_modified
 from ..errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
-from ..query import QueryRequest
+from ..query import Answer, QueryRequest
 from ..void import service_description
 from .conneg import pick
 from .pages import query_page
@@ -149,14 +149,16 @@ def _timeout(params: Params) -> float | None:
 
 
 def setup(app: Flask) -> None:
-    """Give ``app`` its response cache (one per server process after a fork: each has its own copy)."""
+    """Give ``app`` its response cache (one per server process after a fork: each has its own copy).  None with
+    a remote ``sparql_backend``: that store may change while we serve, so its answers are neither kept nor
+    given ETags derived from our files."""
     settings = app.extensions["gbagraph"].settings
-    app.extensions["gbagraph_cache"] = ResponseCache(dataset_hash(settings),
-                                                     max_bytes=max(0, settings.response_cache_mb) * 2**20)
+    app.extensions["gbagraph_cache"] = None if settings.sparql_backend else ResponseCache(
+        dataset_hash(settings), max_bytes=max(0, settings.response_cache_mb) * 2**20)
 
 
-def response_cache() -> ResponseCache:
-    return current_app.extensions["gbagraph_cache"]
+def response_cache() -> ResponseCache | None:
+    return current_app.extensions.get("gbagraph_cache")
 
 
 def _service_description(params: Params) -> Response:
@@ -178,6 +180,8 @@ def endpoint() -> Response:
         return _service_description(params)
     query = build_request(params)
     cache = response_cache()
+    if cache is None:
+        return _answer_response(state().engine.answer(query), None, None, params)
     if_none_match = request.headers.get("If-None-Match")
     etag = cache.etag(query)  # known before evaluation: a revalidation costs no query
     if etag and if_none_match and if_none_match.strip() != "*" and not_modified(if_none_match, etag):
@@ -185,10 +189,15 @@ def endpoint() -> Response:
     answer, etag, hit = cache.answer(state().engine, query)
     if etag and not_modified(if_none_match, etag):
         return _not_modified(etag)
+    return _answer_response(answer, etag, hit, params)
+
+
+def _answer_response(answer: Answer, etag: str | None, hit: bool | None, params: Params) -> Response:
     response = Response(answer.body, content_type=answer.format.content_type)
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-cache"
-    response.headers["X-Cache"] = "hit" if hit else "miss"
+    if hit is not None:
+        response.headers["X-Cache"] = "hit" if hit else "miss"
     if etag:
         response.headers["ETag"] = etag
     if _values(params, "download"):
