@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyshacl
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -26,7 +26,7 @@ class Violation:
 
     def line(self) -> str:
         where = f" [{', '.join(self.files)}]" if self.files else ""
-        return f"{self.severity}: {self.focus} {self.path}: {self.message}{where}"
+        return f"{self.severity}: {self.focus} {self.path}: {self.message} (shape {self.shape}){where}"
 
 
 @dataclass
@@ -69,7 +69,7 @@ def validate_graph(data: Graph, shapes: Graph, bundle: GraphBundle | None = None
                 path=_short(report.value(result, SH.resultPath), data),
                 message=str(report.value(result, SH.resultMessage) or ""),
                 severity=_short(report.value(result, SH.resultSeverity), data).replace("sh:", ""),
-                shape=_short(report.value(result, SH.sourceShape), data),
+                shape=_shape_name(report.value(result, SH.sourceShape), shapes),
                 files=files,
             )
         )
@@ -77,6 +77,16 @@ def validate_graph(data: Graph, shapes: Graph, bundle: GraphBundle | None = None
     errors = [v for v in violations if v.severity == "Violation"]
     return ValidationResult(conforms=bool(conforms) and not errors, violations=violations,
                             shapes=count_shapes(shapes))
+
+
+def _shape_name(shape: Node | None, shapes: Graph) -> str:
+    """A readable name for the shape that was violated: an anonymous property shape is named by the node
+    shape holding it and its path."""
+    if isinstance(shape, BNode):
+        owner = shapes.value(predicate=SH.property, object=shape)
+        path = shapes.value(shape, SH.path)
+        return f"{_short(owner, shapes)} / {_short(path, shapes)}"
+    return _short(shape, shapes)
 
 
 def _short(node: Node | None, graph: Graph) -> str:

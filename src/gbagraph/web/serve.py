@@ -65,8 +65,12 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int | No
     }
 
 
+#: up to this many quads, ``serve`` builds every dump before forking its workers
+WARM_DUMPS_LIMIT = 50_000
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
-          *, warm_dumps: bool = True) -> int:
+          *, warm_dumps: bool | None = None) -> int:
     """Validate and load the graph, then serve it until stopped; 1 (with the report printed) if it cannot."""
     try:
         prepared = prepare(settings)
@@ -78,13 +82,15 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         print(f"gbagraph: refusing to serve: {exc}", file=sys.stderr)
         return 1
     state = app.extensions["gbagraph"]
-    if warm_dumps:  # built once here, shared by every worker after the fork
+    triples = sum(len(g) for g in state.bundle.dataset.graphs())
+    if warm_dumps is None:  # small graphs: build the dumps once, shared by every worker after the fork;
+        warm_dumps = triples <= WARM_DUMPS_LIMIT  # big ones: on first request (160 s at 100k otherwise)
+    if warm_dumps:
         from .dumps import files
 
         for file in files().values():
             state.dumps.get(file.format, file.inferred)
     options = gunicorn_options(settings, host, port, workers)
-    triples = sum(len(g) for g in state.bundle.dataset.graphs())
     shown = f"[{host}]" if ":" in host else host
     print(f"gbagraph: serving {triples} triples in {len(state.graph_names)} graphs at http://{shown}:{port}/ "
           f"(SPARQL at /sparql, base IRI {settings.base_iri}, {options['workers']} workers)", file=sys.stderr,
