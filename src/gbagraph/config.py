@@ -72,6 +72,10 @@ class Settings:
     cache_dir: str | None = _setting(None, "Folder of that cache (default $XDG_CACHE_HOME/gbagraph, i.e. "
                                      "~/.cache/gbagraph; never inside the repository).")
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.root, Path):  # Settings(root="folder") is as good as Settings(root=Path(...))
+            object.__setattr__(self, "root", Path(self.root))
+
     @property
     def ontology_dir(self) -> Path:
         return self.root / "ontology"

@@ -37,3 +37,7 @@ def test_settings_are_frozen():
     s = Settings()
     with pytest.raises(AttributeError):
         s.base_iri = "x"  # type: ignore[misc]
+
+
+def test_root_given_as_text_is_a_path(tmp_path):
+    assert Settings(root=str(tmp_path)).ontology_dir == tmp_path / "ontology"
