@@ -1,5 +1,5 @@
 """The competency queries in ``queries/*.rq``: each is self-contained, runs on both engines, and gives the answer
-worked out by hand from the press release (/work/shared/source/plenary-23-press-release.txt, paragraphs numbered
+worked out by hand from the press release of 22 March 2023 on the 23rd Plenary (paragraphs numbered
 as in docs/source-paragraphs.md).
 
 Answers are compared as sets (or multisets) of the meaningful columns, labels mostly; order is checked where a
