@@ -21,6 +21,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+def call(port: int, method: str, target: str, body: bytes | None = None, headers: dict | None = None,
+         timeout: float = 30) -> tuple[int, dict[str, str], bytes, float]:
+    """(status, headers, body, seconds) of one raw request on a fresh connection to 127.0.0.1:port."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    start_time = time.monotonic()
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data, time.monotonic() - start_time
+    finally:
+        conn.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 import threading
@@ -14,6 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 from load.server import Server, start
+from load.server import call as raw_call
 
 LIMIT = 2.0
 #: a cross product of every triple with itself four times, sorted: never finishes on the project's data, and
@@ -37,15 +37,7 @@ def srv() -> Iterator[Server]:
 def call(srv: Server, method: str, target: str, body: bytes | None = None, headers: dict | None = None,
          timeout: float = 30) -> tuple[int, dict[str, str], bytes, float]:
     """(status, headers, body, seconds) of one request on a fresh connection."""
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=timeout)
-    start_time = time.monotonic()
-    try:
-        conn.request(method, target, body=body, headers=headers or {})
-        response = conn.getresponse()
-        data = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, data, time.monotonic() - start_time
-    finally:
-        conn.close()
+    return raw_call(srv.port, method, target, body, headers, timeout)
 
 
 def query(srv: Server, text: str, accept: str = JSON, **params: str) -> tuple[int, dict[str, str], bytes, float]:

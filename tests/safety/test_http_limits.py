@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from load.server import Server, start
+from load.server import Server, call, start
 from werkzeug.serving import make_server
 
 from gbagraph import QueryRequest, settings
@@ -39,19 +39,6 @@ def srv() -> Iterator[Server]:
         yield server
     finally:
         server.stop()
-
-
-def call(port: int, method: str, target: str, body: bytes | None = None,
-         headers: dict | None = None) -> tuple[int, dict[str, str], bytes, float]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    t0 = time.monotonic()
-    try:
-        conn.request(method, target, body=body, headers=headers or {})
-        response = conn.getresponse()
-        data = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, data, time.monotonic() - t0
-    finally:
-        conn.close()
 
 
 def get(port: int, text: str, accept: str = JSON) -> tuple[int, dict[str, str], bytes, float]:
