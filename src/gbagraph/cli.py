@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sparql-backend", metavar="URL", default=None,
                    help="answer /sparql from this remote SPARQL endpoint (e.g. one filled by `gbagraph push`)")
     p.set_defaults(func=cmd_serve)
-    add_link_commands(sub)  # `link` (reconciliation) and `entities` (entity table, JSON-LD context)
+    add_link_commands(sub, _settings)  # `link` (reconciliation) and `entities` (entity table, JSON-LD context)
     add_push_command(sub, _settings)  # `push` (load the dataset into a Graph Store)
     return parser
 

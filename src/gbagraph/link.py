@@ -627,17 +627,8 @@ def accept(settings: Settings, review: Path, *, by: str | None = None, endpoint:
 # command line (registered by cli.build_parser)
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    values: dict[str, Any] = {}
-    if getattr(args, "root", None):
-        values["root"] = Path(args.root)
-    if getattr(args, "base_iri", None):
-        values["base_iri"] = args.base_iri
-    return Settings.from_env(**values)
-
-
 def cmd_link(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings: Settings = args.settings_of(args)  # the CLI's own --root/--base-iri/environment handling
     if args.accept:
         path, added = accept(settings, Path(args.accept), by=args.by, endpoint=args.endpoint,
                              links_file=Path(args.links_file) if args.links_file else None)
@@ -672,7 +663,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 def cmd_entities(args: argparse.Namespace) -> int:
     from . import entities as ents  # the table and JSON-LD context live in entities.py
 
-    settings = _settings(args)
+    settings: Settings = args.settings_of(args)  # the CLI's own --root/--base-iri/environment handling
     bundle = load(settings)
     body = {"csv": ents.entity_csv, "context": ents.context_bytes, "jsonld": ents.compact_jsonld}[args.format](bundle)
     if args.output and args.output != "-":
@@ -683,8 +674,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_link_commands(sub: Any) -> None:
-    """Register ``gbagraph link`` and ``gbagraph entities`` on the CLI's subparsers."""
+def add_link_commands(sub: Any, settings_of: Callable[[argparse.Namespace], Settings]) -> None:
+    """Register ``gbagraph link`` and ``gbagraph entities`` on the CLI's subparsers; ``settings_of`` is how the
+    CLI turns its arguments into ``Settings``."""
     p = sub.add_parser("link", help="find candidate links in a SPARQL endpoint, or accept reviewed ones")
     p.add_argument("--endpoint", help=f"SPARQL endpoint to look entities up in (default {WIKIDATA_ENDPOINT})")
     p.add_argument("--type", choices=sorted(TYPE_CLASSES), help="only this kind of entity (default: all)")
@@ -703,10 +695,10 @@ def add_link_commands(sub: Any) -> None:
     p.add_argument("--user-agent", help="User-Agent header (default names gbagraph)")
     p.add_argument("--no-subclasses", action="store_true", help="match wdt:P31 classes only, not subclasses")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_link)
+    p.set_defaults(func=cmd_link, settings_of=settings_of)
 
     p = sub.add_parser("entities", help="write the entity table (CSV) or the JSON-LD context")
     p.add_argument("--format", choices=["csv", "context", "jsonld"], default="csv",
                    help="csv (entity table), context (JSON-LD @context) or jsonld (data compacted with it)")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
-    p.set_defaults(func=cmd_entities)
+    p.set_defaults(func=cmd_entities, settings_of=settings_of)
