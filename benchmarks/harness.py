@@ -93,6 +93,16 @@ class Server:
                 self.proc.wait()
 
 
+def _ready(server: Server, started: float, timeout: float) -> Server:
+    """``server`` once it answers; stopped (and the error raised) if it exits or times out first."""
+    try:
+        _wait_ready(server, started, timeout)
+    except Exception:
+        server.stop()
+        raise
+    return server
+
+
 def _wait_ready(server: Server, started: float, timeout: float) -> None:
     deadline = started + timeout
     while time.monotonic() < deadline:
@@ -120,12 +130,7 @@ def start_ours(root: Path, workdir: Path, cache_dir: str, *, workers: int, valid
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
     server = Server("gbagraph", f"http://127.0.0.1:{port}/sparql", proc, log=log)
-    try:
-        _wait_ready(server, started, timeout)
-    except Exception:
-        server.stop()
-        raise
-    return server
+    return _ready(server, started, timeout)
 
 
 def start_oxigraph(nquads: Path, workdir: Path, timeout: float = 600) -> Server:
@@ -142,12 +147,7 @@ def start_oxigraph(nquads: Path, workdir: Path, timeout: float = 600) -> Server:
                             stdout=log.open("ab"), stderr=subprocess.STDOUT)
     server = Server("oxigraph", f"http://127.0.0.1:{port}/query", proc, log=log,
                     extra={"load_seconds": round(load_seconds, 3)})
-    try:
-        _wait_ready(server, started, timeout)
-    except Exception:
-        server.stop()
-        raise
-    return server
+    return _ready(server, started, timeout)
 
 
 def ask(session: requests.Session, url: str, query: str) -> int:
