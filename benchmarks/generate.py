@@ -250,7 +250,6 @@ class Generator:
         if cls:
             para.add(c, "a", f"gba:{cls}")
         para.add(c, "rdfs:label", lit(label))
-        para.add(c, "skos:prefLabel", lit(label))
         if cls == "Post":
             para.add(c, "org:postIn", self.mention(para, pools, pools.post_body[c]))
         elif c in pools.place_parent:
@@ -288,7 +287,6 @@ class Generator:
         para.add(meeting, "a", "gba:Meeting")
         label = f"{k}th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference"
         para.add(meeting, "rdfs:label", lit(label))
-        para.add(meeting, "skos:prefLabel", lit(label))
         para.add(meeting, "gba:partOfSeries", self.mention(para, pools, pools.series))
         para.add(meeting, "gba:ordinal", typed(k, "integer"))
         para.add(meeting, "gba:date", typed(f"{year}-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}",
@@ -344,7 +342,6 @@ class Generator:
         i = f"init:{slug(name)}"
         para.add(i, "a", f"gba:{cls}")
         para.add(i, "rdfs:label", lit(name))
-        para.add(i, "skos:prefLabel", lit(name))
         para.add(i, "dcterms:description", lit(f"A {cls} reported at plenary {k}."))
         para.add(i, "gba:leadBody", self.pick(para, pools, "bodies"))
         para.add(i, "gba:partnerBody", self.pick(para, pools, "bodies"))
@@ -383,7 +380,6 @@ class Generator:
         a = f"agreement:{slug(name)}"
         para.add(a, "a", f"gba:{cls}")
         para.add(a, "rdfs:label", lit(name))
-        para.add(a, "skos:prefLabel", lit(name))
         para.add(a, "gba:hongKongParty", self.pick(para, pools, "bodies"))
         para.add(a, "gba:guangdongParty", self.pick(para, pools, "bodies"))
         para.add(a, "gba:signatoryBody", self.pick(para, pools, "bodies"))
@@ -402,7 +398,6 @@ class Generator:
         d = f"doc:{slug(name)}"
         para.add(d, "a", f"gba:{cls}")
         para.add(d, "rdfs:label", lit(name))
-        para.add(d, "skos:prefLabel", lit(name))
         para.add(d, "dcterms:publisher", self.pick(para, pools, "bodies"))
         para.add(d, "gba:implementedBy", self.pick(para, pools, "bodies"))
         para.add(d, "gba:issuedDate", self.date(year - 1))
@@ -433,7 +428,7 @@ class Generator:
         src_text = Para()
         source = f"source:{slug_}"
         title = f"{k}th Plenary of Hong Kong/Guangdong Co-operation Joint Conference held"
-        for p, o in (("a", "gba:PressRelease"), ("rdfs:label", lit(title)), ("skos:prefLabel", lit(title)),
+        for p, o in (("a", "gba:PressRelease"), ("rdfs:label", lit(title)),
                      ("dcterms:title", lit(title)), ("dcterms:issued", typed(f"{year}-03-22", "date")),
                      ("dcterms:language", lit("en", None))):
             src_text.add(source, p, o)
