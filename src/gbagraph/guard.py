@@ -91,12 +91,6 @@ def check_query(text: str, allowlist: Iterable[str] = ()) -> str | None:
     return form(text.translate(CASE_FOLD))
 
 
-def has_dataset_clause(text: str) -> bool:
-    """Does the query name its own dataset (``FROM`` / ``FROM NAMED``)?"""
-    return any(kind == "word" and value.upper() == "FROM"
-               for view in readings(text) for kind, value in tokens(view.translate(CASE_FOLD)))
-
-
 def _evaluation_error(exc: Exception) -> GbagraphError:
     """A typed error for an exception an engine let escape."""
     if isinstance(exc, RecursionError):

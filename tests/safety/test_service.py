@@ -19,7 +19,7 @@ import pytest
 from rdflib import Dataset
 
 from gbagraph.errors import GbagraphError, QueryError, UpdateRefused
-from gbagraph.guard import CASE_FOLD, check_query, has_dataset_clause
+from gbagraph.guard import CASE_FOLD, check_query
 from gbagraph.query import OxigraphEngine, Policy, QueryRequest, RdflibEngine, check_text
 from gbagraph.workers import WorkerPoolEngine
 
@@ -115,12 +115,6 @@ def test_updates_are_refused(query: str) -> None:
     with pytest.raises(UpdateRefused) as caught:
         check_text(query, Policy())
     assert caught.value.status == 403
-
-
-def test_dataset_clause_detection() -> None:
-    assert has_dataset_clause("SELECT * FROM <http://g> WHERE {}")
-    assert has_dataset_clause("select * from named <http://g> where {}")
-    assert not has_dataset_clause("SELECT ?from WHERE { ?s <http://x/FROM> 'FROM' } # FROM <x>")
 
 
 # ---------------------------------------------------------------- through the engines, with a live listener
