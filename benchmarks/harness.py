@@ -11,6 +11,7 @@ labels repeated in many paragraphs explode: 03-delegation took 16 s instead of 2
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -133,16 +134,26 @@ def start_ours(root: Path, workdir: Path, cache_dir: str, *, workers: int, valid
     return _ready(server, started, timeout)
 
 
+def oxigraph_command() -> str:
+    """The ``oxigraph`` server command: the running environment's own (``.venv/bin``, not on PATH when run as
+    ``.venv/bin/python -m benchmarks.run``) first, then PATH."""
+    path = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if path is None:
+        raise RuntimeError("the oxigraph command is not installed (pip install oxigraph)")
+    return path
+
+
 def start_oxigraph(nquads: Path, workdir: Path, timeout: float = 600) -> Server:
+    oxigraph = oxigraph_command()
     location = workdir / "oxigraph-db"
     log = workdir / "oxigraph.log"
     t = time.monotonic()
-    subprocess.run(["oxigraph", "load", "--location", str(location), "--file", str(nquads)], check=True,
+    subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(nquads)], check=True,
                    stdout=log.open("wb"), stderr=subprocess.STDOUT)
     load_seconds = time.monotonic() - t
     port = free_port()
     started = time.monotonic()
-    proc = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(location), "--bind",
+    proc = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(location), "--bind",
                              f"127.0.0.1:{port}"],
                             stdout=log.open("ab"), stderr=subprocess.STDOUT)
     server = Server("oxigraph", f"http://127.0.0.1:{port}/query", proc, log=log,

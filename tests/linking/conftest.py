@@ -8,23 +8,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from linkdata import OXIGRAPH, WIKIDATA_FIXTURE, free_port, make_project, wait_for
+from linkdata import WIKIDATA_FIXTURE, free_port, make_project, wait_for
+from tooling import require_tool
 
 
 @pytest.fixture(scope="session")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The query URL of an ``oxigraph serve-read-only`` loaded with WIKIDATA_FIXTURE (stopped by PID)."""
-    if OXIGRAPH is None:
-        pytest.skip("the oxigraph server command is not installed (pip install oxigraph)")
+    oxigraph = require_tool("oxigraph", "pip install oxigraph")
     folder = tmp_path_factory.mktemp("wikidata-fixture")
     data = folder / "fixture.ttl"
     data.write_text(WIKIDATA_FIXTURE, encoding="utf-8")
     store = folder / "store"
-    subprocess.run([OXIGRAPH, "load", "--location", str(store), "--file", str(data)], check=True,
+    subprocess.run([oxigraph, "load", "--location", str(store), "--file", str(data)], check=True,
                    capture_output=True, timeout=60)
     port = free_port()
     log = (folder / "server.log").open("wb")
-    proc = subprocess.Popen([OXIGRAPH, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/query"
     try:

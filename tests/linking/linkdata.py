@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import time
@@ -117,8 +116,6 @@ EXPECTED_BEST = {
     "place/example-city": ("Q900000020", 1.0),
     "place/st-example": ("Q900000022", 0.9),
 }
-
-OXIGRAPH = shutil.which("oxigraph")
 
 
 def free_port() -> int:

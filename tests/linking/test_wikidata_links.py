@@ -22,9 +22,6 @@ LINKS = ROOT / "data" / "links" / "wikidata.ttl"
 VERIFIED = {"http://www.wikidata.org/entity/Q8646", "http://www.wikidata.org/entity/Q15175",
             "http://www.wikidata.org/entity/Q148", "http://www.wikidata.org/entity/Q14773"}
 
-pytestmark = pytest.mark.skipif(not LINKS.exists(), reason="data/links/wikidata.ttl is not written yet")
-
-
 def served_links(base: str) -> set[tuple[str, str]]:
     settings = Settings(root=ROOT, base_iri=base, validate=False, infer=False)
     engine = prepare(settings).engine

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tooling import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
 def test_quick_benchmark_writes_report(tmp_path: Path) -> None:
-    if shutil.which("oxigraph") is None:
-        pytest.skip("the oxigraph server command is not installed (pip install oxigraph)")
+    require_tool("oxigraph", "pip install oxigraph")
     out = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--scales", "2k", "--out", str(tmp_path)],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]

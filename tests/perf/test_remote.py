@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from tooling import require_tool
 
 from gbagraph.config import Settings
 from gbagraph.errors import GbagraphError, QueryError, UpdateRefused
@@ -30,11 +30,10 @@ def _port() -> int:
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if shutil.which("oxigraph") is None:
-        pytest.skip("the oxigraph server command is not installed (pip install oxigraph)")
+    exe = require_tool("oxigraph", "pip install oxigraph")
     location: Path = tmp_path_factory.mktemp("oxigraph-store")
     port = _port()
-    proc = subprocess.Popen(["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

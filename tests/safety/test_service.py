@@ -7,7 +7,6 @@ marker would notice if the protection were gone.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset
+from tooling import require_tool
 
 from gbagraph.errors import GbagraphError, QueryError, UpdateRefused
 from gbagraph.guard import CASE_FOLD, check_query
@@ -225,9 +225,7 @@ def free_port() -> int:
 @pytest.fixture()
 def oxigraph_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """An ``oxigraph serve-read-only`` on a free port holding one marker triple: (endpoint, marker)."""
-    exe = shutil.which("oxigraph")
-    if exe is None:
-        pytest.skip("the oxigraph command is not installed (pip install oxigraph)")
+    exe = require_tool("oxigraph", "pip install oxigraph")
     marker = f"remote-{uuid.uuid4()}"
     data = tmp_path / "remote.nt"
     data.write_text(f'<{EX}remote> <{EX}says> "{marker}" .\n', encoding="utf-8")

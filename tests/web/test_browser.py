@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tooling import missing
 
 from .conftest import _real_root, free_port, start, stop, wait_until_up
 
@@ -15,10 +16,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.browser
 
 
 @dataclass
@@ -47,14 +45,17 @@ def mini_site(mini_root) -> Iterator[Site]:
 @pytest.fixture(scope="module", params=["mini", "real"])
 def any_site(request, mini_root) -> Iterator[Site]:
     root = mini_root if request.param == "mini" else _real_root()
-    if root is None:
-        pytest.skip("no project data yet")
     yield from _site(root)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        missing("no /usr/bin/chromium (apt-get install chromium)")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("playwright is not installed (pip install -e '.[browser]')")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b

@@ -1,0 +1,55 @@
+"""Finding the external tools and services a test needs, and what to do when one is missing.
+
+A tool installed by ``pip install -e '.[test]'`` lives in the scripts folder of the running interpreter's
+environment (``.venv/bin``), which is not on PATH when the tests run as ``.venv/bin/python -m pytest``:
+look there first, then on PATH. A test that cannot find what it needs skips on a developer's machine and
+fails in CI (``CI=true``), where everything must be installed and every suite must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+
+def in_ci() -> bool:
+    """True when running under CI (``CI=true``, as ``.ci/run`` is started)."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _script_dirs() -> list[Path]:
+    dirs = [Path(sys.executable).parent]  # the venv's bin/, not the resolved base interpreter's
+    scripts = sysconfig.get_path("scripts")
+    if scripts:
+        dirs.append(Path(scripts))
+    return dirs
+
+
+def find_tool(name: str) -> str | None:
+    """The path of command ``name``: the running environment's scripts folder first, then PATH."""
+    for folder in _script_dirs():
+        candidate = folder / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return shutil.which(name)
+
+
+def missing(reason: str) -> None:
+    """Skip the test for ``reason`` (a tool or service is not there); in CI, fail it instead."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI must install everything its suites need)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_tool(name: str, hint: str) -> str:
+    """The path of command ``name``, or skip (fail in CI) saying how to install it."""
+    path = find_tool(name)
+    if path is None:
+        missing(f"the {name} command is not installed ({hint})")
+    assert path is not None
+    return path
