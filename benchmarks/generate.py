@@ -33,7 +33,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE = "https://gbagraph.example.org/"
+BASE = "https://w3id.org/gbagraph/"
 GBA = BASE + "def/"
 PARAGRAPHS = 28
 

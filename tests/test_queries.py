@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERY_DIR = ROOT / "queries"
 QUERIES = sorted(QUERY_DIR.glob("*.rq"))  # top level only: queries/federated/ is tested elsewhere
 
-ID = "https://gbagraph.example.org/id/"
+ID = "https://w3id.org/gbagraph/id/"
 ORG = "http://www.w3.org/ns/org#"
 HKSAR = "Government of the Hong Kong Special Administrative Region"
 GDPG = "Guangdong Provincial Government"
@@ -538,7 +538,7 @@ def test_q16_fact_provenance(prepared):
     text = replace_once(text_of("16-fact-provenance.rq"),
                         "(meeting:hk-gd-joint-conference-plenary-23 gba:coChair person:john-lee)",
                         "(person:bernard-chan gba:holdsActing "
-                        "<https://gbagraph.example.org/id/post/secretary-for-commerce-and-economic-development>)")
+                        "<https://w3id.org/gbagraph/id/post/secretary-for-commerce-and-economic-development>)")
     assert [int(r["paragraphNumber"]) for r in rows(prepared, "16", text=text)] == [28]
 
 
@@ -549,7 +549,7 @@ def test_q17_entity_paragraphs(prepared):
 
     # the GBA talent hub: p16 ("the GBA talent hub") and p20 ("will facilitate the establishment of a talent hub")
     text = replace_once(text_of("17-entity-paragraphs.rq"), "person:john-lee",
-                        "<https://gbagraph.example.org/id/initiative/gba-talent-hub>")
+                        "<https://w3id.org/gbagraph/id/initiative/gba-talent-hub>")
     assert [int(r["paragraphNumber"]) for r in rows(prepared, "17", text=text)] == [16, 20]
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from .config import Settings
 from .errors import GbagraphError
+from .namespaces import BASE
 from .query import Answer, Engine, QueryRequest, pick_format
 from .sparqltext import form
 
@@ -189,9 +190,9 @@ def not_modified(if_none_match: str | None, etag: str) -> bool:
 
 
 def dataset_hash(settings: Settings) -> str:
-    """A hash of everything the served dataset is built from: input files, base IRI, inference choice, versions."""
+    """A hash of everything the served dataset is built from: input files, namespace, inference choice, versions."""
     from .reason import digest, input_files, library_versions
 
     flags = f"infer={settings.infer};reasoner={settings.reasoner};engine={settings.engine}"
-    return digest(input_files(settings, shapes=False), settings.base_iri, flags,
+    return digest(input_files(settings, shapes=False), BASE, flags,
                   library_versions("owlrl", "reasonable", "pyoxigraph"), root=settings.root)[:32]

@@ -31,8 +31,10 @@ def _settings(args: argparse.Namespace, **overrides: object) -> Settings:
     values = {k: v for k, v in overrides.items() if v is not None}
     if getattr(args, "root", None):
         values["root"] = Path(args.root)
-    if getattr(args, "base_iri", None):
-        values["base_iri"] = args.base_iri
+    if getattr(args, "public_url", None):
+        values["public_url"] = args.public_url
+    if getattr(args, "trusted_proxy", None):
+        values["trusted_proxies"] = tuple(args.trusted_proxy)
     return Settings.from_env(**values)
 
 
@@ -133,14 +135,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .web.serve import serve  # the web layer is only imported when serving
 
     settings = _settings(args, engine=args.engine, sparql_backend=args.sparql_backend)
+    if settings.public_url is None:  # the server's own links point where it listens unless told otherwise
+        shown = f"[{args.host}]" if ":" in args.host else args.host
+        settings = settings.with_(public_url=f"http://{shown}:{args.port}/")
     return serve(settings, host=args.host, port=args.port, workers=args.workers)
+
+
+def _global_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """Options taken before or after the subcommand (``gbagraph --root D serve`` and ``gbagraph serve --root D``)."""
+    parser.add_argument("--root", default=default,
+                        help="project folder holding ontology/ and data/ (default: this checkout)")
+    parser.add_argument("--public-url", metavar="URL", default=default,
+                        help="URL the server is reached at, for its own links (VoID, service description); "
+                             "the data's IRIs stay https://w3id.org/gbagraph/...")
+    parser.add_argument("--trusted-proxy", metavar="ADDRESS", action="append", default=default,
+                        help="a reverse proxy whose X-Forwarded-* headers are believed (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gbagraph", description=__doc__.splitlines()[0])
-    parser.add_argument("--root", help="project folder holding ontology/ and data/ (default: this checkout)")
-    parser.add_argument("--base-iri", help="base IRI to serve the resources under")
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, default=argparse.SUPPRESS)  # after the subcommand; SUPPRESS keeps the value given before
+    add_parser = sub.add_parser
+
+    def add_with_common(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        kwargs.setdefault("parents", [common])
+        return add_parser(name, **kwargs)  # type: ignore[arg-type]
+
+    sub.add_parser = add_with_common  # type: ignore[method-assign]
 
     p = sub.add_parser("validate", help="check the data against the SHACL shapes (exit 1 if it fails)")
     p.set_defaults(func=cmd_validate)

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GbagraphError
-from .namespaces import DEFAULT_BASE
 
 
 def _project_root() -> Path:
@@ -34,8 +33,12 @@ def _setting(default: Any, help: str) -> Any:
 class Settings:
     root: Path = field(default_factory=_project_root,
                        metadata={"help": "Folder holding ontology/, data/ and queries/."})
-    base_iri: str = _setting(DEFAULT_BASE, "Base IRI of every resource; the curated files are rewritten "
-                             "from https://gbagraph.example.org/ to it at load time.")
+    public_url: str | None = _setting(None, "URL the server is reached at (e.g. https://kg.example.net/), used for "
+                                      "its own links: the endpoint and dumps in VoID and the service description. "
+                                      "The data's IRIs never change (https://w3id.org/gbagraph/...). Default: "
+                                      "http://HOST:PORT/ for `gbagraph serve`, the request's host elsewhere.")
+    trusted_proxies: tuple[str, ...] = _setting((), "Addresses of reverse proxies whose X-Forwarded-For/-Proto/-Host/"
+                                                "-Prefix headers are believed; from anyone else they are ignored.")
     validate: bool = _setting(True, "Check the data against ontology/shapes.ttl before serving; refuse "
                               "to serve data that does not conform.")
     infer: bool = _setting(True, "Add the OWL RL closure (owlrl) as the named graph graph/inferred.")
@@ -67,7 +70,7 @@ class Settings:
                              "under reasoner_auto_limit asserted triples, else reasonable if installed).")
     reasoner_auto_limit: int = _setting(10_000, "Asserted triples from which reasoner 'auto' uses reasonable.")
     cache: bool = _setting(True, "Keep the inferred graph and the SHACL verdict on disk, keyed by a hash of "
-                           "ontology, data, shapes, base IRI and library versions, so that a restart on the "
+                           "ontology, data, shapes and library versions, so that a restart on the "
                            "same inputs skips validation and inference.")
     cache_dir: str | None = _setting(None, "Folder of that cache (default $XDG_CACHE_HOME/gbagraph, i.e. "
                                      "~/.cache/gbagraph; never inside the repository).")
@@ -138,8 +141,12 @@ def settings(base: Settings | None = None, **changes: Any) -> Settings:
         raise GbagraphError(f"unknown setting(s): {', '.join(sorted(unknown))}", status=400)
     if "root" in changes:
         changes["root"] = Path(changes["root"])
-    if "base_iri" in changes and not str(changes["base_iri"]).endswith(("/", "#")):
-        raise GbagraphError(f"base IRI must end with '/' or '#': {changes['base_iri']!r}", status=400)
-    if "service_allowlist" in changes:
-        changes["service_allowlist"] = tuple(changes["service_allowlist"])
+    if changes.get("public_url"):
+        url = str(changes["public_url"])
+        if not url.startswith(("http://", "https://")):
+            raise GbagraphError(f"public URL must be an http(s) URL: {url!r}", status=400)
+        changes["public_url"] = url if url.endswith("/") else url + "/"
+    for name in ("service_allowlist", "trusted_proxies"):
+        if name in changes:
+            changes[name] = tuple(changes[name])
     return replace(base or Settings(), **changes)

@@ -34,7 +34,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XS
 from . import __version__
 from .config import Settings
 from .errors import BadRequest, GbagraphError
-from .namespaces import DEFAULT_BASE, WD, prefixes
+from .namespaces import BASE, WD, prefixes
 from .store import GraphBundle, load, parse_file
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
@@ -567,7 +567,7 @@ def accept(settings: Settings, review: Path, *, by: str | None = None, endpoint:
            links_file: Path | None = None, now: datetime | None = None) -> tuple[Path, int]:
     """Add the accepted rows of ``review`` as ``owl:sameAs`` to ``data/links/reconciled.ttl``; (file, links added)."""
     rows = read_review(review, endpoint=endpoint)
-    base = settings.base_iri
+    base = BASE
     bundle = load(settings)
     known = {str(s) for g in bundle.curated_graphs() for s in g.subjects() if isinstance(s, URIRef)}
     for row in rows:
@@ -575,23 +575,20 @@ def accept(settings: Settings, review: Path, *, by: str | None = None, endpoint:
             raise ReviewFileError(f"{review}:{row.line}: our_iri {row.ours} is not a person, body or place "
                                   "of this graph")
     target = links_file or settings.data_dir / "links" / "reconciled.ttl"
-    graph = _bind(parse_file(target) if target.exists() else Graph(), DEFAULT_BASE)
+    graph = _bind(parse_file(target) if target.exists() else Graph(), BASE)
     if not rows:
         return target, 0
     now = (now or datetime.now(UTC)).replace(microsecond=0)
-    ls = linkset_iri(DEFAULT_BASE, "reconciled")
-
-    def home(iri: str) -> URIRef:  # files are written under the default base (store.py rebases at load)
-        return URIRef(DEFAULT_BASE + iri[len(base):]) if iri.startswith(base) else URIRef(iri)
+    ls = linkset_iri(BASE, "reconciled")
 
     added = 0
     run = URIRef(f"{ls}/acceptance/{now.strftime('%Y%m%dT%H%M%SZ')}")
     agent = BNode()
     for row in rows:
-        triple = (home(row.ours), OWL.sameAs, URIRef(row.theirs))
+        triple = (URIRef(row.ours), OWL.sameAs, URIRef(row.theirs))
         if triple not in graph:
             graph.add(triple)
-            graph.add((run, DCTERMS.subject, home(row.ours)))
+            graph.add((run, DCTERMS.subject, URIRef(row.ours)))
             added += 1
     if not added:
         return target, 0
@@ -604,7 +601,7 @@ def accept(settings: Settings, review: Path, *, by: str | None = None, endpoint:
     for used in sorted({r.endpoint for r in rows}):
         graph.add((run, PROV.used, URIRef(used)))
         graph.add((ls, PROV.used, URIRef(used)))
-        _targets(graph, ls, used, DEFAULT_BASE)
+        _targets(graph, ls, used, BASE)
     graph.add((ls, RDF.type, VOID.Linkset))
     graph.set((ls, RDFS.label, Literal("Reviewed links from reconciliation", lang="en")))
     graph.set((ls, VOID.linkPredicate, OWL.sameAs))
@@ -628,7 +625,7 @@ def accept(settings: Settings, review: Path, *, by: str | None = None, endpoint:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    settings: Settings = args.settings_of(args)  # the CLI's own --root/--base-iri/environment handling
+    settings: Settings = args.settings_of(args)  # the CLI's own --root/--public-url/environment handling
     if args.accept:
         path, added = accept(settings, Path(args.accept), by=args.by, endpoint=args.endpoint,
                              links_file=Path(args.links_file) if args.links_file else None)
@@ -651,7 +648,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         Path(out).write_text(table, encoding="utf-8")
     linkset = args.linkset or (None if out == "-" else str(Path(out).with_suffix(".closematch.ttl")))
     if linkset:
-        graph = candidate_linkset(found, options.endpoint, settings.base_iri)
+        graph = candidate_linkset(found, options.endpoint, BASE)
         Path(linkset).write_text(graph.serialize(format="turtle"), encoding="utf-8")
     matched = len({c.entity.iri for c in found})
     print(f"{len(ours)} entities looked up, {matched} with candidates, {len(found)} candidate(s); review "
@@ -663,7 +660,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 def cmd_entities(args: argparse.Namespace) -> int:
     from . import entities as ents  # the table and JSON-LD context live in entities.py
 
-    settings: Settings = args.settings_of(args)  # the CLI's own --root/--base-iri/environment handling
+    settings: Settings = args.settings_of(args)  # the CLI's own --root/--public-url/environment handling
     bundle = load(settings)
     body = {"csv": ents.entity_csv, "context": ents.context_bytes, "jsonld": ents.compact_jsonld}[args.format](bundle)
     if args.output and args.output != "-":

@@ -5,8 +5,13 @@ from __future__ import annotations
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD
 
-#: The base IRI the curated files are written with; ``Settings.base_iri`` may map it to another at load time.
-DEFAULT_BASE = "https://gbagraph.example.org/"
+#: The persistent namespace of every IRI gbagraph mints (w3id.org redirects it; docs/w3id/ holds the rules).
+#: Canonical and host-independent: a server answers for ``{BASE}id/…``, ``{BASE}def/…`` and ``{BASE}graph/…`` at
+#: its own ``/id/…``, ``/def/…`` and ``/graph/…`` paths, wherever it runs.
+BASE = "https://w3id.org/gbagraph/"
+
+#: The paths under BASE that a server dereferences locally.
+LOCAL_PATHS = ("id/", "def/", "graph/")
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -16,7 +21,7 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
 
-def gba(base: str = DEFAULT_BASE) -> Namespace:
+def gba(base: str = BASE) -> Namespace:
     """The ontology namespace under ``base``."""
     return Namespace(base + "def/")
 
@@ -26,7 +31,7 @@ def graph_iri(base: str, name: str) -> str:
     return f"{base}graph/{name}"
 
 
-def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+def prefixes(base: str = BASE) -> dict[str, str]:
     """Prefix → namespace IRI for everything the graph uses (queries, pages, serialisations)."""
     return {
         "gba": base + "def/",
@@ -70,6 +75,6 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     }
 
 
-def sparql_prologue(base: str = DEFAULT_BASE) -> str:
+def sparql_prologue(base: str = BASE) -> str:
     """``PREFIX`` lines for every prefix, for query editors and examples."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes(base).items())

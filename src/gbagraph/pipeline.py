@@ -13,7 +13,7 @@ from .query import Engine, OxigraphEngine, Policy, RdflibEngine
 from .reason import infer_cached, validate_cached
 from .store import GraphBundle, load
 from .validate import ValidationResult
-from .void import VOID_GRAPH, dataset_description
+from .void import DEFAULT_PUBLIC_URL, VOID_GRAPH, dataset_description
 from .workers import WorkerPoolEngine
 
 
@@ -32,7 +32,7 @@ class Prepared:
 
 def policy_for(settings: Settings) -> Policy:
     return Policy(service_allowlist=settings.service_allowlist, max_rows=settings.max_result_rows,
-                  prefixes=prefixes(settings.base_iri), max_result_bytes=settings.max_result_bytes)
+                  prefixes=prefixes(), max_result_bytes=settings.max_result_bytes)
 
 
 def make_engine(settings: Settings, bundle: GraphBundle) -> Engine:
@@ -70,5 +70,5 @@ def prepare(settings: Settings) -> Prepared:
         require_consistent(inference, asserted)
         bundle.graph("inferred").__iadd__(inference.inferred)
     # the dataset describes itself (VoID + DCAT) in graph/void, counted over the other graphs
-    bundle.graph(VOID_GRAPH).__iadd__(dataset_description(bundle))
+    bundle.graph(VOID_GRAPH).__iadd__(dataset_description(bundle, settings.public_url or DEFAULT_PUBLIC_URL))
     return Prepared(settings, bundle, validation, inference, make_engine(settings, bundle))

@@ -39,6 +39,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .config import Settings
 from .infer import InferenceResult, closure, new_triples
+from .namespaces import BASE
 from .store import GraphBundle, iter_data_files
 from .validate import ValidationResult, Violation, require_valid
 
@@ -257,7 +258,7 @@ def validate_cached(settings: Settings, bundle: GraphBundle) -> ValidationResult
     cache = cache_for(settings)
     key = ""
     if cache is not None and settings.shapes_file.exists():
-        key = digest(input_files(settings, shapes=True), settings.base_iri, library_versions("pyshacl"),
+        key = digest(input_files(settings, shapes=True), BASE, library_versions("pyshacl"),
                      root=settings.root)
         hit = cache.get("valid", key, ".json")
         if hit is not None:
@@ -281,7 +282,7 @@ def infer_cached(settings: Settings, asserted: Graph) -> tuple[str, InferenceRes
     cache = cache_for(settings)
     key = ""
     if cache is not None:
-        key = digest(input_files(settings, shapes=False), settings.base_iri, name,
+        key = digest(input_files(settings, shapes=False), BASE, name,
                      library_versions("owlrl", "reasonable"), root=settings.root)
         hit = load_inference(cache, key)
         if hit is not None:

@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from .config import Settings
 from .errors import LoadError
-from .namespaces import DEFAULT_BASE, graph_iri, prefixes
+from .namespaces import BASE, graph_iri, prefixes
 
 PARAGRAPH_FILE = re.compile(r"^p(\d+)\.ttl$")
 
@@ -29,7 +29,7 @@ class GraphBundle:
     """The loaded dataset and where each named graph came from."""
 
     dataset: Dataset
-    base: str
+    base: str = BASE
     sources: dict[str, list[Path]] = field(default_factory=dict)  # graph IRI -> files it was read from
 
     def graph(self, name: str) -> Graph:
@@ -78,7 +78,7 @@ class GraphBundle:
         return files
 
 
-def parse_file(path: Path, base: str = DEFAULT_BASE, root: Path | None = None) -> Graph:
+def parse_file(path: Path, root: Path | None = None) -> Graph:
     """Parse one Turtle file; a syntax error becomes a ``LoadError`` naming ``file:line``."""
     shown = _shown(path, root)
     graph = Graph()
@@ -90,8 +90,6 @@ def parse_file(path: Path, base: str = DEFAULT_BASE, root: Path | None = None) -
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises several unrelated types for syntax errors
         raise LoadError(f"{shown}:{_line_of(exc)}: {_reason(exc)}") from exc
-    if base != DEFAULT_BASE:
-        graph = rebase(graph, DEFAULT_BASE, base)
     return graph
 
 
@@ -117,22 +115,6 @@ def _reason(exc: Exception) -> str:
     return " ".join(text.split())[:300]
 
 
-def rebase(graph: Graph, old: str, new: str) -> Graph:
-    """A copy of ``graph`` with every IRI starting with ``old`` moved under ``new``."""
-
-    def move(term: Node) -> Node:
-        if isinstance(term, URIRef) and term.startswith(old):
-            return URIRef(new + term[len(old):])
-        return term
-
-    out = Graph()
-    for prefix, ns in graph.namespaces():
-        out.bind(prefix, move(ns) if isinstance(ns, URIRef) else ns, override=True)
-    for s, p, o in graph:
-        out.add((move(s), move(p), move(o)))
-    return out
-
-
 def _ttl_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.ttl") if p.is_file())
 
@@ -147,15 +129,15 @@ def iter_data_files(settings: Settings) -> Iterator[tuple[str, Path, str | None]
             name = f"{folder.name}/{path.stem}"
             paragraph = None
             if folder.name != "links" and PARAGRAPH_FILE.match(path.name):
-                paragraph = f"{settings.base_iri}id/source/{folder.name}/{path.stem}"
+                paragraph = f"{BASE}id/source/{folder.name}/{path.stem}"
             yield name, path, paragraph
 
 
 def load(settings: Settings) -> GraphBundle:
     """Read ontology and data into a ``GraphBundle`` (no validation, no inference)."""
-    base = settings.base_iri
+    base = BASE
     dataset = Dataset(default_union=True)
-    bundle = GraphBundle(dataset=dataset, base=base)
+    bundle = GraphBundle(dataset=dataset)
     for prefix, ns in prefixes(base).items():
         dataset.bind(prefix, ns, override=True)
 
@@ -164,12 +146,12 @@ def load(settings: Settings) -> GraphBundle:
         raise LoadError(f"{settings.ontology_dir}: no ontology files")
     onto = bundle.ontology
     for path in onto_files:
-        onto += parse_file(path, base, settings.root)
+        onto += parse_file(path, settings.root)
     bundle.sources[graph_iri(base, "ontology")] = onto_files
 
     prov = bundle.provenance
     for name, path, paragraph in iter_data_files(settings):
-        parsed = parse_file(path, base, settings.root)
+        parsed = parse_file(path, settings.root)
         target = bundle.graph(name)
         target += parsed
         bundle.sources[graph_iri(base, name)] = [path]

@@ -44,8 +44,8 @@ class ValidationResult:
         return "\n".join(lines)
 
 
-def load_shapes(path: Path, base: str) -> Graph:
-    return parse_file(path, base)
+def load_shapes(path: Path) -> Graph:
+    return parse_file(path)
 
 
 def count_shapes(shapes: Graph) -> int:
@@ -102,7 +102,7 @@ def _short(node: Node | None, graph: Graph) -> str:
 
 def validate(bundle: GraphBundle, shapes_file: Path) -> ValidationResult:
     """Validate the bundle's asserted graph against the shapes file."""
-    shapes = load_shapes(shapes_file, bundle.base)
+    shapes = load_shapes(shapes_file)
     return validate_graph(bundle.asserted(), shapes, bundle)
 
 

@@ -30,6 +30,8 @@ DESCRIPTION = ("Who met, what was signed and which initiatives were reported at 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 WIKIDATA = URIRef("http://www.wikidata.org/entity/")
 VOID_GRAPH = "void"
+#: where ``gbagraph serve`` listens by default: the server's own links when no public URL is set
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
 
 
 def dataset_iri(base: str) -> URIRef:
@@ -49,10 +51,10 @@ def _part(dataset: URIRef, kind: str, key: str) -> URIRef:
     return URIRef(f"{dataset}#{kind}-{hashlib.sha1(key.encode()).hexdigest()[:10]}")
 
 
-def dataset_description(bundle: GraphBundle, base: str | None = None) -> Graph:
+def dataset_description(bundle: GraphBundle, public_url: str = DEFAULT_PUBLIC_URL) -> Graph:
     """VoID + DCAT description of the dataset: title, licence, publisher, sources, statistics, class and property
-    partitions, link sets, dumps and the SPARQL endpoint (IRIs under ``base``)."""
-    base = base or bundle.base
+    partitions, link sets, and the dumps and SPARQL endpoint of the server reached at ``public_url``."""
+    base = bundle.base
     ds = dataset_iri(base)
     g = Graph()
     for prefix, ns in prefixes(base).items():
@@ -74,7 +76,7 @@ def dataset_description(bundle: GraphBundle, base: str | None = None) -> Graph:
         add((ds, DCTERMS.source, source))
     add((ds, VOID.uriSpace, Literal(base + "id/")))
     add((ds, VOID.vocabulary, URIRef(base + "def/")))
-    endpoint = URIRef(base + "sparql")
+    endpoint = URIRef(public_url + "sparql")
     add((ds, VOID.sparqlEndpoint, endpoint))
     add((endpoint, RDF.type, DCAT.DataService))
     add((endpoint, DCAT.endpointURL, endpoint))
@@ -83,7 +85,7 @@ def dataset_description(bundle: GraphBundle, base: str | None = None) -> Graph:
     add((ds, DCAT.accessService, endpoint))
     _statistics(g, ds, union, base)
     _linksets(g, ds, bundle)
-    _distributions(g, ds, base)
+    _distributions(g, ds, public_url)
     return g
 
 
@@ -160,12 +162,12 @@ def _target(iri: URIRef) -> URIRef | None:
     return None
 
 
-def _distributions(g: Graph, ds: URIRef, base: str) -> None:
+def _distributions(g: Graph, ds: URIRef, public_url: str) -> None:
     for inferred in (False, True):
         for fmt in dump_formats():
             for gz in (False, True):
                 name = dump_name(fmt, inferred=inferred) + (".gz" if gz else "")
-                url = URIRef(f"{base}dumps/{name}")
+                url = URIRef(f"{public_url}dumps/{name}")
                 g.add((ds, DCAT.distribution, url))
                 if fmt.kind == "dataset" and gz:
                     g.add((ds, VOID.dataDump, url))

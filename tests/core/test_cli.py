@@ -96,7 +96,7 @@ def test_export_to_file(tmp_path):
     out = tmp_path / "dump.nq"
     proc = run("export", "--format", "nq", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "<https://gbagraph.example.org/graph/mini-source/p01>" in out.read_text(encoding="utf-8")
+    assert "<https://w3id.org/gbagraph/graph/mini-source/p01>" in out.read_text(encoding="utf-8")
 
 
 def test_render_table_ask_and_select():

@@ -20,9 +20,16 @@ def test_unknown_setting_rejected():
         settings(bogus=1)
 
 
-def test_base_iri_must_end_with_slash():
-    with pytest.raises(GbagraphError, match="must end with"):
-        settings(base_iri="http://example.org")
+def test_public_url_must_be_http_and_gets_a_trailing_slash():
+    with pytest.raises(GbagraphError, match="http"):
+        settings(public_url="ftp://example.org/")
+    assert settings(public_url="https://kg.example.net").public_url == "https://kg.example.net/"
+
+
+def test_base_iri_is_gone():
+    """IRIs are canonical (https://w3id.org/gbagraph/...): no setting rewrites them any more."""
+    with pytest.raises(GbagraphError, match="unknown setting"):
+        settings(base_iri="http://example.org/")
 
 
 def test_from_env_coerces_types():
@@ -36,7 +43,7 @@ def test_from_env_coerces_types():
 def test_settings_are_frozen():
     s = Settings()
     with pytest.raises(AttributeError):
-        s.base_iri = "x"  # type: ignore[misc]
+        s.public_url = "x"  # type: ignore[misc]
 
 
 def test_root_given_as_text_is_a_path(tmp_path):

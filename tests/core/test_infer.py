@@ -12,7 +12,7 @@ def test_closure_leaves_input_untouched_and_returns_only_new_triples(mini_settin
     before = len(asserted)
     result = closure(asserted)
     assert len(asserted) == before
-    ada = URIRef("https://gbagraph.example.org/id/person/ada-example")
+    ada = URIRef("https://w3id.org/gbagraph/id/person/ada-example")
     assert (ada, RDF.type, FOAF.Person) in result.inferred
     assert all(t not in asserted for t in result.inferred)
     assert not any(p == OWL.sameAs and s == o for s, p, o in result.inferred)

@@ -219,7 +219,7 @@ REQUIRED_EVERYWHERE = {
 }
 
 
-SOURCE_CLASSES = {URIRef("https://gbagraph.example.org/def/" + n) for n in ("Paragraph", "PressRelease")}
+SOURCE_CLASSES = {URIRef("https://w3id.org/gbagraph/def/" + n) for n in ("Paragraph", "PressRelease")}
 SOURCE_CLASSES |= {URIRef("https://schema.org/NewsArticle")}
 TARGETED = sorted({c for c in SHAPES.objects(None, SH.targetClass)}
                   - {URIRef("http://www.w3.org/2004/02/skos/core#" + n) for n in ("Concept", "ConceptScheme")}
@@ -244,7 +244,7 @@ def test_paragraph_provenance_is_checked_against_paragraphs():
     """Removing the loader's provenance for one entity makes the data fail."""
     g = Graph()
     g += ASSERTED
-    victim = URIRef("https://gbagraph.example.org/id/person/john-lee")
+    victim = URIRef("https://w3id.org/gbagraph/id/person/john-lee")
     assert (victim, None, None) in g
     g.remove((victim, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None))
     result = validate_graph(g, SHAPES)
@@ -261,7 +261,7 @@ def test_paragraph_provenance_is_checked_against_paragraphs():
 def test_wikidata_links_must_have_the_canonical_item_form(target):
     g = Graph()
     g += ONTOLOGY
-    place = URIRef("https://gbagraph.example.org/id/place/hong-kong")
+    place = URIRef("https://w3id.org/gbagraph/id/place/hong-kong")
     g.add((place, URIRef("http://www.w3.org/2002/07/owl#sameAs"),
            URIRef(target) if target.startswith("http") else Literal(target)))
     messages = {v.message for v in validate_graph(g, SHAPES).violations}

@@ -57,11 +57,11 @@ wd:Q900000022 rdfs:label "St Example Island"@en ; wdt:P31 wd:Q486972 ; wdt:P1082
 """
 
 ONTOLOGY = """\
-@prefix gba: <https://gbagraph.example.org/def/> .
+@prefix gba: <https://w3id.org/gbagraph/def/> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<https://gbagraph.example.org/def/gba> a owl:Ontology ; rdfs:label "linking test ontology"@en .
+<https://w3id.org/gbagraph/def/gba> a owl:Ontology ; rdfs:label "linking test ontology"@en .
 gba:Official a owl:Class ; rdfs:label "Official"@en .
 gba:Body a owl:Class ; rdfs:label "Body"@en .
 gba:StatutoryBody a owl:Class ; rdfs:subClassOf gba:Body .
@@ -77,20 +77,20 @@ gba:date a owl:DatatypeProperty ; rdfs:range xsd:date .
 """
 
 SOURCE = """\
-@prefix gba: <https://gbagraph.example.org/def/> .
+@prefix gba: <https://w3id.org/gbagraph/def/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix src: <https://gbagraph.example.org/id/source/test-source/> .
+@prefix src: <https://w3id.org/gbagraph/id/source/test-source/> .
 src:p01 a gba:Paragraph ; rdfs:label "Paragraph 1 of the test source"@en .
 """
 
 PARAGRAPH = """\
-@prefix gba: <https://gbagraph.example.org/def/> .
+@prefix gba: <https://w3id.org/gbagraph/def/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix person: <https://gbagraph.example.org/id/person/> .
-@prefix body: <https://gbagraph.example.org/id/body/> .
-@prefix place: <https://gbagraph.example.org/id/place/> .
-@prefix init: <https://gbagraph.example.org/id/initiative/> .
+@prefix person: <https://w3id.org/gbagraph/id/person/> .
+@prefix body: <https://w3id.org/gbagraph/id/body/> .
+@prefix place: <https://w3id.org/gbagraph/id/place/> .
+@prefix init: <https://w3id.org/gbagraph/id/initiative/> .
 
 person:ada-example a gba:Official ; rdfs:label "Ada Example"@en .
 person:bo-example a gba:Official ; rdfs:label "Bo Example"@en .

@@ -11,13 +11,13 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, VOID, XSD
 
 from gbagraph import link
 from gbagraph.config import Settings
-from gbagraph.namespaces import DEFAULT_BASE, WD, graph_iri
+from gbagraph.namespaces import BASE, WD, graph_iri
 from gbagraph.store import load
 
 HEADER = "\t".join(link.REVIEW_COLUMNS)
 EP = "http://127.0.0.1:9/query"
-ADA, BO = DEFAULT_BASE + "id/person/ada-example", DEFAULT_BASE + "id/person/bo-example"
-CITY = DEFAULT_BASE + "id/place/example-city"
+ADA, BO = BASE + "id/person/ada-example", BASE + "id/person/bo-example"
+CITY = BASE + "id/place/example-city"
 
 
 def row(mark: str, ours: str, theirs: str, endpoint: str = EP) -> str:
@@ -45,9 +45,9 @@ def test_accepted_rows_become_same_as_with_provenance(project: Path, tmp_path: P
 
     bundle = load(settings)  # the loader serves it as graph links/reconciled
     graph = bundle.graph("links/reconciled")
-    assert graph_iri(DEFAULT_BASE, "links/reconciled") in bundle.sources
+    assert graph_iri(BASE, "links/reconciled") in bundle.sources
     assert set(graph.subject_objects(OWL.sameAs)) == {(URIRef(ADA), WD.Q900000001), (URIRef(CITY), WD.Q900000020)}
-    ls = link.linkset_iri(DEFAULT_BASE, "reconciled")
+    ls = link.linkset_iri(BASE, "reconciled")
     assert (ls, RDF.type, VOID.Linkset) in graph
     assert graph.value(ls, VOID.linkPredicate) == OWL.sameAs
     assert graph.value(ls, VOID.triples) == Literal(2)
@@ -71,7 +71,7 @@ def test_accepting_again_adds_and_keeps_history(project: Path, tmp_path: Path) -
     _, added = link.accept(settings, second, by="two", now=later)
     assert added == 1
     graph = load(settings).graph("links/reconciled")
-    ls = link.linkset_iri(DEFAULT_BASE, "reconciled")
+    ls = link.linkset_iri(BASE, "reconciled")
     assert graph.value(ls, VOID.triples) == Literal(2)
     assert len(list(graph.objects(ls, PROV.wasGeneratedBy))) == 2
     assert {str(graph.value(a, FOAF.name)) for a in graph.objects(ls, PROV.wasAttributedTo)} == {"one", "two"}
@@ -83,15 +83,14 @@ def test_accepting_again_adds_and_keeps_history(project: Path, tmp_path: Path) -
     assert (project / "data" / "links" / "reconciled.ttl").read_bytes() == before
 
 
-def test_written_under_the_default_base_when_served_elsewhere(project: Path, tmp_path: Path) -> None:
-    other = "https://kg.example.net/"
-    settings = Settings(root=project, base_iri=other)
-    table = review(tmp_path, row("yes", other + "id/person/ada-example", str(WD) + "Q900000001"))
+def test_written_under_the_canonical_iris_when_served_elsewhere(project: Path, tmp_path: Path) -> None:
+    settings = Settings(root=project, public_url="https://kg.example.net/")
+    table = review(tmp_path, row("yes", ADA, str(WD) + "Q900000001"))
     path, _ = link.accept(settings, table, by="r", now=NOW)
     stored = Graph().parse(path, format="turtle")
     assert (URIRef(ADA), OWL.sameAs, WD.Q900000001) in stored
     served = load(settings).graph("links/reconciled")
-    assert (URIRef(other + "id/person/ada-example"), OWL.sameAs, WD.Q900000001) in served
+    assert (URIRef(ADA), OWL.sameAs, WD.Q900000001) in served
 
 
 BAD = [
@@ -102,9 +101,9 @@ BAD = [
     ([row("yes", ADA, str(WD) + "P31")], "review.tsv:2: candidate_iri http://www.wikidata.org/entity/P31 is not"),
     ([row("yes", ADA, str(WD) + "Q1"), row("yes", ADA, str(WD) + "Q2")],
      "review.tsv:3: " + ADA + " is already accepted as http://www.wikidata.org/entity/Q1 on line 2"),
-    ([row("yes", DEFAULT_BASE + "id/person/nobody", str(WD) + "Q1")],
-     "review.tsv:2: our_iri " + DEFAULT_BASE + "id/person/nobody is not a person, body or place of this graph"),
-    ([row("yes", DEFAULT_BASE + "id/initiative/example-scheme", str(WD) + "Q1")], "review.tsv:2: our_iri"),
+    ([row("yes", BASE + "id/person/nobody", str(WD) + "Q1")],
+     "review.tsv:2: our_iri " + BASE + "id/person/nobody is not a person, body or place of this graph"),
+    ([row("yes", BASE + "id/initiative/example-scheme", str(WD) + "Q1")], "review.tsv:2: our_iri"),
     (["yes\t" + ADA], "review.tsv:2: 2 column(s), expected 8"),
 ]
 
@@ -147,8 +146,8 @@ def test_wikidata_target_is_the_described_dataset(project: Path, tmp_path: Path)
     table = review(tmp_path, row("yes", ADA, str(WD) + "Q900000001", link.WIKIDATA_ENDPOINT))
     path, _ = link.accept(Settings(root=project), table, by="r", now=NOW)
     graph = Graph().parse(path, format="turtle")
-    ls = link.linkset_iri(DEFAULT_BASE, "reconciled")
-    wikidata = URIRef(DEFAULT_BASE + "id/dataset/wikidata")  # described in data/links/wikidata.ttl
+    ls = link.linkset_iri(BASE, "reconciled")
+    wikidata = URIRef(BASE + "id/dataset/wikidata")  # described in data/links/wikidata.ttl
     assert graph.value(ls, VOID.objectsTarget) == wikidata
-    assert set(graph.objects(ls, VOID.target)) == {wikidata, link.dataset_iri(DEFAULT_BASE)}
+    assert set(graph.objects(ls, VOID.target)) == {wikidata, link.dataset_iri(BASE)}
     assert graph.value(ls, PROV.used) == URIRef(link.WIKIDATA_ENDPOINT)

@@ -26,8 +26,8 @@ QUERIES = sorted(FEDERATED.glob("*.rq"))
 LINKS = """\
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix wd: <http://www.wikidata.org/entity/> .
-@prefix place: <https://gbagraph.example.org/id/place/> .
-@prefix body: <https://gbagraph.example.org/id/body/> .
+@prefix place: <https://w3id.org/gbagraph/id/place/> .
+@prefix body: <https://w3id.org/gbagraph/id/body/> .
 # links to the FAKE items of the test fixture
 place:example-city owl:sameAs wd:Q900000020 .
 place:st-example owl:sameAs wd:Q900000022 .

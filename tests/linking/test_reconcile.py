@@ -12,7 +12,7 @@ from rdflib.namespace import SKOS, VOID
 
 from gbagraph import link
 from gbagraph.config import Settings
-from gbagraph.namespaces import DEFAULT_BASE, WD
+from gbagraph.namespaces import BASE, WD
 from gbagraph.store import load
 
 
@@ -28,7 +28,7 @@ def run(project: Path, endpoint: str, **options: object) -> list[link.Candidate]
 def best(found: list[link.Candidate]) -> dict[str, tuple[str, float]]:
     out: dict[str, tuple[str, float]] = {}
     for c in found:
-        key = c.entity.iri[len(DEFAULT_BASE) + 3:]
+        key = c.entity.iri[len(BASE) + 3:]
         if key not in out or c.score > out[key][1]:
             out[key] = (c.iri[len(str(WD)):], c.score)
     return out
@@ -58,7 +58,7 @@ def test_variants_cover_brackets_the_punctuation_and_case() -> None:
 
 
 def test_entities_come_from_iri_patterns_with_labels(project: Path) -> None:
-    found = {e.iri[len(DEFAULT_BASE) + 3:]: e for e in ours(project)}
+    found = {e.iri[len(BASE) + 3:]: e for e in ours(project)}
     # the initiative labelled "Example City" is not a person, body or place: never looked up
     assert set(found) == {*EXPECTED_BEST, "person/bo-example", "person/dee-nobody"}
     tdc = found["body/example-tdc"]
@@ -141,10 +141,10 @@ def test_review_table_and_candidate_linkset(project: Path, endpoint: str) -> Non
     ada = next(r for r in rows if r[1].endswith("/person/ada-example"))
     assert ada[2:6] == ["Ada Example", str(WD) + "Q900000001", "Ada Example", "1.00"]
 
-    graph = Graph().parse(data=link.candidate_linkset(found, endpoint, DEFAULT_BASE).serialize(format="turtle"),
+    graph = Graph().parse(data=link.candidate_linkset(found, endpoint, BASE).serialize(format="turtle"),
                           format="turtle")
     assert len(list(graph.triples((None, SKOS.closeMatch, None)))) == 9
-    ls = link.linkset_iri(DEFAULT_BASE, "reconciliation-candidates")
+    ls = link.linkset_iri(BASE, "reconciliation-candidates")
     assert graph.value(ls, VOID.linkPredicate) == SKOS.closeMatch
     assert int(graph.value(ls, VOID.triples)) == 9  # type: ignore[arg-type]
     target = graph.value(ls, VOID.objectsTarget)

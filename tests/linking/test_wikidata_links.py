@@ -11,7 +11,7 @@ from rdflib.namespace import OWL, RDF, VOID
 
 from gbagraph.config import Settings
 from gbagraph.link import WIKIDATA_ITEM
-from gbagraph.namespaces import DEFAULT_BASE, graph_iri
+from gbagraph.namespaces import BASE, graph_iri
 from gbagraph.pipeline import prepare
 from gbagraph.query import QueryRequest
 
@@ -22,20 +22,20 @@ LINKS = ROOT / "data" / "links" / "wikidata.ttl"
 VERIFIED = {"http://www.wikidata.org/entity/Q8646", "http://www.wikidata.org/entity/Q15175",
             "http://www.wikidata.org/entity/Q148", "http://www.wikidata.org/entity/Q14773"}
 
-def served_links(base: str) -> set[tuple[str, str]]:
-    settings = Settings(root=ROOT, base_iri=base, validate=False, infer=False)
+def served_links(public_url: str | None) -> set[tuple[str, str]]:
+    settings = Settings(root=ROOT, public_url=public_url, validate=False, infer=False)
     engine = prepare(settings).engine
-    query = f"SELECT ?s ?o WHERE {{ GRAPH <{graph_iri(base, 'links/wikidata')}> {{ ?s owl:sameAs ?o }} }}"
+    query = f"SELECT ?s ?o WHERE {{ GRAPH <{graph_iri(BASE, 'links/wikidata')}> {{ ?s owl:sameAs ?o }} }}"
     body = json.loads(engine.answer(QueryRequest(query, format="json")).body)
     return {(b["s"]["value"], b["o"]["value"]) for b in body["results"]["bindings"]}
 
 
-@pytest.mark.parametrize("base", [DEFAULT_BASE, "https://kg.example.net/"])
-def test_served_graph_holds_exactly_the_verified_links(base: str) -> None:
-    links = served_links(base)
+@pytest.mark.parametrize("public_url", [None, "https://kg.example.net/"])
+def test_served_graph_holds_exactly_the_verified_links(public_url: str | None) -> None:
+    links = served_links(public_url)
     assert {o for _, o in links} == VERIFIED
     assert len(links) == len(VERIFIED)  # one place per item
-    assert all(s.startswith(base + "id/place/") for s, _ in links)
+    assert all(s.startswith(BASE + "id/place/") for s, _ in links)
 
 
 def test_linkset_description_and_iri_form() -> None:
@@ -47,4 +47,4 @@ def test_linkset_description_and_iri_form() -> None:
     ls = linksets[0]
     assert graph.value(ls, VOID.linkPredicate) == OWL.sameAs
     assert graph.value(ls, VOID.triples) == Literal(len(links))
-    assert graph.value(ls, VOID.objectsTarget) == URIRef(DEFAULT_BASE + "id/dataset/wikidata")
+    assert graph.value(ls, VOID.objectsTarget) == URIRef(BASE + "id/dataset/wikidata")

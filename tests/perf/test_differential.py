@@ -20,7 +20,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from gbagraph.config import Settings
-from gbagraph.namespaces import graph_iri
+from gbagraph.namespaces import BASE, graph_iri
 from gbagraph.pipeline import policy_for, prepare
 from gbagraph.query import Engine, OxigraphEngine, QueryRequest, RdflibEngine
 from gbagraph.sparqltext import form, service_targets
@@ -181,7 +181,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context is depre
 @pytest.mark.parametrize("which", ["ontology", "provenance"])
 def test_default_graph_parameter_same_answer(engines: tuple[Engine, Engine], project_settings: Settings,
                                              which: str) -> None:
-    g = graph_iri(project_settings.base_iri, which)
+    g = graph_iri(BASE, which)
     compare("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", *engines, default_graphs=(g,))
     compare("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", *engines, default_graphs=(g,))
 
@@ -189,12 +189,12 @@ def test_default_graph_parameter_same_answer(engines: tuple[Engine, Engine], pro
 @pytest.mark.parametrize("which", ["ontology", "provenance"])
 def test_named_graph_parameter_same_answer(engines: tuple[Engine, Engine], project_settings: Settings,
                                            which: str) -> None:
-    g = graph_iri(project_settings.base_iri, which)
+    g = graph_iri(BASE, which)
     compare("SELECT ?g ?s WHERE { GRAPH ?g { ?s a ?c } }", *engines, named_graphs=(g,))
 
 
 def test_from_clause_same_answer(engines: tuple[Engine, Engine], project_settings: Settings) -> None:
-    g = graph_iri(project_settings.base_iri, "ontology")
+    g = graph_iri(BASE, "ontology")
     compare(f"SELECT (COUNT(*) AS ?n) FROM <{g}> WHERE {{ ?s ?p ?o }}", *engines)
 
 

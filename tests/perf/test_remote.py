@@ -79,7 +79,7 @@ def test_push_is_idempotent(pushed, oxigraph_server: str) -> None:
 
 
 QUERIES = [
-    "ASK { ?s a <https://gbagraph.example.org/def/Meeting> }",
+    "ASK { ?s a <https://w3id.org/gbagraph/def/Meeting> }",
     "SELECT ?s ?c WHERE { ?s a ?c }",
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
     "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
@@ -100,7 +100,7 @@ def test_remote_engine_answers_like_the_local_engine(pushed, oxigraph_server: st
 def test_remote_engine_passes_format_and_dataset(pushed, oxigraph_server: str) -> None:
     prepared, _ = pushed
     remote = RemoteEngine(f"{oxigraph_server}/query", policy_for(prepared.settings))
-    onto = f"{prepared.settings.base_iri}graph/ontology"
+    onto = f"{prepared.bundle.base}graph/ontology"
     answer = remote.answer(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=(onto,),
                                         accept="text/csv"))
     assert answer.format.name == "csv" and answer.body.splitlines()[1].strip() == str(len(prepared.bundle.ontology)).encode()

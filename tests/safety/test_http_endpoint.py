@@ -21,7 +21,7 @@ LIMIT = 2.0
 EXPLOSIVE = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a"
 #: the same cross product counted: constant memory, so only the time limit stops it
 COUNTED = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-SIMPLE = "SELECT ?p WHERE { ?p a <https://gbagraph.example.org/def/Official> } LIMIT 3"
+SIMPLE = "SELECT ?p WHERE { ?p a <https://w3id.org/gbagraph/def/Official> } LIMIT 3"
 JSON = "application/sparql-results+json"
 
 

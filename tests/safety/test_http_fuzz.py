@@ -20,7 +20,7 @@ from load.server import Server, start
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 BOUNDED = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MINI_BASE = "https://gbagraph.example.org/"
+MINI_BASE = "https://w3id.org/gbagraph/"
 
 
 @pytest.fixture(scope="module")

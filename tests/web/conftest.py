@@ -51,7 +51,7 @@ class Server:
 
     @property
     def base(self) -> str:
-        return self.prepared.settings.base_iri
+        return self.prepared.bundle.base
 
     def select(self, query: str) -> list[dict]:
         """Bindings of a SELECT run through the endpoint."""

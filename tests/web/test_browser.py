@@ -29,7 +29,7 @@ def _site(root: Path) -> Iterator[Site]:
     """``gbagraph serve`` (gunicorn) in a subprocess, with its own address as base IRI."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    proc = start(root, port, "--base-iri", url)
+    proc = start(root, port)
     try:
         wait_until_up(url + "sparql", proc, seconds=120)
         yield Site(url, root)

@@ -13,6 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 from werkzeug.serving import make_server
 
 from gbagraph import formats, settings
+from gbagraph.namespaces import BASE
 from gbagraph.web import create_app
 
 GRAPH_FORMATS = [f for f in formats.FORMATS if f.kind == "graph"]
@@ -98,19 +99,20 @@ def test_not_acceptable(server):
     assert "text/turtle" in r.text
 
 
-def test_base_iri_maps_to_server(mini_root):
-    """With the base IRI set to the server's own address, the IRIs dereference for real."""
+def test_local_paths_dereference_canonical_iris(mini_root):
+    """Any host: the server's own /id/ path answers for the canonical https://w3id.org/gbagraph/id/ IRI."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    base = f"http://127.0.0.1:{port}/"
-    srv = make_server("127.0.0.1", port, create_app(settings(root=mini_root, base_iri=base)), threaded=True)
+    local_url = f"http://127.0.0.1:{port}/"
+    srv = make_server("127.0.0.1", port, create_app(settings(root=mini_root)), threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     try:
-        iri = base + "id/person/ada-example"
-        g = Graph().parse(iri, format="turtle")  # rdflib fetches the IRI itself
-        assert (URIRef(iri), RDF.type, URIRef(base + "def/Official")) in g
+        g = Graph().parse(local_url + "id/person/ada-example", format="turtle")  # rdflib fetches it itself
+        assert (URIRef(BASE + "id/person/ada-example"), RDF.type, URIRef(BASE + "def/Official")) in g
+        page = requests.get(local_url + "id/person/ada-example", headers={"Accept": "text/html"}, timeout=30)
+        assert 'href="/def/Official"' in page.text and "w3id.org/gbagraph/id/person/ada-example" in page.text
     finally:
         srv.shutdown()
         thread.join(5)

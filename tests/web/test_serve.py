@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from gbagraph import prepare, settings
+from gbagraph.namespaces import BASE
 from gbagraph.web import create_app
 from gbagraph.web.serve import gunicorn_options
 
@@ -18,13 +19,13 @@ from .conftest import free_port, start, stop, stop_after_exit, wait_until_up
 def test_serve_runs_gunicorn(mini_root):
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    proc = start(mini_root, port, "--base-iri", base)
+    proc = start(mini_root, port)
     try:
         wait_until_up(base + "sparql", proc)
         r = requests.get(base + "sparql", params={"query": "SELECT ?s WHERE { ?s a gba:Official }"},
                          headers={"Accept": "text/csv"}, timeout=10)
         assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
-        assert base + "id/person/ada-example" in r.text
+        assert BASE + "id/person/ada-example" in r.text
         page = requests.get(base + "id/person/ada-example", headers={"Accept": "text/turtle"}, timeout=10)
         assert page.status_code == 200
         assert requests.get(base + "dumps", timeout=10).status_code == 200
@@ -67,12 +68,15 @@ def test_gunicorn_options():
 
 
 def test_app_factory_independent_apps(mini_root):
-    """No global state: two apps with different bases serve different IRIs."""
+    """No global state: two apps with different public URLs advertise different endpoints, same IRIs."""
     one = create_app(settings(root=mini_root))
-    two = create_app(settings(root=mini_root, base_iri="http://other.example/"))
-    assert one.extensions["gbagraph"].base != two.extensions["gbagraph"].base
-    answer = two.test_client().get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s a ?c } LIMIT 1"})
-    assert b"http://other.example/" in answer.data
+    two = create_app(settings(root=mini_root, public_url="http://other.example/"))
+    sd = {"Accept": "text/turtle"}
+    assert b"<http://other.example/sparql>" in two.test_client().get("/sparql", headers=sd).data
+    assert b"http://other.example/" not in one.test_client().get("/sparql", headers=sd).data
+    query = {"query": "SELECT ?s WHERE { ?s a gba:Official } LIMIT 1"}
+    assert one.test_client().get("/sparql", query_string=query).data == \
+        two.test_client().get("/sparql", query_string=query).data
 
 
 def test_same_prepared_twice(mini_root):

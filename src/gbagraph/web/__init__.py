@@ -6,14 +6,20 @@ inferred once, at creation); any WSGI server can host it.  ``gbagraph serve`` ru
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Settings
 from ..pipeline import Prepared, prepare
 from . import dumps, errors, health, pages, sparql
 from .state import DumpCache, State, read_examples
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 __all__ = ["create_app"]
 
@@ -34,6 +40,20 @@ def _last_modified(prepared: Prepared) -> datetime:
     times = [p.stat().st_mtime for p in paths if p.exists()]
     stamp = max(times) if times else datetime.now(UTC).timestamp()
     return datetime.fromtimestamp(int(stamp), UTC)
+
+
+class TrustedProxies:
+    """WSGI middleware: believe ``X-Forwarded-For/-Proto/-Host/-Prefix`` only from the listed proxy addresses
+    (Werkzeug's ``ProxyFix`` trusts whoever connects; here the deployer names who may)."""
+
+    def __init__(self, app: WSGIApplication, trusted: tuple[str, ...]) -> None:
+        self.direct = app
+        self.proxied = ProxyFix(app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+        self.trusted = frozenset(trusted)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        app = self.proxied if environ.get("REMOTE_ADDR") in self.trusted else self.direct
+        return app(environ, start_response)
 
 
 def create_app(settings: Settings | None = None, prepared: Prepared | None = None) -> Flask:
@@ -62,6 +82,8 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
     app.register_blueprint(health.bp)
     sparql.setup(app)
     errors.register(app)
+    if settings.trusted_proxies:
+        app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
 
     @app.after_request
     def cors(response: Response) -> Response:

@@ -48,7 +48,7 @@ class DumpFile:
     def info(self) -> dict:
         dump = self.dump()
         return {
-            "name": self.name, "url": f"{request.host_url}dumps/{self.name}",
+            "name": self.name, "url": f"{state().public_url()}dumps/{self.name}",
             "format": self.format.name, "media_type": GZIP if self.gz else self.format.media_type,
             "content_media_type": self.format.media_type, "gzip": self.gz,
             "inferred": self.inferred, "named_graphs": self.format.kind == "dataset",
@@ -77,7 +77,7 @@ EXTRAS: dict[str, tuple[str, Callable[[GraphBundle], bytes]]] = {
 def _extra_info(name: str) -> dict:
     media_type, build = EXTRAS[name]
     body = state().dumps.extra(name, build)
-    return {"name": name, "url": f"{request.host_url}dumps/{name}", "format": name.rsplit(".", 1)[-1],
+    return {"name": name, "url": f"{state().public_url()}dumps/{name}", "format": name.rsplit(".", 1)[-1],
             "media_type": media_type.split(";")[0],
             "content_media_type": media_type.split(";")[0], "gzip": False, "inferred": False, "named_graphs": False,
             "bytes": len(body), "triples": None, "sha256": hashlib.sha256(body).hexdigest()}

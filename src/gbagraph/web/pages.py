@@ -12,7 +12,7 @@ from rdflib.term import Node
 from .. import formats
 from ..describe import Statement, describe, label_of, resource_graph
 from ..errors import NotFound
-from ..namespaces import prefixes, sparql_prologue
+from ..namespaces import LOCAL_PATHS, prefixes, sparql_prologue
 from ..void import VOID_GRAPH, dataset_iri
 from .conneg import HTML_CONTENT_TYPE, pick
 from .state import state
@@ -48,10 +48,11 @@ class Presenter:
         self.prefixes = sorted(prefixes(self.base).items(), key=lambda kv: -len(kv[1]))
 
     def local(self, iri: str) -> str | None:
+        """This server's own path for a canonical IRI (``{BASE}id/x`` → ``/id/x``), or None for other IRIs."""
         if iri.startswith(self.base):
             rest = iri[len(self.base):]
-            if rest.startswith(("id/", "def/")):
-                return "/" + rest
+            if rest.startswith(LOCAL_PATHS):
+                return request.script_root + "/" + rest
         return None
 
     def short(self, iri: str) -> str:
@@ -120,8 +121,37 @@ def resource_response(iri: URIRef) -> Response:
 @bp.route("/def/<path:rest>")
 @bp.route("/def/", defaults={"rest": ""})
 def resource(rest: str) -> Response:
-    """``/id/x`` and ``/def/x`` dereference to ``{base}id/x`` and ``{base}def/x``."""
-    return resource_response(URIRef(state().base + request.path.lstrip("/")))
+    """``/id/x`` and ``/def/x`` on any host dereference the canonical ``{BASE}id/x`` and ``{BASE}def/x``."""
+    return resource_response(URIRef(state().base + request.path[len(request.script_root):].lstrip("/")))
+
+
+@bp.route("/graph/<path:rest>")
+def named_graph(rest: str) -> Response:
+    """``/graph/x``: the named graph ``{BASE}graph/x`` — a page (what it holds, where it comes from) or, as RDF,
+    its triples and its provenance."""
+    st = state()
+    iri = URIRef(f"{st.base}graph/{rest}")
+    if str(iri) not in st.graph_names:
+        raise NotFound(f"<{iri}> is not a named graph of this dataset")
+    graph = st.bundle.dataset.graph(iri)
+    fmt = pick(request.headers.get("Accept"), request.args.get("format"), ("graph",))
+    if not isinstance(fmt, str):
+        out = Graph()
+        for prefix, ns in st.bundle.dataset.namespaces():
+            out.bind(prefix, ns, override=True)
+        for triple in graph:
+            out.add(triple)
+        for triple in resource_graph(st.bundle, iri):  # what the dataset says about the graph: its provenance
+            out.add(triple)
+        return _rdf_response(out, fmt)
+    view = Presenter()
+    subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)}, key=str)
+    body = render_template(
+        "graph.html", iri=iri, view=view, triples=len(graph), subjects=subjects,
+        about=describe(st.bundle, iri), alternates=_alternates(request.path),
+        query=f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
+    )
+    return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
 
 
 @bp.route("/.well-known/void")

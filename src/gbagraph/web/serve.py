@@ -93,7 +93,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     options = gunicorn_options(settings, host, port, workers)
     shown = f"[{host}]" if ":" in host else host
     print(f"gbagraph: serving {triples} triples in {len(state.graph_names)} graphs at http://{shown}:{port}/ "
-          f"(SPARQL at /sparql, base IRI {settings.base_iri}, {options['workers']} workers)", file=sys.stderr,
+          f"(SPARQL at /sparql, public URL {settings.public_url or 'from each request'}, "
+          f"{options['workers']} workers)", file=sys.stderr,
           flush=True)
     try:
         GunicornServer(app, options).run()

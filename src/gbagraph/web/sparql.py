@@ -166,7 +166,7 @@ def _service_description(params: Params) -> Response:
     fmt = pick(request.headers.get("Accept"), fmt_param, ("graph",), html=True, default=formats.DEFAULTS["graph"])
     if isinstance(fmt, str):  # HTML
         return query_page()
-    graph = service_description(state().bundle, request.base_url,
+    graph = service_description(state().bundle, state().public_url() + "sparql",
                                 federated=bool(state().settings.service_allowlist))
     body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, request
 
 from ..config import Settings
 from ..export import Dump, make_dump
@@ -103,7 +103,13 @@ class State:
 
     @property
     def base(self) -> str:
-        return self.prepared.settings.base_iri
+        """The canonical namespace of the data (the same on every host)."""
+        return self.prepared.bundle.base
+
+    def public_url(self) -> str:
+        """The URL this server is reached at: the ``public_url`` setting, else the request's host (after any
+        trusted proxy's headers)."""
+        return self.prepared.settings.public_url or request.url_root
 
 
 def state() -> State:

@@ -71,7 +71,7 @@
   function localHref(iri) {
     if (iri.indexOf(config.base) === 0) {
       var rest = iri.slice(config.base.length);
-      if (rest.indexOf("id/") === 0 || rest.indexOf("def/") === 0) { return "/" + rest; }
+      if (/^(id|def|graph)\//.test(rest)) { return (config.root || "") + "/" + rest; }
     }
     return /^https?:\/\//.test(iri) ? iri : null;
   }
