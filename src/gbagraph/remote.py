@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import requests
 from rdflib import Dataset, Graph
+from requests.auth import HTTPDigestAuth
 
 from . import formats
 from .errors import GbagraphError, QueryError
@@ -43,14 +44,19 @@ def _graphs(dataset: Dataset) -> list[Graph]:
     return [g for g in dataset.graphs() if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")]
 
 
-def push(dataset: Dataset, store_url: str, *, default_union: bool = True, session: requests.Session | None = None,
+def push(dataset: Dataset, store_url: str, *, default_union: bool = True, union_graph: str | None = None,
+         auth: tuple[str, str] | None = None, session: requests.Session | None = None,
          timeout: float = 300.0, progress: Callable[[str], None] | None = None) -> PushReport:
     """Replace each named graph of ``dataset`` in the Graph Store Protocol endpoint ``store_url`` (e.g.
-    ``http://127.0.0.1:7878/store``); with ``default_union`` also replace its default graph by their union."""
+    ``http://127.0.0.1:7878/store``); with ``default_union`` also replace its default graph by their union — or,
+    for a store without a writable default graph (Virtuoso), the named graph ``union_graph``.  ``auth`` is a
+    (user, password) pair for HTTP digest authentication (Virtuoso's ``/sparql-graph-crud-auth``)."""
     http = session or requests.Session()
+    if auth is not None:
+        http.auth = HTTPDigestAuth(*auth)
     report = PushReport(store_url)
     started = time.monotonic()
-    union = Graph() if default_union else None
+    union = Graph() if default_union or union_graph else None
     for g in _graphs(dataset):
         name = str(g.identifier)
         body = g.serialize(format="nt", encoding="utf-8")
@@ -62,8 +68,9 @@ def push(dataset: Dataset, store_url: str, *, default_union: bool = True, sessio
         if progress:
             progress(name)
     if union is not None:
-        _put(http, store_url, {"default": ""}, union.serialize(format="nt", encoding="utf-8"), timeout, report,
-             "(default graph)")
+        target = {"graph": union_graph} if union_graph else {"default": ""}
+        _put(http, store_url, target, union.serialize(format="nt", encoding="utf-8"), timeout, report,
+             union_graph or "(default graph)")
         report.default_triples = len(union)
     report.seconds = round(time.monotonic() - started, 3)
     return report
@@ -87,11 +94,17 @@ class RemoteEngine:
     name = "remote"
 
     def __init__(self, endpoint: str, policy: Policy | None = None, *, timeout: float = 30.0,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, default_graphs: tuple[str, ...] = (),
+                 named_graphs: tuple[str, ...] = ()) -> None:
+        """``default_graphs`` / ``named_graphs``: the dataset to query when a request names none — for a store
+        whose own default dataset is not ours (Virtuoso's holds system graphs): the union graph written by
+        ``push(union_graph=...)`` and our named graphs."""
         self.endpoint = endpoint
         self.policy = policy or Policy()
         self.timeout = timeout
         self.session = session or requests.Session()
+        self.default_graphs = default_graphs
+        self.named_graphs = named_graphs
 
     def answer(self, request: QueryRequest) -> Answer:
         kind = check_text(request.query, self.policy)
@@ -99,8 +112,9 @@ class RemoteEngine:
             raise QueryError("syntax error: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
         fmt = pick_format(kind, request)
         data: list[tuple[str, str]] = [("query", _with_prefixes(request.query, self.policy.prefixes))]
-        data += [("default-graph-uri", g) for g in request.default_graphs]
-        data += [("named-graph-uri", g) for g in request.named_graphs]
+        own = bool(request.default_graphs or request.named_graphs)
+        data += [("default-graph-uri", g) for g in (request.default_graphs if own else self.default_graphs)]
+        data += [("named-graph-uri", g) for g in (request.named_graphs if own else self.named_graphs)]
         try:
             r = self.session.post(self.endpoint, data=data, timeout=self.timeout,
                                   headers={"Accept": fmt.media_type})
@@ -151,6 +165,10 @@ def add_push_command(sub: argparse._SubParsersAction, settings_of: Callable[[arg
     p.add_argument("--no-default-union", action="store_true",
                    help="do not also write the union of the named graphs as the store's default graph")
     p.add_argument("--no-inferred", action="store_true", help="push the asserted graphs only")
+    p.add_argument("--union-graph", metavar="IRI", default=None,
+                   help="write the union into this named graph instead of the default graph (Virtuoso)")
+    p.add_argument("--user", default=None,
+                   help="user for HTTP digest auth (Virtuoso: dba); password from GBAGRAPH_STORE_PASSWORD")
 
     def run(args: argparse.Namespace) -> int:
         import sys
@@ -161,7 +179,11 @@ def add_push_command(sub: argparse._SubParsersAction, settings_of: Callable[[arg
         settings = settings_of(args)
         assert isinstance(settings, Settings)
         prepared = prepare(settings.with_(infer=not args.no_inferred))
-        report = push(prepared.bundle.dataset, args.store, default_union=not args.no_default_union)
+        import os
+
+        auth = (args.user, os.environ.get("GBAGRAPH_STORE_PASSWORD", "")) if args.user else None
+        report = push(prepared.bundle.dataset, args.store, default_union=not args.no_default_union,
+                      union_graph=args.union_graph, auth=auth)
         print(f"pushed {report.graphs} graphs, {report.triples} triples (default graph: {report.default_triples}) "
               f"to {report.store} in {report.seconds}s", file=sys.stderr)
         return 0
