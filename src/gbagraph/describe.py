@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
 from .namespaces import graph_iri
-from .store import GraphBundle
+from .store import GraphBundle, add_reachable
 
 #: properties whose literal gives a resource's name, best first
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, SDO.name, FOAF.name, DCTERMS.title)
@@ -137,17 +137,7 @@ def resource_graph(bundle: GraphBundle, iri: URIRef) -> Graph:
     out = Graph()
     for prefix, ns in ds.namespaces():
         out.bind(prefix, ns, override=True)
-    todo: list[Node] = [iri]
-    seen: set[Node] = set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for s, p, o in ds.triples((node, None, None)):
-            out.add((s, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
+    add_reachable(ds, [iri], out, lambda _p, o: isinstance(o, BNode))
     for triple in ds.triples((None, None, iri)):
         out.add(triple)
     linked = {o for o in out.objects() if isinstance(o, URIRef)} | {s for s in out.subjects() if s != iri}
