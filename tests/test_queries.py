@@ -734,12 +734,12 @@ YOUTH_PURPOSES = {
     # "with a view to raising ... awareness and understanding of their home country and fostering their exchanges
     # with Mainland young people"; "These programmes will also enhance the sense of national identity ... and
     # strengthen Mainland people's understanding of Hong Kong young people."
-    "development": "To further the development of young people in Guangdong and Hong Kong alike, and to encourage "
-                   "Hong Kong young people to take up the opportunities that Greater Bay Area development brings.",
-    "country": "To raise Hong Kong young people's awareness and understanding of their home country and to build up "
-               "their exchanges with young people of the Mainland.",
-    "identity": "To strengthen Hong Kong young people's sense of national identity and Mainland people's "
-                "understanding of Hong Kong young people.",
+    "development": "To help young people of both Guangdong and Hong Kong develop together, and to encourage young "
+                   "Hong Kong people to take up the opportunities that Greater Bay Area development brings.",
+    "country": "To help Hong Kong young people know and understand their home country better and to build up their "
+               "exchanges with young people of the Mainland.",
+    "identity": "To strengthen young Hong Kong people's national identity and to help Mainland people understand "
+                "young Hong Kong people better.",
     # p25 "continue to support potential Hong Kong young entrepreneurs through" the two GBA funding schemes
     "entrepreneurs": "To support Hong Kong young people with the potential to become entrepreneurs.",
     # p25 the Alliance "to support Hong Kong young people starting their businesses in the GBA"
@@ -827,11 +827,12 @@ def test_q30_statements_from_outside_the_source(prepared):
                  f"{ID}body/financial-services-and-the-treasury-bureau")
     assert fstb_link in by_triple and not by_triple[fstb_link].get("partlyStatedIn")
     # Partly stated: 24 dates (the year from the release date, signing days taken as the meeting day, the
-    # standards' year from "2021 Version", the GII figure's year from the index's name), 7 readings of names
+    # standards' year from "2021 Version", the GII figure's year from the index's name), 9 readings of names
     # (Guangdong's delegation, the two departments "of Guangdong Province", approval by "Guangdong Province",
-    # Dongguan as the Guangdong party, the Northern Metropolis in Hong Kong, the Budget's publisher) and 9
-    # attributions to the HKSAR Government as the publisher (p4, p5, p11, p14 twice, p15, p20 three times).
-    assert len(partly) == 24 + 7 + 9
+    # Dongguan as the Guangdong party, the Northern Metropolis in Hong Kong, the Budget's publisher, p26's
+    # "governments of Guangdong Province" as the Provincial Government, twice) and 9 attributions to the HKSAR
+    # Government as the publisher (p4, p5, p11, p14 twice, p15, p20 three times).
+    assert len(partly) == 24 + 9 + 9
     plenary_date = (f"{ID}meeting/hk-gd-joint-conference-plenary-23", "https://w3id.org/gbagraph/def/date",
                     "2023-03-21")
     assert by_triple[plenary_date]["partlyStatedIn"] == "1"
