@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from . import formats
+from . import formats, sparqltext
 from .config import Settings
 from .errors import GbagraphError, ShapeViolation
 from .export import serialize
@@ -60,24 +60,28 @@ def _read_query(args: argparse.Namespace) -> str:
         raise GbagraphError(f"{path}: cannot read query: {exc}", status=400) from exc
 
 
+def _answer_format(out_format: str, form: str | None) -> str | None:
+    """The format to ask the engine for, for ``-f out_format`` and a query of ``form``: the table is rendered
+    from JSON; a results format for a graph answer gives Turtle, a graph format for results the table."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return "turtle" if out_format in ("table", "csv", "tsv", "json", "xml") else out_format
+    if form == "ASK" and out_format in ("json", "xml"):
+        return out_format
+    if form == "SELECT" and out_format in ("csv", "tsv", "json", "xml"):
+        return out_format
+    return "json" if form else None  # the table (ASK: true/false); an unknown form: the engine reports it
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     text = _read_query(args)
-    settings = _settings(args, engine=args.engine, infer=not args.no_inferred, validate=False)
+    settings = _settings(args, engine=args.engine, infer=not args.no_inferred, validate=False, query_workers=0)
     prepared = prepare(settings)
-    out_format = args.format
-    wire = {"table": "json", "csv": "csv", "tsv": "tsv", "json": "json", "xml": "xml"}.get(out_format, out_format)
-    answer = prepared.engine.answer(QueryRequest(query=text, format=None, accept=None))
-    if answer.kind in ("SELECT", "ASK"):
-        if out_format in ("turtle", "nt", "jsonld", "rdfxml"):
-            out_format, wire = "table", "json"
-        answer = prepared.engine.answer(QueryRequest(query=text, format=wire))
-        if out_format == "table":
-            sys.stdout.write(render_table(json.loads(answer.body)))
-            return 0
-    else:
-        if out_format in ("table", "csv", "tsv", "json", "xml"):
-            wire = "turtle"
-        answer = prepared.engine.answer(QueryRequest(query=text, format=wire))
+    lexed = sparqltext.lex(text)
+    wire = _answer_format(args.format, lexed.query_form)
+    answer = prepared.engine.answer(QueryRequest(query=text, format=wire, lexed=lexed))
+    if answer.kind in ("SELECT", "ASK") and answer.format.name == "json" and args.format != "json":
+        sys.stdout.write(render_table(json.loads(answer.body)))
+        return 0
     sys.stdout.write(answer.body.decode("utf-8"))
     return 0
 

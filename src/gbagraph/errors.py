@@ -61,6 +61,31 @@ class QueryError(BadRequest):
     title = "Query error"
 
 
+class QuerySyntaxError(QueryError):
+    """The query text is not valid SPARQL; ``line`` and ``column`` (1-based) say where."""
+
+    title = "Query syntax error"
+
+    def __init__(self, message: str, *, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class ServiceRefused(QueryError):
+    """A ``SERVICE`` call to an endpoint this server may not call."""
+
+    status = 403
+    title = "SERVICE not allowed"
+
+
+class ServiceFailed(GbagraphError):
+    """An allowed ``SERVICE`` endpoint (or a remote store) failed, refused or did not answer."""
+
+    status = 502
+    title = "Remote endpoint failed"
+
+
 class UpdateRefused(GbagraphError):
     """SPARQL Update sent to a read-only endpoint."""
 

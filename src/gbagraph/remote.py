@@ -23,8 +23,9 @@ from rdflib import Dataset, Graph
 
 from . import formats
 from .errors import GbagraphError, QueryError
-from .formats import Format
-from .query import Answer, Policy, QueryRequest, check_text, pick_format
+from .formats import Format, answer_format
+from .query import Answer, Policy, QueryRequest, check_text
+from .sparqltext import Lexed
 
 NT = "application/n-triples"
 
@@ -94,11 +95,12 @@ class RemoteEngine:
         self.session = session or requests.Session()
 
     def answer(self, request: QueryRequest) -> Answer:
-        kind = check_text(request.query, self.policy)
+        lexed = request.lex()
+        kind = check_text(lexed, self.policy)
         if not kind:
             raise QueryError("syntax error: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-        fmt = pick_format(kind, request)
-        data: list[tuple[str, str]] = [("query", _with_prefixes(request.query, self.policy.prefixes))]
+        fmt = answer_format(request.format, kind)
+        data: list[tuple[str, str]] = [("query", _with_prefixes(lexed, self.policy.prefixes))]
         data += [("default-graph-uri", g) for g in request.default_graphs]
         data += [("named-graph-uri", g) for g in request.named_graphs]
         try:
@@ -126,20 +128,12 @@ def _format_of(content_type: str, wanted: Format) -> Format:
         raise GbagraphError(f"the SPARQL backend answered {media}, not {wanted.media_type}", status=502) from exc
 
 
-def _with_prefixes(query: str, prefixes: dict[str, str]) -> str:
+def _with_prefixes(lexed: Lexed, prefixes: dict[str, str]) -> str:
     """The local engines know our prefixes without PREFIX lines; a remote store does not: declare the missing."""
-    if not prefixes:
-        return query
-    from .sparqltext import tokens
-
-    declared = set()
-    toks = tokens(query)
-    for i, (kind, value) in enumerate(toks):
-        if kind == "word" and value.upper() == "PREFIX" and i + 1 < len(toks):
-            declared.add(toks[i + 1][1].rstrip(":"))
-    used = {value.split(":", 1)[0] for kind, value in toks if kind == "pname"}
-    lines = [f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(used - declared) if p in prefixes]
-    return "".join(lines) + query
+    written = lexed.readings[0]
+    declared = {name for name, _ in written.prefixes}
+    lines = [f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(written.used_prefixes - declared) if p in prefixes]
+    return "".join(lines) + lexed.text
 
 
 # -- CLI hook ---------------------------------------------------------------------------------------------------
