@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 
 from . import formats, sparqltext
 from .config import Settings
-from .errors import GbagraphError, ShapeViolation
+from .errors import GbagraphError, ShapeViolation, UsageError
 from .export import serialize
 from .link import add_link_commands
 from .pipeline import prepare
@@ -50,14 +50,14 @@ def _read_query(args: argparse.Namespace) -> str:
     if args.e is not None:
         return args.e
     if args.file is None:
-        raise GbagraphError("give a query file or -e 'QUERY TEXT'", status=400)
+        raise UsageError("give a query file or -e 'QUERY TEXT'")
     if args.file == "-":
         return sys.stdin.read()
     path = Path(args.file)
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise GbagraphError(f"{path}: cannot read query: {exc}", status=400) from exc
+        raise UsageError(f"{path}: cannot read query: {exc}") from exc
 
 
 def _answer_format(out_format: str, form: str | None) -> str | None:

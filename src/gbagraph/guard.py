@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from rdflib.plugins.sparql.sparql import SPARQLError
 
 from . import sparqltext
-from .errors import GbagraphError, QueryError, ResultTooLarge, ServiceFailed, ServiceRefused, UpdateRefused
+from .errors import EvaluationFailed, GbagraphError, QueryError, ResultTooLarge, ServiceFailed, ServiceRefused, UpdateRefused
 from .sparqltext import CASE_FOLD, UPDATE_KEYWORDS, Lexed, readings
 
 __all__ = ["CASE_FOLD", "MAX_NESTING", "check_query", "check_size", "guarded", "readings"]
@@ -60,7 +60,7 @@ def _evaluation_error(exc: Exception) -> GbagraphError:
     detail = " ".join(str(exc).split())[:300]
     if isinstance(exc, _REFUSALS) or type(exc) is Exception:
         return QueryError(f"the query cannot be evaluated: {detail}")
-    return GbagraphError(f"the query could not be evaluated ({type(exc).__name__}: {detail})", status=500)
+    return EvaluationFailed(f"the query could not be evaluated ({type(exc).__name__}: {detail})")
 
 
 #: how the engines say a query asks for something they cannot do (an unknown function, a bad regex, a huge

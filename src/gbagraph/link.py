@@ -33,7 +33,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XS
 
 from . import __version__
 from .config import Settings
-from .errors import BadRequest, GbagraphError
+from .errors import LinkError, ReviewFileError
 from .namespaces import BASE, WD, prefixes
 from .store import GraphBundle, load, parse_file
 
@@ -67,19 +67,6 @@ TYPE_CLASSES: dict[str, tuple[str, ...]] = {
 ACCEPT_YES = {"yes", "y", "x", "1", "true", "accept", "accepted", "ok", "✓", "✔"}
 ACCEPT_NO = {"", "no", "n", "0", "false", "reject", "rejected", "skip", "-", "?"}
 REVIEW_COLUMNS = ("accept", "our_iri", "our_label", "candidate_iri", "candidate_label", "score", "why", "endpoint")
-
-
-class LinkError(GbagraphError):
-    """The endpoint could not be reached or answered with an error."""
-
-    status = 502
-    title = "Endpoint error"
-
-
-class ReviewFileError(BadRequest):
-    """A review table cannot be read (names the file and line)."""
-
-    title = "Bad review table"
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import requests
 from rdflib import Dataset, Graph
 
 from . import formats
-from .errors import GbagraphError, QueryError
+from .errors import GbagraphError, QueryError, RemoteTimeout, ServiceFailed
 from .formats import Format, answer_format
 from .query import Answer, Policy, QueryRequest, check_text
 from .sparqltext import Lexed
@@ -75,11 +75,10 @@ def _put(http: requests.Session, url: str, params: dict[str, str], body: bytes, 
     try:
         r = http.put(url, params=params, data=body, headers={"Content-Type": NT}, timeout=timeout)
     except requests.RequestException as exc:
-        raise GbagraphError(f"cannot reach the graph store {url}: {exc}", status=502) from exc
+        raise ServiceFailed(f"cannot reach the graph store {url}: {exc}") from exc
     report.statuses[name] = r.status_code
     if r.status_code not in (200, 201, 204):
-        raise GbagraphError(f"the graph store {url} answered HTTP {r.status_code} for {name}: {r.text[:300]}",
-                            status=502)
+        raise ServiceFailed(f"the graph store {url} answered HTTP {r.status_code} for {name}: {r.text[:300]}")
 
 
 class RemoteEngine:
@@ -107,13 +106,13 @@ class RemoteEngine:
             r = self.session.post(self.endpoint, data=data, timeout=self.timeout,
                                   headers={"Accept": fmt.media_type})
         except requests.Timeout as exc:
-            raise GbagraphError(f"the SPARQL backend did not answer within {self.timeout:g}s", status=504) from exc
+            raise RemoteTimeout(f"the SPARQL backend did not answer within {self.timeout:g}s") from exc
         except requests.RequestException as exc:
-            raise GbagraphError(f"cannot reach the SPARQL backend {self.endpoint}: {exc}", status=502) from exc
+            raise ServiceFailed(f"cannot reach the SPARQL backend {self.endpoint}: {exc}") from exc
         if r.status_code == 400:
             raise QueryError(" ".join(r.text.split())[:500] or "the SPARQL backend refused the query")
         if r.status_code != 200:
-            raise GbagraphError(f"the SPARQL backend answered HTTP {r.status_code}: {r.text[:300]}", status=502)
+            raise ServiceFailed(f"the SPARQL backend answered HTTP {r.status_code}: {r.text[:300]}")
         got = _format_of(r.headers.get("Content-Type", ""), fmt)
         return Answer(kind, got, r.content, -1)
 
@@ -125,7 +124,7 @@ def _format_of(content_type: str, wanted: Format) -> Format:
     try:
         return formats.by_name(media, (wanted.kind,))
     except GbagraphError as exc:
-        raise GbagraphError(f"the SPARQL backend answered {media}, not {wanted.media_type}", status=502) from exc
+        raise ServiceFailed(f"the SPARQL backend answered {media}, not {wanted.media_type}") from exc
 
 
 def _with_prefixes(lexed: Lexed, prefixes: dict[str, str]) -> str:
