@@ -13,7 +13,6 @@ our endpoint on top of a remote SPARQL endpoint.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -133,30 +132,3 @@ def _with_prefixes(lexed: Lexed, prefixes: dict[str, str]) -> str:
     declared = {name for name, _ in written.prefixes}
     lines = [f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(written.used_prefixes - declared) if p in prefixes]
     return "".join(lines) + lexed.text
-
-
-# -- CLI hook ---------------------------------------------------------------------------------------------------
-
-def add_push_command(sub: argparse._SubParsersAction, settings_of: Callable[[argparse.Namespace], object]) -> None:
-    """Add ``gbagraph push --store URL [--no-default-union] [--no-inferred]`` to the CLI's subparsers."""
-    p = sub.add_parser("push", help="load the dataset (named graphs kept) into a SPARQL 1.1 Graph Store")
-    p.add_argument("--store", required=True, help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
-    p.add_argument("--no-default-union", action="store_true",
-                   help="do not also write the union of the named graphs as the store's default graph")
-    p.add_argument("--no-inferred", action="store_true", help="push the asserted graphs only")
-
-    def run(args: argparse.Namespace) -> int:
-        import sys
-
-        from .config import Settings
-        from .pipeline import prepare
-
-        settings = settings_of(args)
-        assert isinstance(settings, Settings)
-        prepared = prepare(settings.with_(infer=not args.no_inferred))
-        report = push(prepared.bundle.dataset, args.store, default_union=not args.no_default_union)
-        print(f"pushed {report.graphs} graphs, {report.triples} triples (default graph: {report.default_triples}) "
-              f"to {report.store} in {report.seconds}s", file=sys.stderr)
-        return 0
-
-    p.set_defaults(func=run)

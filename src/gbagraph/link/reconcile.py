@@ -1,41 +1,31 @@
-"""Reconcile our people, bodies and places with a SPARQL endpoint (Wikidata's by default), then accept reviewed links.
-
-Two steps, a person in between (see docs/linking.md):
-
-1. :func:`reconcile` looks our entities up by label and alternative labels in any SPARQL endpoint, filtered by
-   type, batched with ``VALUES``; it scores the candidates and writes a review table (TSV) and a linkset of
-   ``skos:closeMatch`` candidates.  Nothing it finds is asserted.
-2. :func:`accept` turns the rows a person marked as accepted into ``owl:sameAs`` in
-   ``data/links/reconciled.ttl`` (the named graph ``graph/links/reconciled``), described as a ``void:Linkset``
-   with who accepted them, when, and which endpoint proposed them.
-"""
+"""Reconciliation: look our people, bodies and places up by label in a SPARQL endpoint (Wikidata's by default),
+score the candidates, and write them as a review table (TSV) and a linkset of ``skos:closeMatch`` candidates.
+Nothing it finds is asserted (see :mod:`gbagraph.link.review` for accepting reviewed rows)."""
 
 from __future__ import annotations
 
-import argparse
 import csv
-import getpass
 import io
 import re
-import sys
 import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import requests
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
+from requests.adapters import HTTPAdapter
+from urllib3 import BaseHTTPResponse
+from urllib3.util.retry import Retry
 
-from . import __version__
-from .config import Settings
-from .errors import LinkError, ReviewFileError
-from .namespaces import BASE, WD, prefixes
-from .store import GraphBundle, load, parse_file
+from .. import __version__
+from ..errors import LinkError
+from ..namespaces import WD, prefixes
+from ..store import GraphBundle
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 WIKIDATA_ENTITY = str(WD)
@@ -64,8 +54,6 @@ TYPE_CLASSES: dict[str, tuple[str, ...]] = {
               "Q486972"),  # human settlement
 }
 
-ACCEPT_YES = {"yes", "y", "x", "1", "true", "accept", "accepted", "ok", "✓", "✔"}
-ACCEPT_NO = {"", "no", "n", "0", "false", "reject", "rejected", "skip", "-", "?"}
 REVIEW_COLUMNS = ("accept", "our_iri", "our_label", "candidate_iri", "candidate_label", "score", "why", "endpoint")
 
 
@@ -160,14 +148,49 @@ def variants(label: str) -> list[str]:
             seen.append(f)
     return seen
 
-
 # --------------------------------------------------------------------------------------------------------------
 # HTTP
+
+#: answers that mean "try again later": retried, honouring Retry-After (seconds or an HTTP date)
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class _PoliteRetry(Retry):
+    """urllib3's ``Retry`` that waits ``backoff`` seconds before the first retry (doubling after), caps every
+    wait at ``backoff_max`` (Retry-After included), and sleeps with an injectable ``sleeper``."""
+
+    RETRY_AFTER_STATUS_CODES = RETRY_STATUSES
+
+    def __init__(self, *args: Any, sleeper: Callable[[float], None] = time.sleep, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sleeper = sleeper
+
+    def new(self, **kw: Any) -> _PoliteRetry:
+        retry = super().new(**kw)
+        retry.sleeper = self.sleeper
+        return retry
+
+    def get_backoff_time(self) -> float:
+        failures = len(self.history)
+        return min(self.backoff_max, self.backoff_factor * 2 ** (failures - 1)) if failures else 0.0
+
+    def sleep_for_retry(self, response: BaseHTTPResponse) -> bool:
+        wait = self.get_retry_after(response)
+        if wait is None:
+            return False
+        self.sleeper(min(self.backoff_max, wait))
+        return True
+
+    def _sleep_backoff(self) -> None:
+        wait = self.get_backoff_time()
+        if wait > 0:
+            self.sleeper(wait)
 
 
 @dataclass
 class Client:
-    """A polite SPARQL client: User-Agent, timeouts, bounded retries with backoff, and a minimum interval."""
+    """A polite SPARQL client: User-Agent, timeouts, bounded retries with backoff and ``Retry-After`` (through
+    urllib3's ``Retry``), and a minimum interval between queries."""
 
     endpoint: str
     timeout: float = 30.0
@@ -179,8 +202,14 @@ class Client:
     sleep: Callable[[float], None] = time.sleep
     requests_made: int = 0
     _last: float = field(default=0.0, repr=False)
-    _retry_after: float = field(default=0.0, repr=False)
     _session: requests.Session = field(default_factory=requests.Session, repr=False)
+
+    def __post_init__(self) -> None:
+        retry = _PoliteRetry(total=self.retries, backoff_factor=self.backoff, backoff_max=self.max_backoff,
+                             status_forcelist=RETRY_STATUSES, allowed_methods=None, raise_on_status=False,
+                             respect_retry_after_header=True, sleeper=self.sleep)
+        self._session.mount("http://", HTTPAdapter(max_retries=retry))
+        self._session.mount("https://", HTTPAdapter(max_retries=retry))
 
     def close(self) -> None:
         self._session.close()
@@ -194,64 +223,33 @@ class Client:
     def select(self, query: str) -> list[dict[str, dict[str, str]]]:
         """The bindings of a SELECT query (SPARQL JSON results)."""
         headers = {"Accept": "application/sparql-results+json", "User-Agent": self.user_agent}
-        problem = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self.sleep(min(self.max_backoff, self._retry_after or self.backoff * 2 ** (attempt - 1)))
-            self._wait_turn()
-            self._retry_after = 0.0
-            self.requests_made += 1
-            try:
-                response = self._session.post(self.endpoint, data={"query": query}, headers=headers,
-                                              timeout=(min(10.0, self.timeout), self.timeout))
-            except requests.RequestException as exc:
-                problem = _short(exc)
-                continue
-            with response:
-                if response.status_code == 200:
-                    try:
-                        return response.json()["results"]["bindings"]
-                    except (ValueError, KeyError, TypeError) as exc:
-                        raise LinkError(f"{self.endpoint}: answer is not SPARQL JSON results ({_short(exc)})") \
-                            from exc
-                problem = f"HTTP {response.status_code} {_short(response.text)}"
-                if response.status_code in (429, 500, 502, 503, 504):
-                    self._retry_after = _retry_after(response.headers.get("Retry-After"))
-                    continue
-                raise LinkError(f"{self.endpoint}: query refused: {problem}")
-        raise LinkError(f"{self.endpoint}: no answer after {self.retries + 1} attempt(s): {problem}")
-
-
-def _retry_after(value: str | None) -> float:
-    try:
-        return max(0.0, float(value)) if value else 0.0
-    except ValueError:
-        return 0.0
+        self._wait_turn()
+        try:
+            response = self._session.post(self.endpoint, data={"query": query}, headers=headers,
+                                          timeout=(min(10.0, self.timeout), self.timeout))
+        except requests.RequestException as exc:  # unreachable, every attempt
+            self.requests_made += self.retries + 1
+            raise LinkError(f"{self.endpoint}: no answer after {self.retries + 1} attempt(s): {_short(exc)}") \
+                from exc
+        finally:
+            self._last = time.monotonic()
+        used = getattr(response.raw, "retries", None)
+        attempts = len(used.history) + 1 if used is not None else 1
+        self.requests_made += attempts
+        with response:
+            if response.status_code == 200:
+                try:
+                    return response.json()["results"]["bindings"]
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise LinkError(f"{self.endpoint}: answer is not SPARQL JSON results ({_short(exc)})") from exc
+            problem = f"HTTP {response.status_code} {_short(response.text)}"
+            if response.status_code in RETRY_STATUSES:
+                raise LinkError(f"{self.endpoint}: no answer after {attempts} attempt(s): {problem}")
+            raise LinkError(f"{self.endpoint}: query refused: {problem}")
 
 
 def _short(thing: object) -> str:
     return " ".join(str(thing).split())[:200]
-
-
-class Progress:
-    """A one-line progress bar on a stream (stderr by default); silent when ``stream`` is None."""
-
-    def __init__(self, total: int, stream: IO[str] | None, label: str = "link") -> None:
-        self.total, self.stream, self.label, self.done = total, stream, label, 0
-        self.tty = bool(stream is not None and getattr(stream, "isatty", lambda: False)())
-
-    def step(self, note: str = "") -> None:
-        self.done += 1
-        if self.stream is None:
-            return
-        width = 24
-        filled = width * self.done // max(1, self.total)
-        bar = "#" * filled + "." * (width - filled)
-        line = f"{self.label} [{bar}] {self.done}/{self.total} {note}".rstrip()
-        self.stream.write(("\r" + line) if self.tty else line + "\n")
-        if self.tty and self.done >= self.total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -323,8 +321,9 @@ class _Hit:
 
 
 def reconcile(ours: Sequence[Entity], options: Options, *, client: Client | None = None,
-              progress: IO[str] | None = None) -> list[Candidate]:
-    """Look every entity up in ``options.endpoint`` and return scored candidates (best first per entity)."""
+              progress: Callable[[int, int, str], None] | None = None) -> list[Candidate]:
+    """Look every entity up in ``options.endpoint`` and return scored candidates (best first per entity);
+    ``progress(done, total, note)`` is called after each batch."""
     own = client is None
     client = client or Client(options.endpoint, timeout=options.timeout, retries=options.retries,
                               backoff=options.backoff, min_interval=options.min_interval,
@@ -334,14 +333,14 @@ def reconcile(ours: Sequence[Entity], options: Options, *, client: Client | None
         if e.kind in options.kinds:
             by_kind[e.kind].append(e)
     plan = [(kind, batch) for kind in sorted(by_kind) for batch in _batches(by_kind[kind], options.batch_size)]
-    bar = Progress(len(plan), progress)
     found: list[Candidate] = []
     try:
-        for kind, batch in plan:
+        for done, (kind, batch) in enumerate(plan, 1):
             hits = _lookup(batch, kind, options, client)
             for entity in batch:
                 found.extend(score(entity, hits.get(entity.iri, {}), options))
-            bar.step(f"{kind}: {len(found)} candidate(s)")
+            if progress:
+                progress(done, len(plan), f"{kind}: {len(found)} candidate(s)")
     finally:
         if own:
             client.close()
@@ -413,7 +412,6 @@ def score(entity: Entity, hits: dict[str, _Hit], options: Options) -> list[Candi
         out.append(Candidate(entity, item, their, round(max(0.0, min(1.0, best)), 2), "; ".join(notes)))
     return sorted(out, key=lambda c: (-c.score, c.iri))
 
-
 # --------------------------------------------------------------------------------------------------------------
 # outputs of a reconciliation run
 
@@ -431,7 +429,6 @@ def review_table(candidates: Sequence[Candidate], endpoint: str) -> str:
         writer.writerow(["", c.entity.iri, _cell(c.entity.label), c.iri, _cell(c.label), f"{c.score:.2f}",
                          _cell(c.why), endpoint])
     return buf.getvalue()
-
 
 def linkset_iri(base: str, name: str) -> URIRef:
     return URIRef(f"{base}id/linkset/{name}")
@@ -469,7 +466,6 @@ def _bind(graph: Graph, base: str) -> Graph:
         graph.bind(prefix, ns, override=True)
     return graph
 
-
 def candidate_linkset(candidates: Sequence[Candidate], endpoint: str, base: str,
                       now: datetime | None = None) -> Graph:
     """The candidates as ``skos:closeMatch`` triples, with a ``void:Linkset`` saying where they come from."""
@@ -486,203 +482,3 @@ def candidate_linkset(candidates: Sequence[Candidate], endpoint: str, base: str,
     graph.add((ls, DCTERMS.created, Literal(now.replace(microsecond=0), datatype=XSD.dateTime)))
     graph.add((ls, PROV.used, URIRef(endpoint)))
     return graph
-
-
-# --------------------------------------------------------------------------------------------------------------
-# accepting reviewed rows
-
-
-@dataclass(frozen=True)
-class Accepted:
-    ours: str
-    theirs: str
-    endpoint: str
-    line: int
-
-
-def read_review(path: Path, *, endpoint: str | None = None) -> list[Accepted]:
-    """The rows of a review table marked accepted; any problem is a ``ReviewFileError`` naming file:line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReviewFileError(f"{path}: cannot read: {_short(exc)}") from exc
-    rows = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
-    if not rows:
-        raise ReviewFileError(f"{path}: empty review table")
-    header_line, header_text = rows[0]
-    header = [h.strip().lower() for h in next(csv.reader([header_text], delimiter="\t"))]
-    for needed in ("accept", "our_iri", "candidate_iri"):
-        if needed not in header:
-            raise ReviewFileError(f"{path}:{header_line}: no '{needed}' column "
-                                  f"(expected the header {' '.join(REVIEW_COLUMNS)})")
-    col = {name: header.index(name) for name in header}
-    out: list[Accepted] = []
-    seen: dict[str, Accepted] = {}
-    for n, line in rows[1:]:
-        cells = next(csv.reader([line], delimiter="\t"))
-        if len(cells) < len(header) and len(cells) <= max(col["accept"], col["our_iri"], col["candidate_iri"]):
-            raise ReviewFileError(f"{path}:{n}: {len(cells)} column(s), expected {len(header)}")
-        mark = cells[col["accept"]].strip().lower()
-        if mark in ACCEPT_NO:
-            continue
-        if mark not in ACCEPT_YES:
-            raise ReviewFileError(f"{path}:{n}: accept is {cells[col['accept']]!r}; write yes or no")
-        ours, theirs = cells[col["our_iri"]].strip(), cells[col["candidate_iri"]].strip()
-        row_endpoint = cells[col["endpoint"]].strip() if "endpoint" in col and col["endpoint"] < len(cells) else ""
-        used = endpoint or row_endpoint or WIKIDATA_ENDPOINT
-        _check_iri(path, n, "our_iri", ours)
-        _check_iri(path, n, "candidate_iri", theirs)
-        if theirs.startswith(("http://www.wikidata.org/", "https://www.wikidata.org/")) and \
-                not WIKIDATA_ITEM.match(theirs):
-            raise ReviewFileError(f"{path}:{n}: candidate_iri {theirs} is not a Wikidata item IRI "
-                                  "(http://www.wikidata.org/entity/Q…)")
-        if ours in seen and seen[ours].theirs != theirs:
-            raise ReviewFileError(f"{path}:{n}: {ours} is already accepted as {seen[ours].theirs} on line "
-                                  f"{seen[ours].line}; accept one candidate per entity")
-        if ours not in seen:
-            seen[ours] = Accepted(ours, theirs, used, n)
-            out.append(seen[ours])
-    return out
-
-
-def _check_iri(path: Path, line: int, column: str, value: str) -> None:
-    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
-        raise ReviewFileError(f"{path}:{line}: {column} {value!r} is not an http(s) IRI")
-
-
-def accept(settings: Settings, review: Path, *, by: str | None = None, endpoint: str | None = None,
-           links_file: Path | None = None, now: datetime | None = None) -> tuple[Path, int]:
-    """Add the accepted rows of ``review`` as ``owl:sameAs`` to ``data/links/reconciled.ttl``; (file, links added)."""
-    rows = read_review(review, endpoint=endpoint)
-    base = BASE
-    bundle = load(settings)
-    known = {str(s) for g in bundle.curated_graphs() for s in g.subjects() if isinstance(s, URIRef)}
-    for row in rows:
-        if kind_of(row.ours, base) is None or row.ours not in known:
-            raise ReviewFileError(f"{review}:{row.line}: our_iri {row.ours} is not a person, body or place "
-                                  "of this graph")
-    target = links_file or settings.data_dir / "links" / "reconciled.ttl"
-    graph = _bind(parse_file(target) if target.exists() else Graph(), BASE)
-    if not rows:
-        return target, 0
-    now = (now or datetime.now(UTC)).replace(microsecond=0)
-    ls = linkset_iri(BASE, "reconciled")
-
-    added = 0
-    run = URIRef(f"{ls}/acceptance/{now.strftime('%Y%m%dT%H%M%SZ')}")
-    agent = BNode()
-    for row in rows:
-        triple = (URIRef(row.ours), OWL.sameAs, URIRef(row.theirs))
-        if triple not in graph:
-            graph.add(triple)
-            graph.add((run, DCTERMS.subject, URIRef(row.ours)))
-            added += 1
-    if not added:
-        return target, 0
-    graph.add((agent, RDF.type, PROV.Agent))
-    graph.add((agent, FOAF.name, Literal(by or getpass.getuser())))
-    graph.add((run, RDF.type, PROV.Activity))
-    graph.add((run, RDFS.label, Literal(f"acceptance of reviewed links from {review.name}", lang="en")))
-    graph.add((run, PROV.wasAssociatedWith, agent))
-    graph.add((run, PROV.endedAtTime, Literal(now, datatype=XSD.dateTime)))
-    for used in sorted({r.endpoint for r in rows}):
-        graph.add((run, PROV.used, URIRef(used)))
-        graph.add((ls, PROV.used, URIRef(used)))
-        _targets(graph, ls, used, BASE)
-    graph.add((ls, RDF.type, VOID.Linkset))
-    graph.set((ls, RDFS.label, Literal("Reviewed links from reconciliation", lang="en")))
-    graph.set((ls, VOID.linkPredicate, OWL.sameAs))
-    if (ls, DCTERMS.created, None) not in graph:
-        graph.add((ls, DCTERMS.created, Literal(now, datatype=XSD.dateTime)))
-    graph.set((ls, DCTERMS.modified, Literal(now, datatype=XSD.dateTime)))
-    graph.add((ls, PROV.wasAttributedTo, agent))
-    graph.add((ls, PROV.wasGeneratedBy, run))
-    graph.set((ls, VOID.triples, Literal(sum(1 for _ in graph.triples((None, OWL.sameAs, None))))))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    body = graph.serialize(format="turtle")
-    header = ("# Reviewed owl:sameAs links, written by `gbagraph link --accept`: each was proposed by a "
-              "reconciliation run\n# and marked accepted by a person (see docs/linking.md). Edit by re-running "
-              "the command, not by hand.\n")
-    target.write_text(header + body, encoding="utf-8")
-    return target, added
-
-
-# --------------------------------------------------------------------------------------------------------------
-# command line (registered by cli.build_parser)
-
-
-def cmd_link(args: argparse.Namespace) -> int:
-    settings: Settings = args.settings_of(args)  # the CLI's own --root/--public-url/environment handling
-    if args.accept:
-        path, added = accept(settings, Path(args.accept), by=args.by, endpoint=args.endpoint,
-                             links_file=Path(args.links_file) if args.links_file else None)
-        print(f"accepted {added} new link(s) into {path}" if added else
-              f"no new accepted rows in {args.accept}; {path} unchanged", file=sys.stderr)
-        return 0
-    options = Options(endpoint=args.endpoint or WIKIDATA_ENDPOINT,
-                      kinds=(args.type,) if args.type else tuple(TYPE_CLASSES),
-                      batch_size=args.batch_size, country=args.country, min_score=args.min_score,
-                      timeout=args.timeout, retries=args.retries, min_interval=args.interval,
-                      backoff=args.backoff, user_agent=args.user_agent or USER_AGENT,
-                      subclasses=not args.no_subclasses)
-    ours = entities(load(settings), options.kinds)
-    found = reconcile(ours, options, progress=None if args.quiet else sys.stderr)
-    table = review_table(found, options.endpoint)
-    out = args.output or "link-review.tsv"
-    if out == "-":
-        sys.stdout.write(table)
-    else:
-        Path(out).write_text(table, encoding="utf-8")
-    linkset = args.linkset or (None if out == "-" else str(Path(out).with_suffix(".closematch.ttl")))
-    if linkset:
-        graph = candidate_linkset(found, options.endpoint, BASE)
-        Path(linkset).write_text(graph.serialize(format="turtle"), encoding="utf-8")
-    matched = len({c.entity.iri for c in found})
-    print(f"{len(ours)} entities looked up, {matched} with candidates, {len(found)} candidate(s); review "
-          f"{out}{f' (linkset {linkset})' if linkset else ''}, mark accept=yes, then: gbagraph link --accept {out}",
-          file=sys.stderr)
-    return 0
-
-
-def cmd_entities(args: argparse.Namespace) -> int:
-    from . import entities as ents  # the table and JSON-LD context live in entities.py
-
-    settings: Settings = args.settings_of(args)  # the CLI's own --root/--public-url/environment handling
-    bundle = load(settings)
-    body = {"csv": ents.entity_csv, "context": ents.context_bytes, "jsonld": ents.compact_jsonld}[args.format](bundle)
-    if args.output and args.output != "-":
-        Path(args.output).write_bytes(body)
-        print(f"wrote {args.output} ({len(body)} bytes)", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(body)
-    return 0
-
-
-def add_link_commands(sub: Any, settings_of: Callable[[argparse.Namespace], Settings]) -> None:
-    """Register ``gbagraph link`` and ``gbagraph entities`` on the CLI's subparsers; ``settings_of`` is how the
-    CLI turns its arguments into ``Settings``."""
-    p = sub.add_parser("link", help="find candidate links in a SPARQL endpoint, or accept reviewed ones")
-    p.add_argument("--endpoint", help=f"SPARQL endpoint to look entities up in (default {WIKIDATA_ENDPOINT})")
-    p.add_argument("--type", choices=sorted(TYPE_CLASSES), help="only this kind of entity (default: all)")
-    p.add_argument("-o", "--output", help="review table to write (TSV; default link-review.tsv; - for stdout)")
-    p.add_argument("--linkset", help="skos:closeMatch candidates (Turtle; default next to the review table)")
-    p.add_argument("--accept", metavar="REVIEWED.tsv", help="turn rows marked accept=yes into owl:sameAs")
-    p.add_argument("--by", help="who reviewed the table (with --accept; default: the login name)")
-    p.add_argument("--links-file", help="links file to add to (with --accept; default data/links/reconciled.ttl)")
-    p.add_argument("--country", help="Wikidata item IRI of a country: candidates there score higher")
-    p.add_argument("--min-score", type=float, default=0.3, help="drop candidates scoring less (default 0.3)")
-    p.add_argument("--batch-size", type=int, default=25, help="entities per request (default 25)")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
-    p.add_argument("--retries", type=int, default=3, help="retries per request (default 3)")
-    p.add_argument("--backoff", type=float, default=2.0, help="seconds before the first retry (doubles)")
-    p.add_argument("--interval", type=float, default=1.0, help="minimum seconds between requests (default 1)")
-    p.add_argument("--user-agent", help="User-Agent header (default names gbagraph)")
-    p.add_argument("--no-subclasses", action="store_true", help="match wdt:P31 classes only, not subclasses")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_link, settings_of=settings_of)
-
-    p = sub.add_parser("entities", help="write the entity table (CSV) or the JSON-LD context")
-    p.add_argument("--format", choices=["csv", "context", "jsonld"], default="csv",
-                   help="csv (entity table), context (JSON-LD @context) or jsonld (data compacted with it)")
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
-    p.set_defaults(func=cmd_entities, settings_of=settings_of)
