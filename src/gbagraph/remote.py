@@ -13,7 +13,6 @@ our endpoint on top of a remote SPARQL endpoint.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,9 +22,10 @@ from rdflib import Dataset, Graph
 from requests.auth import HTTPDigestAuth
 
 from . import formats
-from .errors import GbagraphError, QueryError
-from .formats import Format
-from .query import Answer, Policy, QueryRequest, check_text, pick_format
+from .errors import GbagraphError, QueryError, RemoteTimeout, ServiceFailed
+from .formats import Format, answer_format
+from .query import Answer, Policy, QueryRequest, check_text
+from .sparqltext import Lexed
 
 NT = "application/n-triples"
 
@@ -81,11 +81,10 @@ def _put(http: requests.Session, url: str, params: dict[str, str], body: bytes, 
     try:
         r = http.put(url, params=params, data=body, headers={"Content-Type": NT}, timeout=timeout)
     except requests.RequestException as exc:
-        raise GbagraphError(f"cannot reach the graph store {url}: {exc}", status=502) from exc
+        raise ServiceFailed(f"cannot reach the graph store {url}: {exc}") from exc
     report.statuses[name] = r.status_code
     if r.status_code not in (200, 201, 204):
-        raise GbagraphError(f"the graph store {url} answered HTTP {r.status_code} for {name}: {r.text[:300]}",
-                            status=502)
+        raise ServiceFailed(f"the graph store {url} answered HTTP {r.status_code} for {name}: {r.text[:300]}")
 
 
 class RemoteEngine:
@@ -107,11 +106,12 @@ class RemoteEngine:
         self.named_graphs = named_graphs
 
     def answer(self, request: QueryRequest) -> Answer:
-        kind = check_text(request.query, self.policy)
+        lexed = request.lex()
+        kind = check_text(lexed, self.policy)
         if not kind:
             raise QueryError("syntax error: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-        fmt = pick_format(kind, request)
-        data: list[tuple[str, str]] = [("query", _with_prefixes(request.query, self.policy.prefixes))]
+        fmt = answer_format(request.format, kind)
+        data: list[tuple[str, str]] = [("query", _with_prefixes(lexed, self.policy.prefixes))]
         own = bool(request.default_graphs or request.named_graphs)
         data += [("default-graph-uri", g) for g in (request.default_graphs if own else self.default_graphs)]
         data += [("named-graph-uri", g) for g in (request.named_graphs if own else self.named_graphs)]
@@ -119,13 +119,13 @@ class RemoteEngine:
             r = self.session.post(self.endpoint, data=data, timeout=self.timeout,
                                   headers={"Accept": fmt.media_type})
         except requests.Timeout as exc:
-            raise GbagraphError(f"the SPARQL backend did not answer within {self.timeout:g}s", status=504) from exc
+            raise RemoteTimeout(f"the SPARQL backend did not answer within {self.timeout:g}s") from exc
         except requests.RequestException as exc:
-            raise GbagraphError(f"cannot reach the SPARQL backend {self.endpoint}: {exc}", status=502) from exc
+            raise ServiceFailed(f"cannot reach the SPARQL backend {self.endpoint}: {exc}") from exc
         if r.status_code == 400:
             raise QueryError(" ".join(r.text.split())[:500] or "the SPARQL backend refused the query")
         if r.status_code != 200:
-            raise GbagraphError(f"the SPARQL backend answered HTTP {r.status_code}: {r.text[:300]}", status=502)
+            raise ServiceFailed(f"the SPARQL backend answered HTTP {r.status_code}: {r.text[:300]}")
         got = _format_of(r.headers.get("Content-Type", ""), fmt)
         return Answer(kind, got, r.content, -1)
 
@@ -137,55 +137,12 @@ def _format_of(content_type: str, wanted: Format) -> Format:
     try:
         return formats.by_name(media, (wanted.kind,))
     except GbagraphError as exc:
-        raise GbagraphError(f"the SPARQL backend answered {media}, not {wanted.media_type}", status=502) from exc
+        raise ServiceFailed(f"the SPARQL backend answered {media}, not {wanted.media_type}") from exc
 
 
-def _with_prefixes(query: str, prefixes: dict[str, str]) -> str:
+def _with_prefixes(lexed: Lexed, prefixes: dict[str, str]) -> str:
     """The local engines know our prefixes without PREFIX lines; a remote store does not: declare the missing."""
-    if not prefixes:
-        return query
-    from .sparqltext import tokens
-
-    declared = set()
-    toks = tokens(query)
-    for i, (kind, value) in enumerate(toks):
-        if kind == "word" and value.upper() == "PREFIX" and i + 1 < len(toks):
-            declared.add(toks[i + 1][1].rstrip(":"))
-    used = {value.split(":", 1)[0] for kind, value in toks if kind == "pname"}
-    lines = [f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(used - declared) if p in prefixes]
-    return "".join(lines) + query
-
-
-# -- CLI hook ---------------------------------------------------------------------------------------------------
-
-def add_push_command(sub: argparse._SubParsersAction, settings_of: Callable[[argparse.Namespace], object]) -> None:
-    """Add ``gbagraph push --store URL [--no-default-union] [--no-inferred]`` to the CLI's subparsers."""
-    p = sub.add_parser("push", help="load the dataset (named graphs kept) into a SPARQL 1.1 Graph Store")
-    p.add_argument("--store", required=True, help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
-    p.add_argument("--no-default-union", action="store_true",
-                   help="do not also write the union of the named graphs as the store's default graph")
-    p.add_argument("--no-inferred", action="store_true", help="push the asserted graphs only")
-    p.add_argument("--union-graph", metavar="IRI", default=None,
-                   help="write the union into this named graph instead of the default graph (Virtuoso)")
-    p.add_argument("--user", default=None,
-                   help="user for HTTP digest auth (Virtuoso: dba); password from GBAGRAPH_STORE_PASSWORD")
-
-    def run(args: argparse.Namespace) -> int:
-        import sys
-
-        from .config import Settings
-        from .pipeline import prepare
-
-        settings = settings_of(args)
-        assert isinstance(settings, Settings)
-        prepared = prepare(settings.with_(infer=not args.no_inferred))
-        import os
-
-        auth = (args.user, os.environ.get("GBAGRAPH_STORE_PASSWORD", "")) if args.user else None
-        report = push(prepared.bundle.dataset, args.store, default_union=not args.no_default_union,
-                      union_graph=args.union_graph, auth=auth)
-        print(f"pushed {report.graphs} graphs, {report.triples} triples (default graph: {report.default_triples}) "
-              f"to {report.store} in {report.seconds}s", file=sys.stderr)
-        return 0
-
-    p.set_defaults(func=run)
+    written = lexed.readings[0]
+    declared = {name for name, _ in written.prefixes}
+    lines = [f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(written.used_prefixes - declared) if p in prefixes]
+    return "".join(lines) + lexed.text

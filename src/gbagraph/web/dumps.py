@@ -10,14 +10,13 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from .. import formats
 from ..entities import context_bytes, entity_csv
 from ..errors import NotFound
 from ..export import Dump, dump_name
 from ..formats import Format
 from ..store import GraphBundle
 from ..void import dump_formats
-from .conneg import HTML_CONTENT_TYPE, HTML_TYPES
+from .conneg import HTML_CONTENT_TYPE, HTML_TYPES, accept_of, best
 from .state import state
 
 bp = Blueprint("dumps", __name__)
@@ -88,12 +87,7 @@ def _wants_html() -> bool:
     wanted = request.args.get("format")
     if wanted:
         return wanted == "html"
-    for media_range, _q in formats.parse_accept(request.headers.get("Accept")):
-        if media_range in HTML_TYPES:
-            return True
-        if media_range in ("application/json", "*/*"):
-            return False
-    return False
+    return best(accept_of(request.headers.get("Accept")), ["application/json", *HTML_TYPES]) in HTML_TYPES
 
 
 @bp.route("/dumps")
