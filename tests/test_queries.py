@@ -230,6 +230,9 @@ def test_q04_participants(prepared):
          for _, name, post, body in DELEGATION}
     assert len(result) == 18  # 2 co-chairs + 2 special guests + 14 delegation members, one row each
     assert got == expected
+    # p28 "the Acting Secretary for Commerce and Economic Development": the only capacity the source states;
+    # for the 17 others it is silent, so gba:acting is left out rather than false
+    assert Counter(r.get("acting") for r in result) == Counter({None: 17, "true": 1})
 
 
 AGREEMENT_TITLES = {
