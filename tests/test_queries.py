@@ -833,14 +833,15 @@ def test_q30_statements_from_outside_the_source(prepared):
                  f"{ID}body/financial-services-and-the-treasury-bureau")
     assert fstb_link in by_triple and not by_triple[fstb_link].get("partlyStatedIn")
     # Partly stated: 24 dates (the year from the release date, signing days taken as the meeting day, the
-    # standards' year from "2021 Version", the GII figure's year from the index's name), 25 readings of names
-    # (Guangdong's delegation, the two departments "of Guangdong Province", approval by "Guangdong Province",
+    # standards' year from "2021 Version", the GII figure's year from the index's name), 28 readings of names
+    # (the locations of HKUST (Guangzhou), CityU (Dongguan) and the Qianhai zone from their names, Guangdong's
+    # delegation, the two departments "of Guangdong Province", approval by "Guangdong Province",
     # Dongguan as the Guangdong party, the Northern Metropolis in Hong Kong, the Budget's publisher, p26's
     # "governments of Guangdong Province" as the Provincial Government twice; p6's "two sides" as the two
     # governments: 2 parties of 2 agreements and 2 credits of 3 purposes; p22's "Guangdong and Hong Kong" as the
     # two governments: 2 credits of 3 purposes) and 10 aims credited to the HKSAR Government as the publisher or
     # the Budget's author (p4, p5, p11, p14 twice, p15, p20 three times, p23).
-    assert len(partly) == 24 + 25 + 10
+    assert len(partly) == 24 + 28 + 10
     plenary_date = (f"{ID}meeting/hk-gd-joint-conference-plenary-23", "https://w3id.org/gbagraph/def/date",
                     "2023-03-21")
     assert by_triple[plenary_date]["partlyStatedIn"] == "1"
