@@ -230,6 +230,9 @@ def test_q04_participants(prepared):
          for _, name, post, body in DELEGATION}
     assert len(result) == 18  # 2 co-chairs + 2 special guests + 14 delegation members, one row each
     assert got == expected
+    # p28 "the Acting Secretary for Commerce and Economic Development": the only capacity the source states;
+    # for the 17 others it is silent, so gba:acting is left out rather than false
+    assert Counter(r.get("acting") for r in result) == Counter({None: 17, "true": 1})
 
 
 AGREEMENT_TITLES = {
@@ -776,7 +779,7 @@ def test_q28_stated_purposes_of_youth_schemes(prepared):
 
     # the same question for education: p22's exchange programmes "in order to" deepen understanding of the
     # country, enhance national identity and encourage school co-operation (stated by both governments, so each
-    # purpose comes twice, once per ?statedByLabel); p21's VTC office "to continue to foster the collaboration"
+    # purpose comes twice, once per ?statedByLabel); p21's VTC office "to continue to foster the collaboration";
     text = replace_once(text_of("28-stated-purposes-of-youth-schemes.rq"), "area:youth ;", "area:education ;")
     education = rows(prepared, "28", text=text)
     distinct = {(r["schemeLabel"], int(r["paragraphNumber"]), r["purpose"]) for r in education}
@@ -784,6 +787,9 @@ def test_q28_stated_purposes_of_youth_schemes(prepared):
     assert purposes == Counter({
         ("Mainland exchange programmes and study tours for Hong Kong teachers and students", 22): 3,
         ("First Mainland office of the Vocational Training Council, in Shenzhen", 21): 1,
+        # the talent hub is filed under talents (p16) and education (p20); p16 gives the aim of the co-operation
+        # towards it: "with a view to expediting the establishment of the GBA talent hub and promoting ..."
+        ("Greater Bay Area talent hub", 16): 1,
     })
     exchange = {r.get("statedByLabel") for r in education if r["schemeLabel"].startswith("Mainland exchange")}
     assert exchange == {HKSAR, GDPG}
@@ -827,12 +833,15 @@ def test_q30_statements_from_outside_the_source(prepared):
                  f"{ID}body/financial-services-and-the-treasury-bureau")
     assert fstb_link in by_triple and not by_triple[fstb_link].get("partlyStatedIn")
     # Partly stated: 24 dates (the year from the release date, signing days taken as the meeting day, the
-    # standards' year from "2021 Version", the GII figure's year from the index's name), 9 readings of names
-    # (Guangdong's delegation, the two departments "of Guangdong Province", approval by "Guangdong Province",
+    # standards' year from "2021 Version", the GII figure's year from the index's name), 28 readings of names
+    # (the locations of HKUST (Guangzhou), CityU (Dongguan) and the Qianhai zone from their names, Guangdong's
+    # delegation, the two departments "of Guangdong Province", approval by "Guangdong Province",
     # Dongguan as the Guangdong party, the Northern Metropolis in Hong Kong, the Budget's publisher, p26's
-    # "governments of Guangdong Province" as the Provincial Government, twice) and 9 attributions to the HKSAR
-    # Government as the publisher (p4, p5, p11, p14 twice, p15, p20 three times).
-    assert len(partly) == 24 + 9 + 9
+    # "governments of Guangdong Province" as the Provincial Government twice; p6's "two sides" as the two
+    # governments: 2 parties of 2 agreements and 2 credits of 3 purposes; p22's "Guangdong and Hong Kong" as the
+    # two governments: 2 credits of 3 purposes) and 10 aims credited to the HKSAR Government as the publisher or
+    # the Budget's author (p4, p5, p11, p14 twice, p15, p20 three times, p23).
+    assert len(partly) == 24 + 28 + 10
     plenary_date = (f"{ID}meeting/hk-gd-joint-conference-plenary-23", "https://w3id.org/gbagraph/def/date",
                     "2023-03-21")
     assert by_triple[plenary_date]["partlyStatedIn"] == "1"
