@@ -5,6 +5,7 @@ source paragraphs behind it.  Used by the resource pages; no web framework here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SDO, SKOS
@@ -81,7 +82,8 @@ def _graph_paragraphs(bundle: GraphBundle) -> dict[str, str]:
             if str(g).startswith(bundle.base + "graph/")}
 
 
-def _statements(bundle: GraphBundle, pattern: tuple, position: int) -> list[Statement]:
+def _statements(bundle: GraphBundle, pattern: tuple[Node | None, Node | None, Node | None, Graph | None],
+                position: int) -> list[Statement]:
     inferred = graph_iri(bundle.base, "inferred")
     para_of = _graph_paragraphs(bundle)
     found: dict[tuple[Node, Node], set[str]] = {}
@@ -92,7 +94,7 @@ def _statements(bundle: GraphBundle, pattern: tuple, position: int) -> list[Stat
     out = []
     for (p, node), graphs in found.items():
         paras = tuple(sorted({para_of[g] for g in graphs if g in para_of}))
-        out.append(Statement(p, node, tuple(sorted(graphs)), graphs == {inferred}, paras))
+        out.append(Statement(cast(URIRef, p), node, tuple(sorted(graphs)), graphs == {inferred}, paras))
     return sorted(out, key=lambda s: (_order(s.predicate), str(s.predicate), s.inferred, str(s.node)))
 
 

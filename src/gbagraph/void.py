@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
@@ -99,7 +100,7 @@ def _sources(bundle: GraphBundle) -> list[URIRef]:
     return sorted(found)
 
 
-def _statistics(g: Graph, ds: URIRef, union: set, base: str) -> None:
+def _statistics(g: Graph, ds: URIRef, union: set[tuple[Any, Any, Any]], base: str) -> None:
     classes: Counter[URIRef] = Counter()
     props: Counter[URIRef] = Counter()
     entities = set()
@@ -134,7 +135,7 @@ def _linksets(g: Graph, ds: URIRef, bundle: GraphBundle) -> None:
         if not name.startswith(prefix):
             continue
         linkset = _part(ds, "linkset", name)
-        predicates = sorted(set(graph.predicates()))
+        predicates = sorted(set(graph.predicates()), key=str)  # URIRefs: their text order
         g.add((ds, VOID.subset, linkset))
         g.add((linkset, RDF.type, VOID.Linkset))
         g.add((linkset, RDFS.label, Literal(f"links: {name[len(prefix):]}", lang="en")))
