@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import _MISSING_TYPE, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,7 @@ def _coerce(name: str, raw: str) -> Any:
 
 SETTING_HELP: dict[str, str] = {f.name: f.metadata["help"] for f in fields(Settings)}
 SETTING_DEFAULTS: dict[str, Any] = {
-    f.name: (f.default_factory() if f.default_factory is not field().default_factory else f.default)  # type: ignore[misc]
+    f.name: (f.default_factory() if not isinstance(f.default_factory, _MISSING_TYPE) else f.default)
     for f in fields(Settings)
 }
 

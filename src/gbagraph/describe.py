@@ -5,6 +5,7 @@ source paragraphs behind it.  Used by the resource pages; no web framework here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SDO, SKOS
@@ -88,11 +89,11 @@ def _graph_paragraphs(bundle: GraphBundle) -> dict[str, str]:
 
 
 def editorial_notes(bundle: GraphBundle, pattern: tuple[Node | None, Node | None, Node | None]
-                    ) -> dict[tuple[Node, Node, Node], str]:
+                    ) -> dict[tuple[Node | None, Node | None, Node | None], str]:
     """(s, p, o) → the notes of the ``gba:EditorialStatement`` nodes marking triples that match ``pattern``."""
     ds = bundle.dataset
     s, p, o = pattern
-    marks: dict[tuple[Node, Node, Node], list[str]] = {}
+    marks: dict[tuple[Node | None, Node | None, Node | None], list[str]] = {}
     candidates = ds.subjects(RDF.subject, s) if s is not None else ds.subjects(RDF.object, o)
     editorial = gba(bundle.base).EditorialStatement
     for st in set(candidates):
@@ -104,7 +105,8 @@ def editorial_notes(bundle: GraphBundle, pattern: tuple[Node | None, Node | None
     return {triple: " ".join(sorted(notes)) for triple, notes in marks.items()}
 
 
-def _statements(bundle: GraphBundle, pattern: tuple, position: int) -> list[Statement]:
+def _statements(bundle: GraphBundle, pattern: tuple[Node | None, Node | None, Node | None, Graph | None],
+                position: int) -> list[Statement]:
     inferred = graph_iri(bundle.base, "inferred")
     para_of = _graph_paragraphs(bundle)
     notes = editorial_notes(bundle, pattern[:3])
@@ -118,7 +120,8 @@ def _statements(bundle: GraphBundle, pattern: tuple, position: int) -> list[Stat
     for (p, node), graphs in found.items():
         paras = tuple(sorted({para_of[g] for g in graphs if g in para_of}))
         triple = (subject, p, node) if position == 2 else (node, p, obj)
-        out.append(Statement(p, node, tuple(sorted(graphs)), graphs == {inferred}, paras, notes.get(triple)))
+        out.append(Statement(cast(URIRef, p), node, tuple(sorted(graphs)), graphs == {inferred}, paras,
+                             notes.get(triple)))
     return sorted(out, key=lambda s: (_order(s.predicate), str(s.predicate), s.inferred, str(s.node)))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from rdflib.plugins.sparql.sparql import SPARQLError
 
@@ -24,9 +24,6 @@ __all__ = ["CASE_FOLD", "MAX_NESTING", "check_query", "check_size", "guarded", "
 
 #: most levels of ``( { [`` a query may nest (real queries use < 20; Oxigraph crashes at a few thousand)
 MAX_NESTING = 200
-
-E = TypeVar("E")
-
 
 def check_query(query: str | Lexed, allowlist: Iterable[str] = ()) -> str | None:
     """Refuse updates, unlisted ``SERVICE`` calls and deep nesting in every reading; the query form or None.
@@ -69,7 +66,15 @@ _REFUSALS: tuple[type[Exception], ...] = (ValueError, TypeError, ArithmeticError
                                           NotImplementedError, SPARQLError)
 
 
-def check_size(answer: Any, limit: int | None) -> Any:
+class _Sized(Protocol):
+    @property
+    def body(self) -> bytes: ...
+
+
+S = TypeVar("S", bound=_Sized)
+
+
+def check_size(answer: S, limit: int | None) -> S:
     """Refuse an answer whose body is larger than ``limit`` bytes (never cut it)."""
     size = len(answer.body)
     if limit and size > limit:
@@ -78,12 +83,12 @@ def check_size(answer: Any, limit: int | None) -> Any:
     return answer
 
 
-def guarded(method: Callable[[Any, Any], E]) -> Callable[[Any, Any], E]:
+def guarded(method: Callable[[Any, Any], S]) -> Callable[[Any, Any], S]:
     """Wrap an engine's ``answer``: only ``GbagraphError`` leaves it, and answers larger than
     ``self.policy.max_result_bytes`` are refused."""
 
     @functools.wraps(method)
-    def answer(self: Any, request: Any) -> E:
+    def answer(self: Any, request: Any) -> S:
         try:
             result = method(self, request)
         except GbagraphError:

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -114,7 +114,7 @@ class OxigraphEngine:
     def answer(self, request: QueryRequest) -> Answer:
         lexed = request.lex()
         check_text(lexed, self.policy)
-        kwargs: dict = {"prefixes": self.policy.prefixes or None}
+        kwargs: dict[str, Any] = {"prefixes": self.policy.prefixes or None}
         if request.default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
         if request.named_graphs:
@@ -129,10 +129,10 @@ class OxigraphEngine:
         try:
             if isinstance(result, ox.QueryBoolean):
                 fmt = answer_format(request.format, "ASK")
-                return Answer("ASK", fmt, result.serialize(format=_ox_results(fmt)), 1)
+                return Answer("ASK", fmt, _bytes(result.serialize(format=_ox_results(fmt))), 1)
             if isinstance(result, ox.QuerySolutions):
                 fmt = answer_format(request.format, "SELECT")
-                body = result.serialize(format=_ox_results(fmt))
+                body = _bytes(result.serialize(format=_ox_results(fmt)))
                 # A row takes at least MIN_ROW_BYTES in every results format: only a big answer is counted.
                 rows = -1
                 if len(body) >= max_rows * MIN_ROW_BYTES:
@@ -175,11 +175,19 @@ def count_rows(body: bytes, fmt: Format) -> int:
     """The solutions in a serialised SELECT answer, read back from its bytes (the query is not run again)."""
     if fmt.name == "csv":  # Oxigraph does not parse CSV results (lossy); values may hold quoted newlines
         return max(0, sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1)
-    return sum(1 for _ in ox.parse_query_results(body, format=_ox_results(fmt)))
+    parsed = ox.parse_query_results(body, format=_ox_results(fmt))
+    return 1 if isinstance(parsed, ox.QueryBoolean) else sum(1 for _ in parsed)
 
 
 def _ox_results(fmt: Format) -> ox.QueryResultsFormat:
-    return getattr(ox.QueryResultsFormat, fmt.oxigraph)
+    found: ox.QueryResultsFormat = getattr(ox.QueryResultsFormat, fmt.oxigraph)
+    return found
+
+
+def _bytes(body: bytes | None) -> bytes:
+    """What pyoxigraph's ``serialize()`` returns when given no output: the bytes (never None)."""
+    assert body is not None
+    return body
 
 
 class RdflibEngine:
@@ -237,7 +245,7 @@ class RdflibEngine:
         return view
 
 
-def _dataset_clause(clauses: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _dataset_clause(clauses: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     default, named = [], []
     for clause in clauses:
         if "default" in clause:

@@ -114,7 +114,7 @@ def validate(bundle: GraphBundle, shapes_file: Path) -> ValidationResult:
     result = validate_graph(bundle.asserted(), union_shapes(shapes), bundle)
     if not len(editorial_shapes):
         return result
-    for graph_iri in sorted(set(bundle.provenance.subjects(RDF.type, editorial_class))):
+    for graph_iri in sorted({URIRef(str(g)) for g in bundle.provenance.subjects(RDF.type, editorial_class)}):
         data = Graph()
         for triple in bundle.dataset.graph(graph_iri):
             data.add(triple)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
@@ -151,14 +152,16 @@ def _served_counts(g: Graph, ds: URIRef, bundle: GraphBundle, public_url: str) -
         g.add((subset, VOID.triples, Literal(0, datatype=XSD.integer)))  # placeholder: counted below
     # every count literal is unique to this graph, so the graph's size is final now; fill in the counts
     own = set(g)
+    counts: dict[str, int] = {}
     for fragment, with_inferred, quads in DUMP_SUBSETS:
         chosen = [gr for gr in graphs if with_inferred or str(gr.identifier) != inferred]
         if quads:
             n = sum(len(gr) for gr in chosen) + len(own)
         else:
             n = len({t for gr in chosen for t in gr} | own)
+        counts[fragment] = n
         g.set((URIRef(f"{ds}#{fragment}"), VOID.triples, Literal(n, datatype=XSD.integer)))
-    g.set((ds, VOID.triples, g.value(URIRef(f"{ds}#inferred-triples"), VOID.triples)))
+    g.set((ds, VOID.triples, Literal(counts["inferred-triples"], datatype=XSD.integer)))
 
 
 def _sources(bundle: GraphBundle) -> list[URIRef]:
@@ -171,7 +174,7 @@ def _sources(bundle: GraphBundle) -> list[URIRef]:
     return sorted(found)
 
 
-def _statistics(g: Graph, ds: URIRef, union: set, base: str) -> None:
+def _statistics(g: Graph, ds: URIRef, union: set[tuple[Any, Any, Any]], base: str) -> None:
     classes: Counter[URIRef] = Counter()
     props: Counter[URIRef] = Counter()
     entities = set()
@@ -206,7 +209,7 @@ def _linksets(g: Graph, ds: URIRef, bundle: GraphBundle) -> None:
         if not name.startswith(prefix):
             continue
         linkset = _part(ds, "linkset", name)
-        predicates = sorted(set(graph.predicates()))
+        predicates = sorted(set(graph.predicates()), key=str)  # URIRefs: their text order
         g.add((ds, VOID.subset, linkset))
         g.add((linkset, RDF.type, VOID.Linkset))
         g.add((linkset, RDFS.label, Literal(f"links: {name[len(prefix):]}", lang="en")))

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from .config import Settings
 from .errors import EngineClosed, GbagraphError, QueryError, QueryTimeout, TooBusy, WorkerCrashed
@@ -381,6 +381,6 @@ class WorkerPoolEngine:
                                 f"query; it has been replaced — {self._likely_cause(worker)}") from exc
         self._checkin(worker)
         if status == "ok":
-            return payload
+            return cast(Answer, payload)
         raise _import_error(payload)
 

@@ -40,7 +40,7 @@ def command_adder(sub: Any) -> AddCommand:
 
 def settings_of(args: argparse.Namespace, **overrides: object) -> Settings:
     """The settings for a run: ``GBAGRAPH_*`` variables, the shared options, then ``overrides`` (None skipped)."""
-    values = {k: v for k, v in overrides.items() if v is not None}
+    values: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
     if getattr(args, "root", None):
         values["root"] = Path(args.root)
     if getattr(args, "public_url", None):

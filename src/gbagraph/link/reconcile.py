@@ -239,7 +239,8 @@ class Client:
         with response:
             if response.status_code == 200:
                 try:
-                    return response.json()["results"]["bindings"]
+                    bindings: list[dict[str, dict[str, str]]] = response.json()["results"]["bindings"]
+                    return bindings
                 except (ValueError, KeyError, TypeError) as exc:
                     raise LinkError(f"{self.endpoint}: answer is not SPARQL JSON results ({_short(exc)})") from exc
             problem = f"HTTP {response.status_code} {_short(response.text)}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
@@ -44,7 +45,7 @@ class DumpFile:
         dump = self.dump()
         return dump.gzip_sha256 if self.gz else dump.sha256
 
-    def info(self) -> dict:
+    def info(self) -> dict[str, Any]:
         dump = self.dump()
         return {
             "name": self.name, "url": f"{state().public_url()}dumps/{self.name}",
@@ -73,7 +74,7 @@ EXTRAS: dict[str, tuple[str, Callable[[GraphBundle], bytes]]] = {
 }
 
 
-def _extra_info(name: str) -> dict:
+def _extra_info(name: str) -> dict[str, Any]:
     media_type, build = EXTRAS[name]
     body = state().dumps.extra(name, build)
     return {"name": name, "url": f"{state().public_url()}dumps/{name}", "format": name.rsplit(".", 1)[-1],
@@ -121,4 +122,4 @@ def download(name: str) -> Response:
     response.last_modified = state().last_modified
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response.make_conditional(request, accept_ranges=True, complete_length=len(body))
+    return cast(Response, response.make_conditional(request, accept_ranges=True, complete_length=len(body)))

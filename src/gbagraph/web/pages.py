@@ -4,6 +4,7 @@ at ``/.well-known/void``, and the query page at ``/``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from flask import Blueprint, Response, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
@@ -88,7 +89,7 @@ def _rdf_response(graph: Graph, fmt: formats.Format) -> Response:
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     response.add_etag()
-    return response.make_conditional(request)
+    return cast(Response, response.make_conditional(request))
 
 
 def _alternates(path: str) -> list[tuple[str, str, str]]:

@@ -169,7 +169,7 @@ def response_cache() -> ResponseCache | None:
 
 
 def _service_description(params: Params) -> Response:
-    fmt_param = (_values(params, "format") or [None])[0]
+    fmt_param = next(iter(_values(params, "format")), None)
     fmt = conneg.pick(request.headers.get("Accept"), fmt_param, ("graph",), html=True, default=formats.DEFAULTS["graph"])
     if isinstance(fmt, str):  # HTML
         return query_page()

@@ -114,4 +114,5 @@ class State:
 
 def state() -> State:
     """The state of the app serving the current request."""
-    return current_app.extensions["gbagraph"]
+    found: State = current_app.extensions["gbagraph"]
+    return found
