@@ -581,7 +581,7 @@
     var p = document.createElement("p");
     p.className = "ask-badge " + (value ? "yes" : "no");
     p.innerHTML = '<span class="mark" aria-hidden="true">' + (value ? "✔" : "✘") + "</span> " +
-      (value ? "Yes" : "No") + ' <span class="note">— the pattern ' + (value ? "has" : "has no") + " match</span>";
+      (value ? "Yes" : "No") + ' <span class="note">— the pattern ' + (value ? "has a match" : "has no match") + "</span>";
     resultsEl.appendChild(p);
     return "ASK: " + (value ? "yes" : "no");
   }
