@@ -74,3 +74,23 @@ def write_series_root(folder: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(PREFIXES + body, encoding="utf-8")
     return root
+
+
+def write_long_series_root(folder: Path, count: int = 24) -> Path:
+    """A project root with ``count`` yearly plenaries (1998 on) in one source, every fourth without a place."""
+    root = folder / "long-series-root"
+    shutil.copytree(MINI, root)
+    meetings = ["meeting:hk-gd-joint-conference a gba:MeetingSeries ; rdfs:label \"The Joint Conference\"@en ."]
+    for n in range(1, count + 1):
+        place = "" if n % 4 == 0 else f" ; gba:location place:city-{n % 3}"
+        meetings.append(f'meeting:plenary-{n} a gba:Meeting ; rdfs:label "Plenary {n}"@en ; gba:ordinal {n} ; '
+                        f'gba:partOfSeries meeting:hk-gd-joint-conference ; gba:coChair person:chair-{n % 5} ; '
+                        f'gba:date "{1997 + n}-0{1 + n % 9}-1{n % 10}"^^xsd:date{place} .')
+    meetings += [f'place:city-{i} rdfs:label "City {i}"@en .' for i in range(3)]
+    meetings += [f'person:chair-{i} rdfs:label "Chair {i}"@en .' for i in range(5)]
+    folder = root / "data" / "long-series"
+    folder.mkdir(parents=True)
+    (folder / "source.ttl").write_text(PREFIXES + _source("long-series", "The long series", "2022-01-01", "schema:url"),
+                                       encoding="utf-8")
+    (folder / "p01.ttl").write_text(PREFIXES + "\n".join(meetings) + "\n", encoding="utf-8")
+    return root

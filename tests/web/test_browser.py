@@ -298,6 +298,9 @@ def test_sorting_and_paging(mini_site, page):
     # by ?label: text order ("row 10" before "row 2" is not numeric-aware; ours is)
     page.locator(".results-table th button", has_text="?label").click()
     assert first.nth(0).inner_text() == "0" and first.nth(2).inner_text() == "2"
+    page.locator("#view-chart").click()  # a chart of 5,000 bars would say nothing: the first 50, said so
+    assert page.locator("svg.bar-chart rect.bar").count() == 50
+    assert "The first 50 of 5000 rows" in page.locator("#view-area").inner_text()
 
 
 def test_sorting_changes_row_order(mini_site, page):
@@ -404,6 +407,20 @@ def test_series_page(series_site, page):
         "2003-08-05 · 6th Plenary", "2004 · 7th Plenary of the Joint Conference",
         "2021-09-15 · 24th Plenary of the Joint Conference"]
     assert "place not stated · co-chairs: not stated" in svg.locator("text.tl-detail").all_text_contents()
+    # the server's drawing and the script's, at the same width, put every shape in the same place
+    served = requests.get(series_site.url + "series", timeout=30).text
+    served_svg = served[served.index("<svg"):served.index("</svg>")]
+    server_shapes = re.findall(r'<(circle|text) class="(tl-[a-z]+)"[^>]*? (?:cx|x)="([\d.-]+)" (?:cy|y)="([\d.-]+)"',
+                               served_svg)
+    script_shapes = page.evaluate("""() => {
+        const items = JSON.parse(document.querySelector('svg.timeline').getAttribute('data-items'));
+        const svg = GbaTimeline.render(items, {width: 760});
+        return [...svg.querySelectorAll('circle, text')].map(e => [e.tagName, e.getAttribute('class'),
+            e.getAttribute(e.tagName === 'circle' ? 'cx' : 'x'), e.getAttribute(e.tagName === 'circle' ? 'cy' : 'y')]);
+    }""")
+    assert len(server_shapes) == len(script_shapes) > 6
+    for (tag, cls, x, y), (tag2, cls2, x2, y2) in zip(server_shapes, script_shapes, strict=True):
+        assert (tag, cls) == (tag2, cls2) and abs(float(x) - float(x2)) < 0.01 and float(y) == float(y2)
     svg.locator("a.tl-item").nth(2).click()
     page.wait_for_url("**/id/meeting/plenary-24")
     original = page.locator("ul.documents a.original")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from series_fixture import write_series_root
+from series_fixture import write_long_series_root, write_series_root
 
 from gbagraph import settings
 from gbagraph.web import create_app
@@ -113,3 +113,18 @@ def test_dataset_page_partitions_readable(server):
     if server.name == "mini":
         assert rows[official] == expected == "2"
     assert 'class="partitions property-partitions"' in page
+
+
+def test_series_page_with_24_meetings(tmp_path):
+    app = create_app(settings(root=write_long_series_root(tmp_path)))
+    page = app.test_client().get("/series", headers=HTML).get_data(as_text=True)
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    hrefs = re.findall(r'<a class="tl-item" href="/id/meeting/plenary-(\d+)"', svg)
+    assert hrefs == [str(n) for n in range(1, 25)]  # in date order, one row each
+    ys = [int(y) for y in re.findall(r'<circle class="tl-dot" cx="[\d.]+" cy="(\d+)"', svg)]
+    assert len(set(ys)) == 24 and ys == sorted(ys)
+    xs = [float(x) for x in re.findall(r'<circle class="tl-dot" cx="([\d.]+)"', svg)]
+    assert xs == sorted(xs) and 0 < xs[0] < xs[-1] < 760
+    assert re.findall(r'<text class="tl-year"[^>]*>(\d+)</text>', svg)[:2] == ["1995", "2000"]
+    assert len(re.findall(r'<text class="tl-detail"[^>]*>place not stated', svg)) == 6  # plenaries 4, 8, …, 24
+    assert html.unescape(page).count("The long series") == 24

@@ -546,9 +546,16 @@
   function drawView() {
     var area = document.getElementById("view-area");
     area.textContent = "";
+    var limit = { chart: CHART_ROWS, timeline: TIMELINE_ROWS }[shown.view];
     if (shown.view === "chart") { area.appendChild(barChart(shown.rows, shown.chart)); }
     else if (shown.view === "timeline") { area.appendChild(timelineView(shown.rows, shown.timeline)); }
     else { area.appendChild(drawTable()); }
+    if (limit && shown.rows.length > limit) {
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = "The first " + limit + " of " + shown.rows.length + " rows, in the table's order.";
+      area.appendChild(note);
+    }
     document.querySelectorAll(".views button").forEach(function (b) {
       b.setAttribute("aria-pressed", b.dataset.view === shown.view ? "true" : "false");
     });
