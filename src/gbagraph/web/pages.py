@@ -11,7 +11,7 @@ from rdflib.namespace import VOID
 from rdflib.term import Node
 
 from .. import formats
-from ..describe import Statement, describe, label_of, resource_graph
+from ..describe import Statement, describe, exists, label_of, resource_graph
 from ..errors import NotFound
 from ..namespaces import LOCAL_PATHS, prefixes, sparql_prologue
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
@@ -266,6 +266,7 @@ def series() -> Response:
     meetings = series_meetings(st.bundle, iri)
     items = [Item(m.date, m.name, _meeting_detail(m), view.local(str(m.iri)) or str(m.iri), tuple(m.previous_dates))
              for m in meetings]
-    body = render_template("series.html", series=view.link(iri), meetings=meetings, svg=timeline_svg(items),
+    series_link = view.link(iri) if exists(st.bundle, iri) else Link(view.short(str(iri)), title=str(iri))
+    body = render_template("series.html", series=series_link, meetings=meetings, svg=timeline_svg(items),
                            undated=[m for m in meetings if not m.date], view=view, not_stated=NOT_STATED)
     return Response(body, content_type=HTML_CONTENT_TYPE)

@@ -77,7 +77,7 @@ def timeline_svg(items: list[Item]) -> str:
         flip = cx > WIDTH * FLIP
         tx, anchor = (min(xs) - TEXT_GAP, "end") if flip else (max(xs) + TEXT_GAP, "start")
         out.append(f'<text class="tl-label" x="{_num(tx)}" y="{y + 4}" text-anchor="{anchor}">'
-                   f"{escape(it.date)} · {escape(it.label)}</text>")
+                   f"{escape(' · '.join(filter(None, (it.date, it.label))))}</text>")
         if it.detail:
             out.append(f'<text class="tl-detail" x="{_num(tx)}" y="{y + 19}" text-anchor="{anchor}">'
                        f"{escape(it.detail)}</text>")

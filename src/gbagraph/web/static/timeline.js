@@ -55,7 +55,7 @@
       var y = G.firstRow + i * G.row, cx = x(yearOf(it.date));
       var group = el(it.href ? "a" : "g", { "class": "tl-item" });
       if (it.href) { group.setAttribute("href", it.href); }
-      group.appendChild(el("title", {}, it.date + " · " + it.label + (it.detail ? " · " + it.detail : "")));
+      group.appendChild(el("title", {}, [it.date, it.label, it.detail].filter(Boolean).join(" · ")));
       (it.previous || []).forEach(function (p) {
         var px = x(yearOf(p));
         group.appendChild(el("line", { "class": "tl-moved", x1: px, y1: y, x2: cx, y2: y }));
@@ -68,7 +68,7 @@
       var tx = flip ? Math.min.apply(null, xs) - G.textGap : Math.max.apply(null, xs) + G.textGap;
       var anchor = flip ? "end" : "start";
       group.appendChild(el("text", { "class": "tl-label", x: tx, y: y + 4, "text-anchor": anchor },
-        it.date + " · " + it.label));
+        it.label ? it.date + " · " + it.label : it.date));
       if (it.detail) {
         group.appendChild(el("text", { "class": "tl-detail", x: tx, y: y + 19, "text-anchor": anchor }, it.detail));
       }
