@@ -2,7 +2,9 @@
 
 Layout (see docs/data-model.md): ``ontology/*.ttl`` (not ``shapes.ttl``) → ``graph/ontology``;
 ``data/{source}/source.ttl`` → ``graph/{source}/source``; ``data/{source}/pNN.ttl`` → ``graph/{source}/pNN``
-with entity-level provenance added to ``graph/provenance``; ``data/links/NAME.ttl`` → ``graph/links/NAME``.
+with entity-level provenance added to ``graph/provenance``; ``data/{source}/editorial.ttl`` (statements no source
+states outright, each reified as a ``gba:EditorialStatement``) → ``graph/{source}/editorial``;
+``data/links/NAME.ttl`` → ``graph/links/NAME``.
 Parse errors name the file and line.
 """
 
@@ -70,10 +72,12 @@ class GraphBundle:
         return self.union([self.ontology, *graphs, self.provenance])
 
     def file_of(self, node: Node) -> list[Path]:
-        """The files in which ``node`` is a subject (for readable validation reports)."""
+        """The files in which ``node`` is a subject, and for a paragraph the files whose graphs cite it (for
+        readable validation reports: a paragraph no ``source.ttl`` describes is still traced to its ``pNN.ttl``)."""
         files: list[Path] = []
+        citing = {str(g) for g in self.provenance.subjects(PROV.wasDerivedFrom, node)}
         for g_iri, paths in self.sources.items():
-            if (node, None, None) in self.dataset.graph(URIRef(g_iri)):
+            if g_iri in citing or (node, None, None) in self.dataset.graph(URIRef(g_iri)):
                 files.extend(paths)
         return files
 
