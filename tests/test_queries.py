@@ -893,6 +893,7 @@ def test_q31_series_agreements_and_work_plans(prepared):
         ("16", "work-plan items", "84", src + "plenary-16-press-release"),  # p2: 2013 Work Plan
         ("18", "agreements signed", "5", src + "plenary-18-asia-ip"),  # p6
         ("19", "agreements signed", "9", src + "plenary-19-ming-pao"),  # title and p4: 9協議
+        ("20", "agreements signed", "7", src + "plenary-20-news-gov-hk"),  # p1: "seven agreements"
         ("20", "agreements signed", "7", src + "plenary-20-wen-wei-po"),  # p4: 7项协议及意向书
     ]
 
