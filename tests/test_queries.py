@@ -607,8 +607,7 @@ def test_q19_plenary_series(prepared):
     # (Ming Pao p4). Co-chairs of the 2nd-5th and 15th are editorial (they "led" the delegations; see editorial.ttl).
     two = [(JC, str(n), date, "2", "2", "0", "0") for n, date in (
         (8, "2005-09-28"), (9, "2006-08-02"), (10, "2007-08-02"), (11, "2008-08-05"), (12, "2009-08-19"),
-        (13, "2010-09-16"), (14, "2011-08-23"), (15, "2012-09-14"), (16, "2013-09-16"), (17, "2014-11-06"),
-        (18, "2015-09-09"))]
+        (13, "2010-09-16"), (14, "2011-08-23"), (15, "2012-09-14"), (16, "2013-09-16"))]
     assert project(result, "seriesLabel", "ordinal", "date", "participants", "coChairs", "specialGuests",
                    "delegationMembers") == [
         (JC, "2", "1998-09-24", "4", "2", "0", "0"),
@@ -618,6 +617,9 @@ def test_q19_plenary_series(prepared):
         (JC, "6", "2003-08-05", "3", "2", "0", "0"),
         (JC, "7", "2004-08-04", "4", "2", "0", "0"),
         *two,
+        # the CE's blog p1: he attended with the Chief Secretary (a delegation member) and met Vice-Governor Zhao
+        (JC, "17", "2014-11-06", "4", "2", "0", "1"),
+        (JC, "18", "2015-09-09", "2", "2", "0", "0"),
         (JC, "19", "2016-09-14", "3", "2", "0", "1"),
         (JC, "20", "2017-11-18", "2", "2", "0", "0"),
         (JC, "21", "2019-05-16", "2", "2", "0", "0"),
@@ -664,7 +666,8 @@ def test_q21_schema_events(prepared):
         "plenary-6": ("tung-chee-hwa", "huang-huahua", "zhou-bo"),  # plenary-06 p1
         "plenary-7": ("tung-chee-hwa", "huang-huahua", "chen-zuoer", "zheng-kunsheng"),  # China Daily copy block 5
         **{f"plenary-{n}": ("donald-tsang", "huang-huahua") for n in range(8, 15)},
-        **{f"plenary-{n}": ("c-y-leung", "zhu-xiaodan") for n in range(15, 19)},
+        **{f"plenary-{n}": ("c-y-leung", "zhu-xiaodan") for n in (15, 16, 18)},
+        "plenary-17": ("c-y-leung", "zhu-xiaodan", "carrie-lam", "zhao-yufang"),  # the CE's blog p1
         "plenary-19": ("c-y-leung", "zhu-xiaodan", "carrie-lam"),  # Ming Pao p4: the Chief Secretary in the delegation
         **{f"plenary-{n}": ("carrie-lam", "ma-xingrui") for n in range(20, 23)},
         "plenary-24": ("john-lee", "wang-weizhong"),
@@ -672,7 +675,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 53
+    assert len(result) == 18 + 55
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -875,7 +878,7 @@ def test_q30_series_repeat_attendees(prepared):
         ("Huang Huahua", gov, "9", frozenset({"6", "7", "8", "9", "10", "11", "12", "13", "14"})),
         ("C Y Leung", ce, "5", frozenset({"15", "16", "17", "18", "19"})),
         ("Zhu Xiaodan", gov, "5", frozenset({"15", "16", "17", "18", "19"})),
-        ("Carrie Lam", cs, "1", frozenset({"19"})),  # Ming Pao p4: 政務司長林鄭月娥 in the delegation
+        ("Carrie Lam", cs, "2", frozenset({"17", "19"})),  # the CE's blog on the 17th p1; Ming Pao p4 on the 19th
         ("Carrie Lam", ce, "3", frozenset({"20", "21", "22"})),
         ("Ma Xingrui", gov, "3", frozenset({"20", "21", "22"})),
         ("John Lee", ce, "2", frozenset({"23", "24"})),  # the 23rd Plenary's p1; plenary-24 preview and release p1
