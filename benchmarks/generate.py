@@ -496,7 +496,12 @@ class Generator:
         plenaries = max(0, (self.target - base_triples) // per_plenary)
         pools = self.make_pools(plenaries)
         written, k = 0, 0
-        ordinals = (o for o in range(1, 1_000_000) if o != 23)  # the bundled data is the 23rd Plenary
+        # skip the ordinals of the meetings the bundled data holds (the series from the 2nd to the 24th), and any
+        # folder name the bundled data already uses
+        taken = {int(n) for path in (self.out / "data").glob("*/*.ttl")
+                 for n in re.findall(r"gba:ordinal (\d+)", path.read_text(encoding="utf-8"))}
+        ordinals = (o for o in range(1, 1_000_000)
+                    if o not in taken and not (self.out / "data" / f"plenary-{o}-press-release").exists())
         while base_triples + written < self.target:
             k = next(ordinals)
             written += self.plenary(pools, k)

@@ -335,6 +335,10 @@ def test_q09_initiatives_per_area(prepared):
         ("Northern Metropolis", 3),  # p10: development + 2 co-operation mechanisms
         ("Civil service", 2),  # p27
         ("Talents", 2),  # p16
+        # the areas added to the scheme for the meeting series: named by meetings, no initiative filed under them
+        ("Belt and Road", 0), ("Co-operation mechanism", 0), ("Cross-boundary infrastructure and control points", 0),
+        ("Environmental protection", 0), ("Food safety", 0), ("Regional co-operation and planning", 0),
+        ("Social welfare", 0), ("Sports", 0), ("Tourism", 0),
     ]
     result = rows(prepared, "09-initiatives-per-area.rq")
     assert [(r["areaLabel"], int(r["initiatives"])) for r in result] == expected
@@ -391,6 +395,8 @@ def test_q10_timeline_2023(prepared):
 
 PLACES = {
     # label: kind (p1-p27)
+    "Zhuhai": "City",  # meeting-05-press-release p1: the 5th meeting was held in Zhuhai
+    "Video conference": "Virtual venue",  # plenary-22-press-release p1: the 22nd Plenary, "by video conferencing"
     "Asia": "Region",  # p24
     "Campus of the City University of Hong Kong (Dongguan)": "Campus",  # p20 "the first construction phase of its campus"
     "China": "Country",  # p2 "the country"
@@ -446,8 +452,10 @@ def test_q12_what_is_in_a_place(prepared):
         ("HKTDC GBA Centre", "Service centre or office"),  # p12 "in Shenzhen"
         ("Chic HK (Shenzhen, 2023)", "Trade event"),  # p12 '"Chic HK" in Shenzhen'
         ("First Mainland office of the Vocational Training Council, in Shenzhen", "Service centre or office"),  # p21
+        # meeting-03-press-release p1: the 3rd meeting of the Joint Conference was held in Shenzhen
+        ("3rd meeting of the Hong Kong/Guangdong Co-operation Joint Conference", "Meeting"),
     }
-    assert len(result) == 5
+    assert len(result) == 6
 
     # The Mainland, with the places located in it (transitively): Mainland cities of the GBA, Liantang Port
     text = replace_once(text_of("12-what-is-in-a-place.rq"), "place:shenzhen", "place:mainland")
@@ -595,12 +603,39 @@ def test_q18_bodies_ranked(prepared):
     assert keys == sorted(keys)  # most first, then by label
 
 
+JC = "Hong Kong/Guangdong Co-operation Joint Conference"
+
+
 def test_q19_plenary_series(prepared):
     result = rows(prepared, "19-plenary-series.rq")
+    # The meeting series (data/meeting-*/ and data/plenary-*/, each fact from the source folder named): every
+    # meeting found from the 2nd to the 24th is a row now, not only the 23rd. Participants are the people the
+    # sources read name at each meeting: the two leaders and the named attendees (2nd: Donald Tsang and Zhang
+    # Liangdong, release p2; 3rd and 4th: Chen Zuo'er, p2; 5th: Zhang Liangdong, p2; 6th: Zhou Bo, p1; 7th: Chen
+    # Zuo'er and Zheng Kunsheng, China Daily copy block 5); the 19th adds the Chief Secretary as a delegation member
+    # (Ming Pao p4). Co-chairs of the 2nd-5th and 15th are editorial (they "led" the delegations; see editorial.ttl).
+    two = [(JC, str(n), date, "2", "2", "0", "0") for n, date in (
+        (8, "2005-09-28"), (9, "2006-08-02"), (10, "2007-08-02"), (11, "2008-08-05"), (12, "2009-08-19"),
+        (13, "2010-09-16"), (14, "2011-08-23"), (15, "2012-09-14"), (16, "2013-09-16"))]
     assert project(result, "seriesLabel", "ordinal", "date", "participants", "coChairs", "specialGuests",
                    "delegationMembers") == [
-        # p1/p28: 2 co-chairs, 2 special guests, 14 HKSAR delegation members
-        ("Hong Kong/Guangdong Co-operation Joint Conference", "23", "2023-03-21", "18", "2", "2", "14"),
+        (JC, "2", "1998-09-24", "4", "2", "0", "0"),
+        (JC, "3", "2000-09-25", "3", "2", "0", "0"),
+        (JC, "4", "2001-07-25", "3", "2", "0", "0"),
+        (JC, "5", "2002-03-15", "3", "2", "0", "0"),
+        (JC, "6", "2003-08-05", "3", "2", "0", "0"),
+        (JC, "7", "2004-08-04", "4", "2", "0", "0"),
+        *two,
+        # the CE's blog p1: he attended with the Chief Secretary (a delegation member) and met Vice-Governor Zhao
+        (JC, "17", "2014-11-06", "4", "2", "0", "1"),
+        (JC, "18", "2015-09-09", "2", "2", "0", "0"),
+        (JC, "19", "2016-09-14", "3", "2", "0", "1"),
+        (JC, "20", "2017-11-18", "2", "2", "0", "0"),
+        (JC, "21", "2019-05-16", "2", "2", "0", "0"),
+        (JC, "22", "2021-05-14", "2", "2", "0", "0"),
+        # p1/p28 of the 23rd Plenary's release: 2 co-chairs, 2 special guests, 14 HKSAR delegation members
+        (JC, "23", "2023-03-21", "18", "2", "2", "14"),
+        (JC, "24", "2024-07-12", "2", "2", "0", "0"),
     ]
 
 
@@ -631,9 +666,25 @@ def test_q21_schema_events(prepared):
         "john-lee", "wang-weizhong", "yang-wanming", "yin-zhonghua", "chan-kwok-ki", "cheuk-wing-hing",
         "michael-wong", "cheung-kwok-kwan", "erick-tsang-kwok-wai", "christopher-hui", "tse-chin-wan",
         "lo-chung-mau", "lam-sai-hung", "bernadette-linn", "choi-yuk-lin", "alice-mak", "chris-sun", "bernard-chan")}
-    assert {(r["event"], r["person"]) for r in result} == {
-        (f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
-    assert len(result) == 18
+    # the meeting series: co-chairs and the people named as attending or in a delegation (see q28-q30's sources)
+    series = {
+        "meeting-2": ("anson-chan", "wang-qishan", "donald-tsang", "zhang-liangdong"),  # meeting-02 p2
+        "meeting-3": ("anson-chan", "wang-qishan", "chen-zuoer"),  # meeting-03 p2
+        "meeting-4": ("donald-tsang", "ou-guangyuan", "chen-zuoer"),  # meeting-04 p2
+        "meeting-5": ("donald-tsang", "ou-guangyuan", "zhang-liangdong"),  # meeting-05 p2
+        "plenary-6": ("tung-chee-hwa", "huang-huahua", "zhou-bo"),  # plenary-06 p1
+        "plenary-7": ("tung-chee-hwa", "huang-huahua", "chen-zuoer", "zheng-kunsheng"),  # China Daily copy block 5
+        **{f"plenary-{n}": ("donald-tsang", "huang-huahua") for n in range(8, 15)},
+        **{f"plenary-{n}": ("c-y-leung", "zhu-xiaodan") for n in (15, 16, 18)},
+        "plenary-17": ("c-y-leung", "zhu-xiaodan", "carrie-lam", "zhao-yufang"),  # the CE's blog p1
+        "plenary-19": ("c-y-leung", "zhu-xiaodan", "carrie-lam"),  # Ming Pao p4: the Chief Secretary in the delegation
+        **{f"plenary-{n}": ("carrie-lam", "ma-xingrui") for n in range(20, 23)},
+        "plenary-24": ("john-lee", "wang-weizhong"),
+    }
+    expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
+    expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
+    assert {(r["event"], r["person"]) for r in result} == expected
+    assert len(result) == 18 + 55
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -710,7 +761,10 @@ def test_q26_construct_org_chart(prepared):
              for unit in chart.objects(post, post_in)}
     assert posts == {("Chief Executive of the HKSAR", "John Lee", HKSAR)} | {
         (post, name, body) for _, name, post, body in DELEGATION}
-    assert len(set(chart.subjects(post_in, None))) == 15
+    # the fifteen with holders, and the Financial Secretary's post (meeting-02-press-release p2: Donald Tsang's
+    # post at the 2nd meeting), whose holder is on that meeting's participation, not as org:heldBy
+    assert len(set(chart.subjects(post_in, None))) == 16
+    assert (URIRef(f"{ID}post/financial-secretary"), post_in, hksar) in chart
     assert (URIRef(f"{ID}post/secretary-for-commerce-and-economic-development"), held_by,
             URIRef(f"{ID}person/bernard-chan")) in chart
     assert (None, post_in, URIRef(f"{ID}body/guangdong-provincial-government")) not in chart
@@ -817,7 +871,10 @@ def test_q29_gratitude(prepared):
 
 
 def test_q30_statements_from_outside_the_source(prepared):
-    result = rows(prepared, "30-statements-from-outside-the-source.rq")
+    everything = rows(prepared, "30-statements-from-outside-the-source.rq")
+    assert {r["source"] for r in everything} >= {f"{ID}source/plenary-23-press-release",
+                                                 f"{ID}source/plenary-24-preview"}  # the series' too
+    result = [r for r in everything if r["source"] == f"{ID}source/plenary-23-press-release"]
     org = ORG
     by_triple = {(r["subject"], r["predicate"], r["object"]): r for r in result}
     assert len(by_triple) == len(result)
@@ -827,8 +884,8 @@ def test_q30_statements_from_outside_the_source(prepared):
     # Wholly from outside (worked out from p6, p9, p17, p28): the 8 bureaus the source never names (type, label,
     # prefLabel, under the HKSAR Government, derived from p28's titles: 5 triples each), 14 posts of p28 placed
     # in a body (4 in the HKSAR Government, 10 in bureaus incl. FSTB and LWB), the 2 parties of the earlier T&I
-    # agreement (p6 gives none).
-    assert len(wholly) == 8 * 5 + 14 + 2
+    # agreement (p6 gives none), and the marker that the release does not say where the plenary was held.
+    assert len(wholly) == 8 * 5 + 14 + 2 + 1
     fstb_link = (f"{ID}post/secretary-for-financial-services-and-the-treasury", org + "postIn",
                  f"{ID}body/financial-services-and-the-treasury-bureau")
     assert fstb_link in by_triple and not by_triple[fstb_link].get("partlyStatedIn")
@@ -847,3 +904,177 @@ def test_q30_statements_from_outside_the_source(prepared):
     assert by_triple[plenary_date]["partlyStatedIn"] == "1"
     assert "yesterday (March 21)" in by_triple[plenary_date]["note"]
 
+# ---------------------------------------------------------------------------------------------------------------
+# the meeting series (queries 31-36), worked out by hand from the sources read for each meeting (the folders
+# under data/ named below; how much of each was read is its gba:extentRead)
+# ---------------------------------------------------------------------------------------------------------------
+
+HK = "Hong Kong Special Administrative Region"
+NOT_STATED = "not stated in the sources read"
+SERIES_MEETINGS = [
+    # (ordinal, kind, date, date stated outright?, place, place stated?, co-chairs)
+    # meeting-02-press-release(-zh) p1-p2: Hong Kong, 24 September (year from the URL path: editorial)
+    ("2", "meeting", "1998-09-24", "false", HK, "true", {"Anson Chan", "Wang Qishan"}),
+    # meeting-03-press-release p1-p2 and its end line "Monday, September 25, 2000": Shenzhen
+    ("3", "meeting", "2000-09-25", "true", "Shenzhen", "true", {"Anson Chan", "Wang Qishan"}),
+    # meeting-04-press-release p1-p2: Hong Kong, July 25 (year from the CE's dinner speech of 24 July 2001)
+    ("4", "meeting", "2001-07-25", "false", HK, "true", {"Donald Tsang", "Ou Guangyuan"}),
+    # meeting-05-press-release p1-p2: Zhuhai, March 15 (year implied: "last year's" hours agreed at the 4th)
+    ("5", "meeting", "2002-03-15", "false", "Zhuhai", "true", {"Donald Tsang", "Ou Guangyuan"}),
+    # plenary-06-press-release p1: Tung and Huang presided, Hong Kong, August 5 (year: 1st working meeting, 2003)
+    ("6", "plenary", "2003-08-05", "false", HK, "true", {"Tung Chee Hwa", "Huang Huahua"}),
+    # plenary-07-press-release p1 (Guangzhou, August 4, URL 200408/04); co-chairs: China Daily copy block 5
+    ("7", "plenary", "2004-08-04", "false", "Guangzhou", "true", {"Tung Chee Hwa", "Huang Huahua"}),
+    # plenary-08-press-release p1: Hong Kong, September 28 (year: chinanews preview of 23 September 2005)
+    ("8", "plenary", "2005-09-28", "false", HK, "true", {"Donald Tsang", "Huang Huahua"}),
+    # plenary-09-press-release p1 (August 2); place and co-chairs: locpg.hk page p6 (August 2006, Guangzhou)
+    ("9", "plenary", "2006-08-02", "false", "Guangzhou", "true", {"Donald Tsang", "Huang Huahua"}),
+    # plenary-10-press-release p1: Hong Kong, August 2 (year: 9th Working Meeting release, "August 2, 2007")
+    ("10", "plenary", "2007-08-02", "false", HK, "true", {"Donald Tsang", "Huang Huahua"}),
+    # plenary-11-press-release p1: August 5, no place; Guangzhou only from the 11th Working Meeting's plan
+    ("11", "plenary", "2008-08-05", "false", "Guangzhou", "false", {"Donald Tsang", "Huang Huahua"}),
+    # plenary-12-press-release p1: Hong Kong; date stated in full by Dim Sum TV (p3, date line 2009年8月19日)
+    ("12", "plenary", "2009-08-19", "true", HK, "true", {"Donald Tsang", "Huang Huahua"}),
+    # plenary-13-press-release p1: Guangzhou; date in full from Dim Sum TV (p1 and date line 16 September, 2010)
+    ("13", "plenary", "2010-09-16", "true", "Guangzhou", "true", {"Donald Tsang", "Huang Huahua"}),
+    # plenary-14-press-release p1: Hong Kong, August 23 (URL 201108/23)
+    ("14", "plenary", "2011-08-23", "false", HK, "true", {"Donald Tsang", "Huang Huahua"}),
+    # plenary-15-press-release p1: Guangzhou, September 14; C Y Leung and Zhu Xiaodan "led" (Oriental Daily: 一同主持)
+    ("15", "plenary", "2012-09-14", "false", "Guangzhou", "true", {"C Y Leung", "Zhu Xiaodan"}),
+    # plenary-16-press-release p1: Hong Kong, September 16 (year: 2014 releases, "September last year")
+    ("16", "plenary", "2013-09-16", "false", HK, "true", {"C Y Leung", "Zhu Xiaodan"}),
+    # plenary-17-press-release p1: Guangzhou, November 6 (URL 201411/06)
+    ("17", "plenary", "2014-11-06", "false", "Guangzhou", "true", {"C Y Leung", "Zhu Xiaodan"}),
+    # plenary-18-press-release p1: Hong Kong, September 9 (year: Asia IP report of 11 September 2015)
+    ("18", "plenary", "2015-09-09", "false", HK, "true", {"C Y Leung", "Zhu Xiaodan"}),
+    # plenary-19-press-release p1 (gateway copy): Guangzhou, September 14 (URL 201609/14)
+    ("19", "plenary", "2016-09-14", "false", "Guangzhou", "true", {"C Y Leung", "Zhu Xiaodan"}),
+    # plenary-20-press-release p1: Carrie Lam and Ma Xingrui, Hong Kong; Wen Wei Po p1-p2: 18 November 2017
+    ("20", "plenary", "2017-11-18", "true", HK, "true", {"Carrie Lam", "Ma Xingrui"}),
+    # plenary-21-news-gov-hk p2: Guangzhou, "today" (URL 20190516); Guangdong item p3: 5月16日
+    ("21", "plenary", "2019-05-16", "false", "Guangzhou", "true", {"Carrie Lam", "Ma Xingrui"}),
+    # plenary-22-press-release p1: "by video conferencing", May 14 (URL 202105/14)
+    ("22", "plenary", "2021-05-14", "false", "Video conference", "true", {"Carrie Lam", "Ma Xingrui"}),
+    # plenary-23-press-release p1: 21 March 2023; the release does not say where (editorial.ttl marker)
+    ("23", None, "2023-03-21", None, NOT_STATED, "false", {"John Lee", "Wang Weizhong"}),
+    # plenary-24-press-release p1: Guangzhou, July 12 (year from the HKCD copy's URL path 2024/07/11)
+    ("24", "plenary", "2024-07-12", "false", "Guangzhou", "true", {"John Lee", "Wang Weizhong"}),
+]
+
+
+def test_q31_series_meetings(prepared):
+    result = rows(prepared, "31-series-meetings.rq")
+    got = [(r["ordinal"], r.get("kind"), r["date"], r["dateStated"], r["place"], r["placeStated"],
+            split(r["coChairs"], "; ")) for r in result]
+    assert len(got) == len(SERIES_MEETINGS)
+    for row, want in zip(got, SERIES_MEETINGS, strict=True):
+        if want[0] == "23":  # the 23rd Plenary's data is curated elsewhere: its date may move to an editorial graph
+            row = row[:3] + (None,) + row[4:]
+        assert row == want
+
+
+def test_q32_series_places(prepared):
+    result = rows(prepared, "32-series-places.rq")
+    got = [(r["place"], r["meetings"], split(r["ordinals"], ", "), r["firstYear"], r["lastYear"]) for r in result]
+    assert got == [
+        # alternately Hong Kong and Guangdong: Hong Kong hosts the even-numbered meetings 2-20 (1998-2017)
+        (HK, "10", frozenset({"2", "4", "6", "8", "10", "12", "14", "16", "18", "20"}), "1998", "2017"),
+        # Guangzhou the odd-numbered plenaries from the 7th, and the 24th (the 11th only by plan, see q28)
+        ("Guangzhou", "9", frozenset({"7", "9", "11", "13", "15", "17", "19", "21", "24"}), "2004", "2024"),
+        ("Shenzhen", "1", frozenset({"3"}), "2000", "2000"),  # meeting-03-press-release p1
+        ("Video conference", "1", frozenset({"22"}), "2021", "2021"),  # plenary-22-press-release p1
+        ("Zhuhai", "1", frozenset({"5"}), "2002", "2002"),  # meeting-05-press-release p1
+        (NOT_STATED, "1", frozenset({"23"}), "2023", "2023"),
+    ]
+
+
+def test_q33_series_repeat_attendees(prepared):
+    result = rows(prepared, "33-series-repeat-attendees.rq")
+    got = [(r["name"], r["post"], r["meetings"], split(r["ordinals"], ", ")) for r in result]
+    assert len(got) == len(set(got))
+    cs, ce = "Chief Secretary for Administration", "Chief Executive of the HKSAR"
+    gov, vg = "Governor of Guangdong Province", "Vice-Governor of Guangdong Province"
+    hkmao = "Hong Kong and Macao Affairs Office of the State Council"
+    assert set(got) == {
+        ("Anson Chan", cs, "2", frozenset({"2", "3"})),  # meeting-02/03 releases p2
+        ("Wang Qishan", vg, "2", frozenset({"2", "3"})),  # ditto ("Vice-Governor"; the Chinese 2nd release: 常務副省長)
+        ("Donald Tsang", "Financial Secretary", "1", frozenset({"2"})),  # meeting-02-press-release p2
+        ("Donald Tsang", cs, "2", frozenset({"4", "5"})),  # meeting-04/05 releases p2
+        ("Donald Tsang", ce, "7", frozenset({"8", "9", "10", "11", "12", "13", "14"})),  # plenary releases p1
+        ("Ou Guangyuan", vg, "2", frozenset({"4", "5"})),
+        ("Chen Zuo'er", f"Deputy Director of the {hkmao}", "3", frozenset({"3", "4", "7"})),  # p2; China Daily copy block 5
+        ("Zhang Liangdong", f"Director of the Hong Kong Economic Affairs Department of the {hkmao}", "1", frozenset({"2"})),
+        ("Zhang Liangdong", f"Director-General of the Department of Exchange and Co-operation of the {hkmao}",
+         "1", frozenset({"5"})),
+        ("Tung Chee Hwa", ce, "2", frozenset({"6", "7"})),
+        ("Huang Huahua", gov, "9", frozenset({"6", "7", "8", "9", "10", "11", "12", "13", "14"})),
+        ("C Y Leung", ce, "5", frozenset({"15", "16", "17", "18", "19"})),
+        ("Zhu Xiaodan", gov, "5", frozenset({"15", "16", "17", "18", "19"})),
+        ("Carrie Lam", cs, "2", frozenset({"17", "19"})),  # the CE's blog on the 17th p1; Ming Pao p4 on the 19th
+        ("Carrie Lam", ce, "3", frozenset({"20", "21", "22"})),
+        ("Ma Xingrui", gov, "3", frozenset({"20", "21", "22"})),
+        ("John Lee", ce, "2", frozenset({"23", "24"})),  # the 23rd Plenary's p1; plenary-24 preview and release p1
+        ("Wang Weizhong", gov, "2", frozenset({"23", "24"})),
+    }
+
+
+def test_q34_series_agreements_and_work_plans(prepared):
+    result = rows(prepared, "34-series-agreements-and-work-plans.rq")
+    src = ID + "source/"
+    assert project(result, "ordinal", "unit", "value", "source") == [
+        ("12", "agreements signed", "8", src + "plenary-12-dim-sum-tv"),  # p1, p3: 8項
+        ("13", "work-plan items", "43", src + "plenary-13-dim-sum-tv"),  # p2: 43 projects of the 2010 Work Plan
+        ("15", "work-plan items", "86", src + "plenary-15-press-release"),  # p2: 2012 Work Plan
+        ("16", "work-plan items", "84", src + "plenary-16-press-release"),  # p2: 2013 Work Plan
+        ("18", "agreements signed", "5", src + "plenary-18-asia-ip"),  # p6
+        ("19", "agreements signed", "9", src + "plenary-19-ming-pao"),  # title and p4: 9協議
+        ("20", "agreements signed", "7", src + "plenary-20-news-gov-hk"),  # p1: "seven agreements"
+        ("20", "agreements signed", "7", src + "plenary-20-wen-wei-po"),  # p4: 7项协议及意向书
+    ]
+
+
+def test_q35_first_heads_of_government(prepared):
+    result = rows(prepared, "35-first-heads-of-government.rq")
+    # plenary-06-press-release p1: the Chief Executive and the Governor presided over the Sixth Plenary; p2: the two
+    # heads of government chair "from the Sixth Plenary on". The 2nd-5th were led by a Chief Secretary and a
+    # Vice-Governor.
+    assert project(result, "ordinal", "date", "chiefExecutive", "governor") == [
+        ("6", "2003-08-05", "Tung Chee Hwa", "Huang Huahua")]
+
+
+def test_q36_series_themes_per_decade(prepared):
+    result = rows(prepared, "36-series-themes-per-decade.rq")
+    got = [(r["decade"], r["area"], int(r["meetings"])) for r in result]
+    cbi, env, reg = ("Cross-boundary infrastructure and control points", "Environmental protection",
+                     "Regional co-operation and planning")
+    mech, ti, it = "Co-operation mechanism", "Trade and investment", "Innovation and technology"
+    # Counted by hand from the areas each meeting's paragraphs name (listed per meeting in the notes' "themes"; the
+    # 6th also from the China News Service copy: individual travel p2-p3, the bridge p8):
+    # the 1990s are the 2nd meeting alone (items 1-4 of its releases); the 2000s the 3rd to 12th; the 2010s the
+    # 13th to 21st; the 2020s the 22nd and 24th (the 23rd Plenary's areas are on its paragraphs, not the meeting).
+    expected = {
+        ("1990s", mech, 1), ("1990s", cbi, 1), ("1990s", env, 1), ("1990s", it, 1), ("1990s", "Tourism", 1),
+        # 2000s: cbi 3,4,5,6,7,8,9,10,11,12; tourism 3,5,6,7,10,11,12; env 3,6,9,10,11,12; trade 6,7,9,10,11,12;
+        # education 3,7,9,11,12; regional 3,7,9,11,12; food safety 8,9,10,11; transport 5,6,8,9; mechanism 6,7,12;
+        # culture 6,9,11; finance 3,7,12; I&T 3,9,10; sports 6,9,11; healthcare 9,12; social welfare 10,11; civil
+        # service 7
+        ("2000s", cbi, 10), ("2000s", "Tourism", 7), ("2000s", env, 6), ("2000s", ti, 6), ("2000s", "Education", 5),
+        ("2000s", reg, 5), ("2000s", "Food safety", 4), ("2000s", "Transport and logistics", 4),
+        ("2000s", mech, 3), ("2000s", "Culture", 3), ("2000s", "Finance", 3), ("2000s", it, 3),
+        ("2000s", "Sports", 3), ("2000s", "Healthcare", 2), ("2000s", "Social welfare", 2),
+        ("2000s", "Civil service", 1),
+        # 2010s: mechanism and trade 13-21; education 13,18,20,21; Belt and Road 18,19,20; finance 13,14,19;
+        # healthcare 13,19,20; I&T 19,20,21; regional 13,20,21; youth 19,20,21; cbi 13,21; env 13,19; food safety
+        # 18,19; talents 20,21; tourism 13,19; transport 21
+        ("2010s", mech, 9), ("2010s", ti, 9), ("2010s", "Education", 4), ("2010s", "Belt and Road", 3),
+        ("2010s", "Finance", 3), ("2010s", "Healthcare", 3), ("2010s", it, 3), ("2010s", reg, 3),
+        ("2010s", "Youth", 3), ("2010s", cbi, 2), ("2010s", env, 2), ("2010s", "Food safety", 2),
+        ("2010s", "Talents", 2), ("2010s", "Tourism", 2), ("2010s", "Transport and logistics", 1),
+        # 2020s: regional 22, 24; the 24th's preview p2: I&T, finance, healthcare, cross-boundary transport, trade;
+        # the cahkms.org item p6: the 2025 National Games co-hosted (sports)
+        ("2020s", reg, 2), ("2020s", "Finance", 1), ("2020s", "Healthcare", 1), ("2020s", it, 1), ("2020s", ti, 1),
+        ("2020s", "Sports", 1), ("2020s", "Transport and logistics", 1),
+    }
+    assert set(got) == expected and len(got) == len(expected)
+    keys = [(d, -n, a) for d, a, n in got]
+    assert keys == sorted(keys)

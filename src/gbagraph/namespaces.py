@@ -50,6 +50,8 @@ def prefixes(base: str = BASE) -> dict[str, str]:
         "role": base + "id/role/",
         "audience": base + "id/audience/",
         "topic": base + "id/topic/",
+        "kind": base + "id/kind/",
+        "source": base + "id/source/",
         "scheme": base + "id/scheme/",
         "stmt": base + "id/statement/",
         "group": base + "id/group/",

@@ -2,9 +2,10 @@
 
 Layout (see docs/data-model.md): ``ontology/*.ttl`` (not ``shapes.ttl``) → ``graph/ontology``;
 ``data/{source}/source.ttl`` → ``graph/{source}/source``; ``data/{source}/pNN.ttl`` → ``graph/{source}/pNN``
-with entity-level provenance added to ``graph/provenance``; ``data/{source}/editorial.ttl`` →
-``graph/{source}/editorial``, recorded in ``graph/provenance`` as a ``gba:EditorialGraph`` attributed to the
-gbagraph project; ``data/links/NAME.ttl`` → ``graph/links/NAME``. Parse errors name the file and line.
+with entity-level provenance added to ``graph/provenance``; ``data/{source}/editorial.ttl`` (statements no source
+states outright, each reified as a ``gba:EditorialStatement``) → ``graph/{source}/editorial``, recorded in
+``graph/provenance`` as a ``gba:EditorialGraph`` attributed to the gbagraph project; ``data/links/NAME.ttl`` →
+``graph/links/NAME``. Parse errors name the file and line.
 """
 
 from __future__ import annotations
@@ -75,10 +76,12 @@ class GraphBundle:
         return self.union([self.ontology, *graphs, self.provenance])
 
     def file_of(self, node: Node) -> list[Path]:
-        """The files in which ``node`` is a subject (for readable validation reports)."""
+        """The files in which ``node`` is a subject, and for a paragraph the files whose graphs cite it (for
+        readable validation reports: a paragraph no ``source.ttl`` describes is still traced to its ``pNN.ttl``)."""
         files: list[Path] = []
+        citing = {str(g) for g in self.provenance.subjects(PROV.wasDerivedFrom, node)}
         for g_iri, paths in self.sources.items():
-            if (node, None, None) in self.dataset.graph(URIRef(g_iri)):
+            if g_iri in citing or (node, None, None) in self.dataset.graph(URIRef(g_iri)):
                 files.extend(paths)
         return files
 

@@ -23,6 +23,7 @@ from gbagraph.validate import validate
 ROOT = Path(__file__).resolve().parents[2]
 GBA = "https://w3id.org/gbagraph/def/"
 EDITORIAL_GRAPH = URIRef("https://w3id.org/gbagraph/graph/plenary-23-press-release/editorial")
+OWN_GRAPHS = "https://w3id.org/gbagraph/graph/plenary-23-press-release/"
 EDITORIAL_STATEMENT = URIRef(GBA + "EditorialStatement")
 ID = "https://w3id.org/gbagraph/id/"
 
@@ -72,7 +73,8 @@ def test_what_the_source_does_not_say_is_marked(bundle):
     for s, p, o in editorial:
         if (s, RDF.type, EDITORIAL_STATEMENT) in editorial:
             continue
-        homes = {str(g) for *_, g in bundle.dataset.quads((s, p, o, None))}
+        # (other sources, e.g. of later meetings, may state it: only this source's graphs count here)
+        homes = {str(g) for *_, g in bundle.dataset.quads((s, p, o, None)) if str(g).startswith(OWN_GRAPHS)}
         assert homes == {str(EDITORIAL_GRAPH)}, (s, p, o, homes)
 
 

@@ -219,7 +219,8 @@ REQUIRED_EVERYWHERE = {
 }
 
 
-SOURCE_CLASSES = {URIRef("https://w3id.org/gbagraph/def/" + n) for n in ("Paragraph", "PressRelease")}
+SOURCE_CLASSES = {URIRef("https://w3id.org/gbagraph/def/" + n)
+                  for n in ("Paragraph", "PressRelease", "SourceDocument", "NewsReport", "MirrorCopy")}
 SOURCE_CLASSES |= {URIRef("https://schema.org/NewsArticle")}
 TARGETED = sorted({c for c in SHAPES.objects(None, SH.targetClass)}
                   - {URIRef("http://www.w3.org/2004/02/skos/core#" + n) for n in ("Concept", "ConceptScheme")}
