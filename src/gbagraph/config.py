@@ -69,6 +69,10 @@ class Settings:
                                       "If-None-Match gives 304. 0 keeps nothing (ETags and 304 still work).")
     service_allowlist: tuple[str, ...] = _setting((), "SPARQL endpoints a query's SERVICE clause may "
                                                   "call; empty means SERVICE is refused.")
+    sparql_backend_union_graph: str | None = _setting(None, "For a sparql_backend whose default graph is not the "
+                                                      "union of our named graphs (Virtuoso): the named graph "
+                                                      "`gbagraph push --union-graph` wrote it to; queries then "
+                                                      "name our graphs as their dataset.")
     sparql_backend: str | None = _setting(None, "URL of a remote SPARQL endpoint to serve instead of the "
                                           "bundled graph.")
     reasoner: str = _setting("auto", "OWL RL reasoner for graph/inferred: 'owlrl' (pure Python, the reference), "

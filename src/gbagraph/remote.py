@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import requests
 from rdflib import Dataset, Graph
+from requests.auth import HTTPDigestAuth
 
 from . import formats
 from .errors import GbagraphError, QueryError, RemoteTimeout, ServiceFailed
@@ -43,14 +44,19 @@ def _graphs(dataset: Dataset) -> list[Graph]:
     return [g for g in dataset.graphs() if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")]
 
 
-def push(dataset: Dataset, store_url: str, *, default_union: bool = True, session: requests.Session | None = None,
+def push(dataset: Dataset, store_url: str, *, default_union: bool = True, union_graph: str | None = None,
+         auth: tuple[str, str] | None = None, session: requests.Session | None = None,
          timeout: float = 300.0, progress: Callable[[str], None] | None = None) -> PushReport:
     """Replace each named graph of ``dataset`` in the Graph Store Protocol endpoint ``store_url`` (e.g.
-    ``http://127.0.0.1:7878/store``); with ``default_union`` also replace its default graph by their union."""
+    ``http://127.0.0.1:7878/store``); with ``default_union`` also replace its default graph by their union — or,
+    for a store without a writable default graph (Virtuoso), the named graph ``union_graph``.  ``auth`` is a
+    (user, password) pair for HTTP digest authentication (Virtuoso's ``/sparql-graph-crud-auth``)."""
     http = session or requests.Session()
+    if auth is not None:
+        http.auth = HTTPDigestAuth(*auth)
     report = PushReport(store_url)
     started = time.monotonic()
-    union = Graph() if default_union else None
+    union = Graph() if default_union or union_graph else None
     for g in _graphs(dataset):
         name = str(g.identifier)
         body = g.serialize(format="nt", encoding="utf-8")
@@ -62,8 +68,9 @@ def push(dataset: Dataset, store_url: str, *, default_union: bool = True, sessio
         if progress:
             progress(name)
     if union is not None:
-        _put(http, store_url, {"default": ""}, union.serialize(format="nt", encoding="utf-8"), timeout, report,
-             "(default graph)")
+        target = {"graph": union_graph} if union_graph else {"default": ""}
+        _put(http, store_url, target, union.serialize(format="nt", encoding="utf-8"), timeout, report,
+             union_graph or "(default graph)")
         report.default_triples = len(union)
     report.seconds = round(time.monotonic() - started, 3)
     return report
@@ -86,11 +93,17 @@ class RemoteEngine:
     name = "remote"
 
     def __init__(self, endpoint: str, policy: Policy | None = None, *, timeout: float = 30.0,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, default_graphs: tuple[str, ...] = (),
+                 named_graphs: tuple[str, ...] = ()) -> None:
+        """``default_graphs`` / ``named_graphs``: the dataset to query when a request names none — for a store
+        whose own default dataset is not ours (Virtuoso's holds system graphs): the union graph written by
+        ``push(union_graph=...)`` and our named graphs."""
         self.endpoint = endpoint
         self.policy = policy or Policy()
         self.timeout = timeout
         self.session = session or requests.Session()
+        self.default_graphs = default_graphs
+        self.named_graphs = named_graphs
 
     def answer(self, request: QueryRequest) -> Answer:
         lexed = request.lex()
@@ -99,8 +112,9 @@ class RemoteEngine:
             raise QueryError("syntax error: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
         fmt = answer_format(request.format, kind)
         data: list[tuple[str, str]] = [("query", _with_prefixes(lexed, self.policy.prefixes))]
-        data += [("default-graph-uri", g) for g in request.default_graphs]
-        data += [("named-graph-uri", g) for g in request.named_graphs]
+        own = bool(request.default_graphs or request.named_graphs)
+        data += [("default-graph-uri", g) for g in (request.default_graphs if own else self.default_graphs)]
+        data += [("named-graph-uri", g) for g in (request.named_graphs if own else self.named_graphs)]
         try:
             r = self.session.post(self.endpoint, data=data, timeout=self.timeout,
                                   headers={"Accept": fmt.media_type})

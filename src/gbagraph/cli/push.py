@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ..pipeline import prepare
@@ -12,7 +13,9 @@ from ._common import AddCommand, settings_of
 
 def cmd_push(args: argparse.Namespace) -> int:
     prepared = prepare(settings_of(args).with_(infer=not args.no_inferred))
-    report = push(prepared.bundle.dataset, args.store, default_union=not args.no_default_union)
+    auth = (args.user, os.environ.get("GBAGRAPH_STORE_PASSWORD", "")) if args.user else None
+    report = push(prepared.bundle.dataset, args.store, default_union=not args.no_default_union,
+                  union_graph=args.union_graph, auth=auth)
     print(f"pushed {report.graphs} graphs, {report.triples} triples (default graph: {report.default_triples}) "
           f"to {report.store} in {report.seconds}s", file=sys.stderr)
     return 0
@@ -24,4 +27,8 @@ def register(add: AddCommand) -> None:
     p.add_argument("--no-default-union", action="store_true",
                    help="do not also write the union of the named graphs as the store's default graph")
     p.add_argument("--no-inferred", action="store_true", help="push the asserted graphs only")
+    p.add_argument("--union-graph", metavar="IRI", default=None,
+                   help="write the union into this named graph instead of the default graph (Virtuoso)")
+    p.add_argument("--user", default=None,
+                   help="user for HTTP digest auth (Virtuoso: dba); password from GBAGRAPH_STORE_PASSWORD")
     p.set_defaults(func=cmd_push)

@@ -6,17 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import VOID
 from rdflib.term import Node
 
 from .. import formats
-from ..describe import Statement, describe, label_of, resource_graph
+from ..describe import Statement, describe, exists, label_of, resource_graph
 from ..errors import NotFound
 from ..namespaces import LOCAL_PATHS, prefixes, sparql_prologue
+from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
 from .conneg import HTML_CONTENT_TYPE, pick
 from .state import state
+from .timeline import Item, timeline_svg
 
 bp = Blueprint("pages", __name__)
 
@@ -97,6 +100,31 @@ def _alternates(path: str) -> list[tuple[str, str, str]]:
     return [(f.name, f.media_type, f"{path}?format={f.name}") for f in formats.FORMATS if f.kind == "graph"]
 
 
+PARTITION_PROPERTIES = (VOID.classPartition, VOID.propertyPartition)
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A VoID class or property partition as the dataset page lists it: the class or property and its count."""
+
+    kind: str  # "class" | "property"
+    term: URIRef
+    count: int
+
+
+def _partitions(void: Graph, dataset: URIRef) -> list[Partition]:
+    """The class partitions (entities per class) and property partitions (triples per property) of
+    ``dataset``, largest first; empty for any other resource."""
+    out = []
+    for kind, link, term_prop, count_prop in (("class", VOID.classPartition, VOID["class"], VOID.entities),
+                                              ("property", VOID.propertyPartition, VOID.property, VOID.triples)):
+        for part in void.objects(dataset, link):
+            term, count = void.value(part, term_prop), void.value(part, count_prop)
+            if isinstance(term, URIRef) and isinstance(count, Literal):
+                out.append(Partition(kind, term, int(count)))
+    return sorted(out, key=lambda p: (p.kind, -p.count, str(p.term)))
+
+
 def resource_response(iri: URIRef) -> Response:
     """The page or RDF description of ``iri`` (404 when the graph does not mention it)."""
     st = state()
@@ -110,10 +138,12 @@ def resource_response(iri: URIRef) -> Response:
     if description is None:
         raise NotFound(f"<{iri}> is not in this graph")
     view = Presenter()
+    partitions = _partitions(st.bundle.graph(VOID_GRAPH), iri)
+    outgoing = [st for st in description.outgoing if st.predicate not in PARTITION_PROPERTIES]
     body = render_template(
-        "resource.html", d=description, view=view, outgoing=_grouped(description.outgoing),
+        "resource.html", d=description, view=view, outgoing=_grouped(outgoing), partitions=partitions,
         incoming=_grouped(description.incoming), alternates=_alternates(request.path),
-        query=f"DESCRIBE <{iri}>",
+        query=f"DESCRIBE <{iri}>", documents=source_documents(st.bundle, iri),
     )
     return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
 
@@ -188,3 +218,57 @@ def query_page() -> Response:
 @bp.route("/")
 def index() -> Response:
     return query_page()
+
+
+@bp.route("/vocabulary.json")
+def vocabulary() -> Response:
+    """Prefixes, classes and properties the query editor completes (JSON, built from the dataset)."""
+    response = jsonify(state().vocabulary)
+    response.add_etag()
+    response.make_conditional(request)
+    return response
+
+
+SEARCH_LIMIT = 50
+
+
+@bp.route("/search")
+def search() -> Response:
+    """``/search?q=text``: the resource page when one resource's label contains ``text``, else a list."""
+    text = request.args.get("q", "").strip()
+    matches = state().labels.find(text, limit=SEARCH_LIMIT + 1) if text else []
+    view = Presenter()
+    if len(matches) == 1:
+        href = view.local(str(matches[0].iri))
+        if href:
+            return redirect(href, code=303)  # type: ignore[return-value]
+    body = render_template("search.html", q=text, matches=matches[:SEARCH_LIMIT], more=len(matches) > SEARCH_LIMIT,
+                           view=view)
+    return Response(body, content_type=HTML_CONTENT_TYPE)
+
+
+#: the series the series page shows
+JOINT_CONFERENCE = "id/meeting/hk-gd-joint-conference"
+
+
+def _meeting_detail(m: MeetingEntry) -> str:
+    """The second line of a meeting on the timeline: place and co-chairs, "not stated" where the data say none."""
+    place = ", ".join(name for _, name in m.places) or f"place {NOT_STATED}"
+    chairs = " and ".join(c.name for c in m.co_chairs) or NOT_STATED
+    return f"{place} · co-chairs: {chairs}"
+
+
+@bp.route("/series")
+def series() -> Response:
+    """The meetings of the Joint Conference on a timeline (SVG drawn here; the script redraws it to fit) and in
+    a table with their places, co-chairs and sources."""
+    st = state()
+    iri = URIRef(st.base + JOINT_CONFERENCE)
+    view = Presenter()
+    meetings = series_meetings(st.bundle, iri)
+    items = [Item(m.date, m.name, _meeting_detail(m), view.local(str(m.iri)) or str(m.iri), tuple(m.previous_dates))
+             for m in meetings]
+    series_link = view.link(iri) if exists(st.bundle, iri) else Link(view.short(str(iri)), title=str(iri))
+    body = render_template("series.html", series=series_link, meetings=meetings, svg=timeline_svg(items),
+                           undated=[m for m in meetings if not m.date], view=view, not_stated=NOT_STATED)
+    return Response(body, content_type=HTML_CONTENT_TYPE)

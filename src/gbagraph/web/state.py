@@ -7,7 +7,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, request
 
@@ -16,7 +18,9 @@ from ..export import Dump, make_dump
 from ..formats import Format
 from ..pipeline import Prepared
 from ..query import Engine
+from ..search import LabelIndex
 from ..store import GraphBundle
+from ..vocabulary import completion_vocabulary
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,16 @@ class State:
     def base(self) -> str:
         """The canonical namespace of the data (the same on every host)."""
         return self.prepared.bundle.base
+
+    @cached_property
+    def labels(self) -> LabelIndex:
+        """The label index of the search box (built on first use)."""
+        return LabelIndex(self.bundle.dataset)
+
+    @cached_property
+    def vocabulary(self) -> dict[str, Any]:
+        """What the query editor completes (built on first use)."""
+        return completion_vocabulary(self.bundle)
 
     def public_url(self) -> str:
         """The URL this server is reached at: the ``public_url`` setting, else the request's host (after any

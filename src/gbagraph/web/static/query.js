@@ -1,15 +1,22 @@
-/* gbagraph query page: a small SPARQL highlighter, examples, running queries, a results table, permalinks.
-   Hand-written, no dependencies, works offline. */
+/* gbagraph query page: a small SPARQL editor (highlighting, line numbers, completion, bracket matching, error
+   markers), examples, running queries, results (sortable, paged table; yes/no badge; Turtle; bar chart and
+   timeline views), downloads and permalinks.  Hand-written, no dependencies, works offline. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("config").textContent);
+  var root = config.root || "";
   var textarea = document.getElementById("query");
   var highlight = document.getElementById("highlight");
+  var gutter = document.getElementById("gutter-lines");
+  var popup = document.getElementById("completion");
   var statusEl = document.getElementById("status");
   var errorEl = document.getElementById("error");
   var resultsEl = document.getElementById("results");
+  var downloadsEl = document.getElementById("downloads");
+  var PAGE_SIZE = 100, CHART_ROWS = 50, TIMELINE_ROWS = 200;
   var prefixList = Object.keys(config.prefixes).map(function (p) { return [p, config.prefixes[p]]; })
     .sort(function (a, b) { return b[1].length - a[1].length; });
+  var vocabulary = { prefixes: config.prefixes, terms: [] };
 
   var KEYWORDS = ("SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED PREFIX BASE OPTIONAL FILTER UNION MINUS GRAPH " +
     "SERVICE SILENT BIND VALUES AS GROUP BY ORDER HAVING LIMIT OFFSET DISTINCT REDUCED ASC DESC NOT IN EXISTS " +
@@ -30,48 +37,322 @@
     "([+-]?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)",                    // 7 number
     "([A-Za-z_][A-Za-z0-9_]*)"                                      // 8 word
   ].join("|"), "g");
+  var BRACKETS = { "(": ")", "[": "]", "{": "}", ")": "(", "]": "[", "}": "{" };
 
   function esc(s) {
     return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
-  /** SPARQL text → HTML with <span class="tok-…"> around each token. */
+  // ---- the editor -------------------------------------------------------------------------------------------
+
+  var marks = {};          // offset -> CSS class of the one character there (bracket match, error)
+  var errorAt = null;      // {line, column, offset} of the last syntax error, until the text changes
+  var tabReleased = false; // after Esc, Tab leaves the editor
+
+  /** Ranges [start, end) of comments, strings and IRIs: brackets inside them do not count. */
+  function quotedRanges(text) {
+    var out = [], m;
+    TOKEN.lastIndex = 0;
+    while ((m = TOKEN.exec(text)) !== null) {
+      if (m[0] === "") { TOKEN.lastIndex++; continue; }
+      if (m[1] || m[2] || m[3]) { out.push([m.index, m.index + m[0].length]); }
+    }
+    return out;
+  }
+
+  function inRanges(ranges, i) {
+    for (var k = 0; k < ranges.length; k++) { if (i >= ranges[k][0] && i < ranges[k][1]) { return true; } }
+    return false;
+  }
+
+  /** The bracket next to the caret and its partner: [at, partner] (partner -1 when unmatched), or null. */
+  function matchBracket(text, caret) {
+    var ranges = quotedRanges(text);
+    var candidates = [caret - 1, caret];
+    for (var c = 0; c < candidates.length; c++) {
+      var at = candidates[c], ch = text.charAt(at);
+      if (!BRACKETS[ch] || inRanges(ranges, at)) { continue; }
+      var open = "([{".indexOf(ch) >= 0, partner = BRACKETS[ch], depth = 0, step = open ? 1 : -1;
+      for (var i = at; i >= 0 && i < text.length; i += step) {
+        if (inRanges(ranges, i)) { continue; }
+        if (text.charAt(i) === ch) { depth++; } else if (text.charAt(i) === partner) { depth--; }
+        if (depth === 0) { return [at, i]; }
+      }
+      return [at, -1];
+    }
+    return null;
+  }
+
+  /** Escaped text of [start, start + s.length), with marked characters wrapped in their spans. */
+  function emit(s, start) {
+    var out = "", last = 0;
+    Object.keys(marks).map(Number).sort(function (a, b) { return a - b; }).forEach(function (offset) {
+      var i = offset - start;
+      if (i < 0 || i >= s.length) { return; }
+      var ch = s.charAt(i);
+      out += esc(s.slice(last, i));
+      out += ch === "\n" ? '<span class="' + marks[offset] + ' at-eol"> </span>\n'
+        : '<span class="' + marks[offset] + '">' + esc(ch) + "</span>";
+      last = i + 1;
+    });
+    return out + esc(s.slice(last));
+  }
+
+  /** SPARQL text → HTML with <span class="tok-…"> around each token and the marks. */
   function highlightSparql(text) {
     var out = "", last = 0, m;
     TOKEN.lastIndex = 0;
     while ((m = TOKEN.exec(text)) !== null) {
       if (m[0] === "") { TOKEN.lastIndex++; continue; }
-      out += esc(text.slice(last, m.index));
+      out += emit(text.slice(last, m.index), last);
       var cls = m[1] ? "comment" : m[2] ? "string" : m[3] ? "iri" : m[4] ? "var" : m[5] ? "pname" :
         m[6] ? "lang" : m[7] ? "number" : KW[m[8].toUpperCase()] ? "keyword" : "";
-      out += cls ? '<span class="tok-' + cls + '">' + esc(m[0]) + "</span>" : esc(m[0]);
+      var inner = emit(m[0], m.index);
+      out += cls ? '<span class="tok-' + cls + '">' + inner + "</span>" : inner;
       last = TOKEN.lastIndex;
     }
-    return out + esc(text.slice(last)) + "\n";
+    out += emit(text.slice(last), last);
+    if (marks[text.length]) { out += '<span class="' + marks[text.length] + ' at-eol"> </span>'; }
+    return out + "\n";
   }
 
-  function links() {
-    var q = encodeURIComponent(textarea.value);
-    document.getElementById("permalink").href = "/?query=" + q;
-    document.getElementById("download-csv").href = "/sparql?query=" + q + "&format=csv&download=1";
-    document.getElementById("download-json").href = "/sparql?query=" + q + "&format=json&download=1";
+  function renderGutter(text) {
+    var lines = text.split("\n").length, html = "";
+    for (var i = 1; i <= lines; i++) {
+      var bad = errorAt && errorAt.line === i;
+      html += '<div class="ln' + (bad ? " error" : "") + '"' + (bad ? ' title="syntax error here"' : "") + ">" + i +
+        "</div>";
+    }
+    gutter.innerHTML = html;
+  }
+
+  function render() {
+    var text = textarea.value;
+    marks = {};
+    if (errorAt) { marks[errorAt.offset] = "tok-error"; }
+    if (document.activeElement === textarea && textarea.selectionStart === textarea.selectionEnd) {
+      var pair = matchBracket(text, textarea.selectionStart);
+      if (pair) {
+        marks[pair[0]] = pair[1] < 0 ? "bracket-unmatched" : "bracket-match";
+        if (pair[1] >= 0) { marks[pair[1]] = "bracket-match"; }
+      }
+    }
+    highlight.innerHTML = highlightSparql(text);
+    renderGutter(text);
+    syncScroll();
   }
 
   function refresh() {
-    highlight.innerHTML = highlightSparql(textarea.value);
-    syncScroll();
+    render();
     links();
   }
 
   function syncScroll() {
     highlight.scrollTop = textarea.scrollTop;
     highlight.scrollLeft = textarea.scrollLeft;
+    gutter.style.transform = "translateY(" + (-textarea.scrollTop) + "px)";
   }
+
+  /** 1-based line and column → offset in the text (clamped to the line's end). */
+  function offsetOf(text, line, column) {
+    var lines = text.split("\n"), offset = 0;
+    line = Math.max(1, Math.min(line, lines.length));
+    for (var i = 0; i < line - 1; i++) { offset += lines[i].length + 1; }
+    return offset + Math.max(0, Math.min(column - 1, lines[line - 1].length));
+  }
+
+  /** Line and column of a syntax error: the JSON body's "line"/"column", else "line L, column C" in its text. */
+  function errorPosition(body, type) {
+    var line = null, column = null;
+    if (type.indexOf("json") >= 0) {
+      try {
+        var data = JSON.parse(body);
+        if (Number.isInteger(data.line) && Number.isInteger(data.column)) { line = data.line; column = data.column; }
+        body = data.message || data.detail || body;
+      } catch (e) { /* not JSON after all: read the text */ }
+    }
+    if (line === null) {
+      var m = /line (\d+),? column (\d+)/i.exec(body);
+      if (m) { line = Number(m[1]); column = Number(m[2]); }
+    }
+    return { line: line, column: column, message: body };
+  }
+
+  function markError(line, column) {
+    errorAt = line === null ? null : { line: line, column: column, offset: offsetOf(textarea.value, line, column) };
+    render();
+  }
+
+  // ---- completion ---------------------------------------------------------------------------------------------
+
+  var completion = { items: [], active: 0, start: 0 };
+
+  /** The word before the caret that completion replaces, and where it starts. */
+  function wordBeforeCaret() {
+    var before = textarea.value.slice(0, textarea.selectionStart);
+    var m = /(?:[?$][A-Za-z0-9_]*|[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*|[A-Za-z_][\w-]*)$/.exec(before);
+    var word = m ? m[0] : "";
+    return { word: word, start: textarea.selectionStart - word.length };
+  }
+
+  function startsWith(s, p) { return s.toLowerCase().indexOf(p.toLowerCase()) === 0; }
+
+  /** Completions of ``word``: variables of the query, prefixed terms of the vocabulary, prefixes, keywords. */
+  function candidates(word, start) {
+    if (/^[?$]/.test(word)) {
+      var seen = {}, out = [], m, re = /[?$]([A-Za-z0-9_]+)/g, text = textarea.value;
+      while ((m = re.exec(text)) !== null) {
+        var name = "?" + m[1];
+        if (m.index === start || seen[name] || !startsWith(name.slice(1), word.slice(1))) { continue; }
+        seen[name] = true;
+        out.push({ text: name, kind: "variable", note: "variable" });
+      }
+      return out;
+    }
+    if (word.indexOf(":") >= 0) {
+      var terms = vocabulary.terms.filter(function (t) { return startsWith(t.name, word); });
+      if (!terms.length) {  // also match inside the local name: "skos:label" finds skos:prefLabel
+        var prefix = word.slice(0, word.indexOf(":") + 1), rest = word.slice(prefix.length).toLowerCase();
+        terms = vocabulary.terms.filter(function (t) {
+          return startsWith(t.name, prefix) && t.name.slice(prefix.length).toLowerCase().indexOf(rest) >= 0;
+        });
+      }
+      return terms.map(function (t) { return { text: t.name, kind: t.kind, note: t.label || t.kind }; });
+    }
+    var prefixes = Object.keys(vocabulary.prefixes).filter(function (p) { return startsWith(p, word); })
+      .sort().map(function (p) { return { text: p + ":", kind: "prefix", note: vocabulary.prefixes[p] }; });
+    var keywords = word ? KEYWORDS.filter(function (k) { return k.length > 1 && startsWith(k, word); })
+      .map(function (k) { return { text: k, kind: "keyword", note: "keyword" }; }) : [];
+    return prefixes.concat(keywords);
+  }
+
+  function caretPoint() {
+    var style = getComputedStyle(textarea);
+    var before = textarea.value.slice(0, textarea.selectionStart).split("\n");
+    var canvas = caretPoint.canvas || (caretPoint.canvas = document.createElement("canvas"));
+    var ctx = canvas.getContext("2d");
+    ctx.font = style.fontSize + " " + style.fontFamily;
+    var lineHeight = parseFloat(style.lineHeight) || 20;
+    return {
+      top: textarea.offsetTop + parseFloat(style.paddingTop) + before.length * lineHeight - textarea.scrollTop + 2,
+      left: textarea.offsetLeft + parseFloat(style.paddingLeft) +
+        ctx.measureText(before[before.length - 1]).width - textarea.scrollLeft
+    };
+  }
+
+  function openCompletion(force) {
+    var w = wordBeforeCaret();
+    var items = candidates(w.word, w.start);
+    if (!items.length || (!force && items.length === 1 && items[0].text === w.word)) {
+      closeCompletion();
+      if (force) { statusEl.textContent = "no completions for “" + w.word + "”"; }
+      return;
+    }
+    completion = { items: items.slice(0, 200), active: 0, start: w.start };
+    popup.innerHTML = "";
+    completion.items.forEach(function (item, i) {
+      var li = document.createElement("li");
+      li.id = "completion-" + i;
+      li.setAttribute("role", "option");
+      li.className = "kind-" + item.kind;
+      var name = document.createElement("span");
+      name.className = "name";
+      name.textContent = item.text;
+      var note = document.createElement("span");
+      note.className = "note";
+      note.textContent = item.note;
+      li.appendChild(name);
+      li.appendChild(note);
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); accept(i); });
+      popup.appendChild(li);
+    });
+    var at = caretPoint();
+    var editor = textarea.closest(".editor");
+    popup.style.top = Math.min(at.top, editor.clientHeight - 40) + "px";
+    popup.style.left = Math.max(0, Math.min(at.left + textarea.parentNode.offsetLeft, editor.clientWidth - 260)) + "px";
+    popup.hidden = false;
+    textarea.setAttribute("aria-expanded", "true");
+    setActive(0);
+  }
+
+  function setActive(i) {
+    var n = completion.items.length;
+    completion.active = (i + n) % n;
+    Array.prototype.forEach.call(popup.children, function (li, k) {
+      li.classList.toggle("active", k === completion.active);
+      li.setAttribute("aria-selected", k === completion.active ? "true" : "false");
+    });
+    var current = popup.children[completion.active];
+    if (current) {
+      current.scrollIntoView({ block: "nearest" });
+      textarea.setAttribute("aria-activedescendant", current.id);
+    }
+  }
+
+  function closeCompletion() {
+    popup.hidden = true;
+    textarea.setAttribute("aria-expanded", "false");
+    textarea.removeAttribute("aria-activedescendant");
+  }
+
+  function accept(i) {
+    var item = completion.items[i];
+    textarea.focus();
+    textarea.setRangeText(item.text, completion.start, textarea.selectionStart, "end");
+    closeCompletion();
+    clearError();
+    refresh();
+    if (item.kind === "prefix") { openCompletion(false); }  // go on with the prefix's terms
+  }
+
+  function clearError() {
+    if (errorAt) { errorAt = null; }
+  }
+
+  // ---- links, downloads ---------------------------------------------------------------------------------------
+
+  var DOWNLOADS = {
+    select: [["csv", "CSV"], ["tsv", "TSV"], ["json", "JSON"]],
+    ask: [["json", "JSON"]],
+    graph: [["turtle", "Turtle"], ["nt", "N-Triples"], ["jsonld", "JSON-LD"]]
+  };
+  var EXTENSIONS = { csv: "csv", tsv: "tsv", json: "srj", turtle: "ttl", nt: "nt", jsonld: "jsonld" };
+
+  /** "select", "ask" or "graph" (CONSTRUCT/DESCRIBE): the first query-form keyword outside comments/strings/IRIs. */
+  function queryForm(text) {
+    var plain = "", last = 0;
+    quotedRanges(text).forEach(function (r) { plain += text.slice(last, r[0]) + " "; last = r[1]; });
+    plain += text.slice(last);
+    var m = /\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b/i.exec(plain);
+    var form = m ? m[1].toLowerCase() : "select";
+    return form === "construct" || form === "describe" ? "graph" : form;
+  }
+
+  function links() {
+    var q = encodeURIComponent(textarea.value);
+    document.getElementById("permalink").href = root + "/?query=" + q;
+    var form = queryForm(textarea.value);
+    if (downloadsEl.dataset.form === form && downloadsEl.dataset.query === q) { return; }
+    downloadsEl.dataset.form = form;
+    downloadsEl.dataset.query = q;
+    downloadsEl.textContent = "Download: ";
+    DOWNLOADS[form].forEach(function (f, i) {
+      var a = document.createElement("a");
+      a.id = "download-" + f[0];
+      a.href = root + "/sparql?query=" + q + "&format=" + f[0] + "&download=1";
+      a.setAttribute("download", "results." + EXTENSIONS[f[0]]);
+      a.textContent = f[1];
+      if (i) { downloadsEl.appendChild(document.createTextNode(" · ")); }
+      downloadsEl.appendChild(a);
+    });
+  }
+
+  // ---- results ------------------------------------------------------------------------------------------------
 
   function localHref(iri) {
     if (iri.indexOf(config.base) === 0) {
       var rest = iri.slice(config.base.length);
-      if (/^(id|def|graph)\//.test(rest)) { return (config.root || "") + "/" + rest; }
+      if (/^(id|def|graph)\//.test(rest)) { return root + "/" + rest; }
     }
     return /^https?:\/\//.test(iri) ? iri : null;
   }
@@ -82,6 +363,18 @@
       if (iri.indexOf(ns) === 0 && iri.length > ns.length) { return prefixList[i][0] + ":" + iri.slice(ns.length); }
     }
     return "<" + iri + ">";
+  }
+
+  var XSD = config.prefixes.xsd;
+  var NUMERIC = /#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|negativeInteger|nonPositiveInteger|unsignedInt|unsignedLong|unsignedShort|unsignedByte)$/;
+  var DATES = [XSD + "date", XSD + "dateTime", XSD + "gYear", XSD + "gYearMonth"];
+
+  function isNumeric(term) { return term && term.type !== "uri" && term.type !== "bnode" && NUMERIC.test(term.datatype || ""); }
+  function isDate(term) { return term && term.type !== "uri" && DATES.indexOf(term.datatype) >= 0; }
+
+  function display(term) {
+    if (!term) { return ""; }
+    return term.type === "uri" ? shorten(term.value) : term.type === "bnode" ? "_:" + term.value : term.value;
   }
 
   function cell(term) {
@@ -99,7 +392,7 @@
       td.className = "bnode";
     } else {
       td.textContent = term.value;
-      td.className = "literal";
+      td.className = isNumeric(term) ? "literal num" : "literal";
       var plain = /#(string|integer)$/.test(term.datatype || "");
       var note = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype && !plain ? shorten(term.datatype) : "";
       if (note) {
@@ -112,29 +405,212 @@
     return td;
   }
 
-  function renderResults(data) {
-    resultsEl.textContent = "";
-    if (typeof data.boolean === "boolean") {
-      var p = document.createElement("p");
-      p.className = "boolean";
-      p.textContent = data.boolean ? "true" : "false";
-      resultsEl.appendChild(p);
-      return "ASK: " + p.textContent;
-    }
-    var vars = data.head.vars, rows = data.results.bindings;
+  function compareTerms(a, b) {
+    if (!a || !b) { return !a && !b ? 0 : !a ? 1 : -1; }  // unbound last
+    if (isNumeric(a) && isNumeric(b)) { return Number(a.value) - Number(b.value); }
+    return display(a).localeCompare(display(b), undefined, { numeric: true, sensitivity: "base" });
+  }
+
+  /** The answer being shown: its variables, rows (in the current order), sort and page. */
+  var shown = null;
+
+  /** The first column whose bound values all pass ``test`` (at least one bound), or undefined. */
+  function columnWhere(vars, rows, test) {
+    return vars.filter(function (v) {
+      return rows.every(function (r) { return !r[v] || test(r[v]); }) && rows.some(function (r) { return r[v]; });
+    })[0];
+  }
+
+  /** The numeric column and a label column of a grouped count (for the bar chart), or null. */
+  function chartColumns(vars, rows) {
+    var value = columnWhere(vars, rows, isNumeric);
+    var label = vars.filter(function (v) { return v !== value; })[0];
+    return value && label ? { label: label, value: value } : null;
+  }
+
+  /** The date column and a label column of dated rows (for the timeline), or null. */
+  function timelineColumns(vars, rows) {
+    var date = columnWhere(vars, rows, isDate);
+    return date ? { date: date, label: vars.filter(function (v) { return v !== date; })[0] } : null;
+  }
+
+  function svgEl(name, attrs, text) {
+    var node = document.createElementNS(window.GbaTimeline.SVG_NS, name);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function barChart(rows, cols) {
+    var data = rows.filter(function (r) { return r[cols.value]; }).slice(0, CHART_ROWS);
+    var max = Math.max.apply(null, data.map(function (r) { return Number(r[cols.value].value); }).concat([0]));
+    var labelWidth = 240, width = Math.max(480, resultsEl.clientWidth - 20), barRow = 22;
+    var svg = svgEl("svg", { "class": "bar-chart", width: width, height: data.length * barRow + 10,
+      viewBox: "0 0 " + width + " " + (data.length * barRow + 10), role: "img",
+      "aria-label": "Bar chart of ?" + cols.value + " by ?" + cols.label });
+    data.forEach(function (r, i) {
+      var n = Number(r[cols.value].value), y = 5 + i * barRow;
+      var w = max > 0 ? Math.max(1, (width - labelWidth - 70) * n / max) : 1;
+      var name = display(r[cols.label]) || "(none)";
+      var href = r[cols.label] && r[cols.label].type === "uri" ? localHref(r[cols.label].value) : null;
+      var g = svgEl(href ? "a" : "g", { "class": "bar-row" });
+      if (href) { g.setAttribute("href", href); }
+      g.appendChild(svgEl("title", {}, name + ": " + n));
+      g.appendChild(svgEl("text", { "class": "bar-label", x: labelWidth - 8, y: y + 14, "text-anchor": "end" },
+        name.length > 34 ? name.slice(0, 33) + "…" : name));
+      g.appendChild(svgEl("rect", { "class": "bar", x: labelWidth, y: y + 2, width: w, height: barRow - 6 }));
+      g.appendChild(svgEl("text", { "class": "bar-value", x: labelWidth + w + 6, y: y + 14 }, String(n)));
+      svg.appendChild(g);
+    });
+    return svg;
+  }
+
+  function timelineView(rows, cols) {
+    var items = rows.filter(function (r) { return r[cols.date]; }).slice(0, TIMELINE_ROWS).map(function (r) {
+      var label = cols.label ? r[cols.label] : null;
+      return { date: r[cols.date].value, label: display(label) || "",
+               href: label && label.type === "uri" ? localHref(label.value) || "" : "" };
+    });
+    return window.GbaTimeline.render(items, { width: Math.max(480, resultsEl.clientWidth - 20) });
+  }
+
+  function button(text, id, onClick, pressed) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.id = id;
+    b.textContent = text;
+    if (pressed !== undefined) { b.setAttribute("aria-pressed", pressed ? "true" : "false"); }
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function drawTable() {
+    var vars = shown.vars, rows = shown.rows;
+    var pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    shown.page = Math.max(0, Math.min(shown.page, pages - 1));
+    var first = shown.page * PAGE_SIZE, slice = rows.slice(first, first + PAGE_SIZE);
+    var frag = document.createDocumentFragment();
     var table = document.createElement("table");
     table.className = "results-table";
     var tr = document.createElement("tr");
-    vars.forEach(function (v) { var th = document.createElement("th"); th.textContent = "?" + v; tr.appendChild(th); });
+    vars.forEach(function (v) {
+      var th = document.createElement("th");
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "sort";
+      b.textContent = "?" + v;
+      b.title = "sort by ?" + v;
+      th.setAttribute("aria-sort", shown.sortVar === v ? (shown.sortDir > 0 ? "ascending" : "descending") : "none");
+      b.addEventListener("click", function () { sortBy(v); });
+      th.appendChild(b);
+      tr.appendChild(th);
+    });
     table.createTHead().appendChild(tr);
     var tbody = table.createTBody();
-    rows.forEach(function (row) {
+    slice.forEach(function (row) {
       var r = document.createElement("tr");
       vars.forEach(function (v) { r.appendChild(cell(row[v])); });
       tbody.appendChild(r);
     });
-    resultsEl.appendChild(table);
+    frag.appendChild(table);
+    if (pages > 1) {
+      var pager = document.createElement("div");
+      pager.className = "pager";
+      var prev = button("‹ Previous", "page-prev", function () { shown.page--; drawView(); });
+      var next = button("Next ›", "page-next", function () { shown.page++; drawView(); });
+      prev.disabled = shown.page === 0;
+      next.disabled = shown.page === pages - 1;
+      var where = document.createElement("span");
+      where.id = "page-info";
+      where.textContent = "rows " + (first + 1) + "–" + (first + slice.length) + " of " + rows.length +
+        " (page " + (shown.page + 1) + " of " + pages + ")";
+      pager.appendChild(prev);
+      pager.appendChild(where);
+      pager.appendChild(next);
+      frag.appendChild(pager);
+    }
+    return frag;
+  }
+
+  function sortBy(v) {
+    shown.sortDir = shown.sortVar === v ? -shown.sortDir : 1;
+    shown.sortVar = v;
+    var dir = shown.sortDir;
+    shown.rows = shown.original.map(function (r, i) { return [r, i]; }).sort(function (a, b) {
+      return dir * compareTerms(a[0][v], b[0][v]) || a[1] - b[1];
+    }).map(function (p) { return p[0]; });
+    shown.page = 0;
+    drawView();
+  }
+
+  function drawView() {
+    var area = document.getElementById("view-area");
+    area.textContent = "";
+    var limit = { chart: CHART_ROWS, timeline: TIMELINE_ROWS }[shown.view];
+    if (shown.view === "chart") { area.appendChild(barChart(shown.rows, shown.chart)); }
+    else if (shown.view === "timeline") { area.appendChild(timelineView(shown.rows, shown.timeline)); }
+    else { area.appendChild(drawTable()); }
+    if (limit && shown.rows.length > limit) {
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = "The first " + limit + " of " + shown.rows.length + " rows, in the table's order.";
+      area.appendChild(note);
+    }
+    document.querySelectorAll(".views button").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.view === shown.view ? "true" : "false");
+    });
+  }
+
+  function renderSelect(data) {
+    var vars = data.head.vars, rows = data.results.bindings;
+    shown = { vars: vars, rows: rows.slice(), original: rows, sortVar: null, sortDir: 1, page: 0, view: "table",
+              chart: chartColumns(vars, rows), timeline: timelineColumns(vars, rows) };
+    var views = document.createElement("div");
+    views.className = "views";
+    views.setAttribute("role", "group");
+    views.setAttribute("aria-label", "result view");
+    [["table", "Table", true], ["chart", "Bar chart", shown.chart], ["timeline", "Timeline", shown.timeline]]
+      .forEach(function (v) {
+        if (!v[2]) { return; }
+        var b = button(v[1], "view-" + v[0], function () { shown.view = v[0]; drawView(); }, v[0] === "table");
+        b.dataset.view = v[0];
+        views.appendChild(b);
+      });
+    if (views.children.length > 1) { resultsEl.appendChild(views); }
+    var area = document.createElement("div");
+    area.id = "view-area";
+    resultsEl.appendChild(area);
+    drawView();
     return rows.length + (rows.length === 1 ? " row" : " rows");
+  }
+
+  function renderAsk(value) {
+    var p = document.createElement("p");
+    p.className = "ask-badge " + (value ? "yes" : "no");
+    p.innerHTML = '<span class="mark" aria-hidden="true">' + (value ? "✔" : "✘") + "</span> " +
+      (value ? "Yes" : "No") + ' <span class="note">— the pattern ' + (value ? "has a match" : "has no match") + "</span>";
+    resultsEl.appendChild(p);
+    return "ASK: " + (value ? "yes" : "no");
+  }
+
+  /** Turtle without the @prefix lines of prefixes its body does not use. */
+  function usedPrefixesOnly(turtle) {
+    var lines = turtle.split("\n"), decl = /^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<[^>]*>\s*\.?\s*$/i;
+    var body = lines.filter(function (l) { return !decl.test(l); }).join("\n");
+    return lines.filter(function (l) {
+      var m = decl.exec(l);
+      if (!m) { return true; }
+      var p = (m[1] || "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return new RegExp("(^|[\\s;,(\\[^])" + p + ":").test(body);
+    }).join("\n").replace(/^\n+/, "");
+  }
+
+  function renderGraph(body, type) {
+    var pre = document.createElement("pre");
+    pre.className = "graph";
+    pre.textContent = type.indexOf("text/turtle") === 0 ? usedPrefixesOnly(body) : body;
+    resultsEl.appendChild(pre);
+    return type.split(";")[0];
   }
 
   function showError(text) {
@@ -145,10 +621,13 @@
   function run() {
     var started = performance.now();
     errorEl.hidden = true;
+    errorAt = null;
+    render();
+    closeCompletion();
     statusEl.textContent = "running…";
     statusEl.className = "status busy";
-    history.replaceState(null, "", "/?query=" + encodeURIComponent(textarea.value));
-    fetch("/sparql", {
+    history.replaceState(null, "", root + "/?query=" + encodeURIComponent(textarea.value));
+    fetch(root + "/sparql", {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded",
                  "Accept": "application/sparql-results+json, text/turtle;q=0.9, text/plain;q=0.1" },
@@ -158,23 +637,21 @@
       return response.text().then(function (body) {
         var ms = Math.round(performance.now() - started);
         statusEl.className = "status";
+        resultsEl.textContent = "";
         if (!response.ok) {
-          resultsEl.textContent = "";
           statusEl.textContent = "error " + response.status;
           statusEl.className = "status failed";
-          showError(body);
+          var err = errorPosition(body, type);
+          showError(err.message);
+          if (err.line !== null) { markError(err.line, err.column); }
           return;
         }
         var summary;
         if (type.indexOf("application/sparql-results+json") === 0) {
-          summary = renderResults(JSON.parse(body));
+          var data = JSON.parse(body);
+          summary = typeof data.boolean === "boolean" ? renderAsk(data.boolean) : renderSelect(data);
         } else {
-          resultsEl.textContent = "";
-          var pre = document.createElement("pre");
-          pre.className = "graph";
-          pre.textContent = body;
-          resultsEl.appendChild(pre);
-          summary = type.split(";")[0];
+          summary = renderGraph(body, type);
         }
         statusEl.textContent = summary + " in " + ms + " ms";
       });
@@ -188,11 +665,15 @@
   function loadExample(i) {
     var example = config.examples[i];
     textarea.value = example.text;
+    errorAt = null;
+    textarea.setSelectionRange(0, 0);
+    textarea.scrollTop = 0;
+    textarea.scrollLeft = 0;
+    textarea.focus({ preventScroll: true });
     refresh();
     document.querySelectorAll(".example").forEach(function (b) { b.classList.remove("current"); });
     document.querySelector('.example[data-index="' + i + '"]').classList.add("current");
     statusEl.textContent = "loaded: " + example.title;
-    textarea.focus();
   }
 
   function addPrefixes() {
@@ -201,25 +682,65 @@
       return m && !new RegExp("PREFIX\\s+" + m[1].replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i").test(textarea.value);
     });
     textarea.value = missing.join("\n") + (missing.length ? "\n" : "") + textarea.value;
+    errorAt = null;
     refresh();
   }
 
-  textarea.addEventListener("input", refresh);
+  // ---- keys -----------------------------------------------------------------------------------------------------
+
+  textarea.addEventListener("input", function () {
+    errorAt = null;
+    refresh();
+    var w = wordBeforeCaret().word;
+    if (/^[A-Za-z][\w.-]*:[\w.-]*$/.test(w) || (!popup.hidden && w)) { openCompletion(false); } else { closeCompletion(); }
+  });
   textarea.addEventListener("scroll", syncScroll);
+  textarea.addEventListener("focus", function () { tabReleased = false; render(); });
+  textarea.addEventListener("blur", function () { closeCompletion(); render(); });
+  ["click", "keyup"].forEach(function (ev) {
+    textarea.addEventListener(ev, function (e) {
+      if (ev === "keyup" && !/^(Arrow|Home|End|Page)/.test(e.key)) { return; }
+      render();
+    });
+  });
   textarea.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
-    if (e.key === "Tab" && !e.shiftKey) {
+    var open = !popup.hidden;
+    if (open && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
       e.preventDefault();
-      var s = textarea.selectionStart;
-      textarea.setRangeText("  ", s, textarea.selectionEnd, "end");
-      refresh();
+      setActive(completion.active + (e.key === "ArrowDown" ? 1 : -1));
+      return;
     }
+    if (open && (e.key === "Enter" || e.key === "Tab") && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+      e.preventDefault();
+      accept(completion.active);
+      return;
+    }
+    if (e.key === "Escape") {
+      if (open) { closeCompletion(); return; }
+      tabReleased = true;
+      statusEl.textContent = "Tab now moves to the next control";
+      return;
+    }
+    if (e.key === " " && e.ctrlKey) { e.preventDefault(); openCompletion(true); return; }
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); return; }
+    if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey) {
+      if (tabReleased) { tabReleased = false; return; }  // let the browser move the focus on
+      e.preventDefault();
+      textarea.setRangeText("  ", textarea.selectionStart, textarea.selectionEnd, "end");
+      refresh();
+      return;
+    }
+    if (e.key !== "Shift") { tabReleased = false; }
   });
   document.getElementById("run").addEventListener("click", run);
   document.getElementById("add-prefixes").addEventListener("click", addPrefixes);
   document.querySelectorAll(".example").forEach(function (b) {
     b.addEventListener("click", function () { loadExample(Number(b.dataset.index)); });
   });
+  fetch(root + "/vocabulary.json").then(function (r) { return r.ok ? r.json() : null; }).then(function (v) {
+    if (v) { vocabulary = v; }
+    textarea.closest(".editor").dataset.vocabulary = v ? "loaded" : "failed";
+  }).catch(function () { /* completion keeps to prefixes and variables */ });
   refresh();
   if (config.autorun) { run(); }
 }());

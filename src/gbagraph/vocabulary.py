@@ -1,0 +1,58 @@
+"""The words a query editor can complete: prefixes, and the classes and properties of the ontology and of the
+data, each as a prefixed name with its label.  Built from the dataset; no web framework here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from rdflib import URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .describe import label_of
+from .namespaces import prefixes
+from .store import GraphBundle
+
+CLASS_TYPES = (OWL.Class, RDFS.Class)
+PROPERTY_TYPES = (RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A class or property as the editor offers it: ``name`` is the prefixed name (``skos:prefLabel``)."""
+
+    name: str
+    kind: str  # "class" | "property"
+    label: str = ""
+
+
+def _shorten(iri: str, known: list[tuple[str, str]]) -> str | None:
+    for prefix, ns in known:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            local = iri[len(ns):]
+            if all(c.isalnum() or c in "_-." for c in local) and not local.endswith("."):
+                return f"{prefix}:{local}"
+    return None
+
+
+def vocabulary_terms(bundle: GraphBundle) -> list[Term]:
+    """Every class (declared in the ontology or used as a type) and every property (declared or used as a
+    predicate) whose IRI has a known prefix, sorted by name."""
+    ds = bundle.dataset
+    known = sorted(prefixes(bundle.base).items(), key=lambda kv: -len(kv[1]))
+    classes: set[URIRef] = {s for t in CLASS_TYPES for s in ds.subjects(RDF.type, t) if isinstance(s, URIRef)}
+    classes.update(o for o in ds.objects(None, RDF.type) if isinstance(o, URIRef))
+    props: set[URIRef] = {s for t in PROPERTY_TYPES for s in ds.subjects(RDF.type, t) if isinstance(s, URIRef)}
+    props.update(p for p in ds.predicates() if isinstance(p, URIRef))
+    terms: dict[str, Term] = {}
+    for kind, iris in (("class", classes), ("property", props - classes)):
+        for iri in iris:
+            name = _shorten(str(iri), known)
+            if name and name not in terms:
+                terms[name] = Term(name, kind, label_of(bundle.ontology, iri) or "")
+    return sorted(terms.values(), key=lambda t: t.name.lower())
+
+
+def completion_vocabulary(bundle: GraphBundle) -> dict[str, Any]:
+    """What the query editor completes, as JSON-ready data: ``{"prefixes": {p: ns}, "terms": [...]}``."""
+    return {"prefixes": prefixes(bundle.base), "terms": [asdict(t) for t in vocabulary_terms(bundle)]}

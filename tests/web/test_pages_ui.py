@@ -1,0 +1,130 @@
+"""The pages around the query editor: the completion vocabulary, the search box, the series page (drawn on
+the server, without JavaScript) and the readable partitions of the dataset page."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+import requests
+from series_fixture import write_long_series_root, write_series_root
+
+from gbagraph import settings
+from gbagraph.web import create_app
+
+from .conftest import Server, run_server, stop_server
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def series_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    app = create_app(settings(root=write_series_root(tmp_path_factory.mktemp("series"))))
+    url, srv, thread = run_server(app)
+    yield Server(url, app.extensions["gbagraph"].prepared, "series", [])
+    stop_server(app, srv, thread)
+
+
+def get(server: Server, path: str, **params) -> requests.Response:
+    return requests.get(server.url + path, params=params, headers=HTML, timeout=30, allow_redirects=False)
+
+
+def test_vocabulary_for_completion(server):
+    r = requests.get(server.url + "vocabulary.json", timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/json")
+    data = r.json()
+    terms = {t["name"]: t["kind"] for t in data["terms"]}
+    assert data["prefixes"]["gba"] == server.base + "def/"
+    assert terms["gba:Official" if server.name == "mini" else "gba:Meeting"] == "class"
+    assert terms["rdfs:label"] == "property"
+    if server.name == "real":
+        assert {"skos:prefLabel", "skos:altLabel", "gba:coChair"} <= set(terms)
+
+
+def test_search_box_on_every_page(server):
+    for path in ("", "dumps", "series", ".well-known/void", "search"):
+        page = get(server, path).text
+        assert '<form class="search" action="/search"' in page and 'name="q"' in page, path
+
+
+def test_search_one_match_goes_to_the_resource(mini_server):
+    r = get(mini_server, "search", q="ADA ex")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/id/person/ada-example")
+
+
+def test_search_several_matches_list(mini_server):
+    r = get(mini_server, "search", q="example")
+    assert r.status_code == 200
+    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>', r.text)
+    assert links == [("/id/person/ada-example", "Ada Example"), ("/id/person/bo-example", "Bo Example")]
+    assert "No resource" in get(mini_server, "search", q="no such name").text
+    assert get(mini_server, "search").status_code == 200
+
+
+def test_search_chinese_labels(series_server):
+    r = get(series_server, "search", q="主席")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/id/person/ada-chair")
+    r = get(series_server, "search", q="广州")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/id/place/guangzhou")
+
+
+def test_series_page_without_javascript(series_server):
+    r = get(series_server, "series")
+    assert r.status_code == 200
+    page = r.text
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    assert svg.count('class="tl-dot"') == 3 and svg.count('class="tl-previous"') == 1
+    assert re.findall(r'<a class="tl-item" href="([^"]+)"', svg) == [
+        "/id/meeting/plenary-6", "/id/meeting/plenary-7", "/id/meeting/plenary-24"]
+    text = html.unescape(page)
+    assert "2003-08-05 · 6th Plenary" in text and "Hong Kong · co-chairs: Ada Chair and Bo Chair" in text
+    assert "place not stated · co-chairs: not stated" in text  # the 7th: neither stated
+    assert "announced for 2021-03-10" in text
+    assert "Bo Chair</a> <span class=\"note\">(Governor)</span>" in page
+    assert 'href="https://example.org/release-a"' in page and 'href="https://example.org/release-b"' in page
+    assert '<a href="/series">Series</a>' in page
+
+
+def test_series_page_real_data(server):
+    page = get(server, "series").text
+    if server.name == "real":
+        assert "/id/meeting/hk-gd-joint-conference-plenary-23" in page
+        assert page.count('class="tl-dot"') >= 1 and "John Lee" in page
+    else:  # no meetings: an empty picture, no error
+        assert "0 meetings" in page and page.count('class="tl-dot"') == 0
+
+
+def test_meeting_page_lists_its_source_documents(series_server):
+    page = get(series_server, "id/meeting/plenary-24").text
+    section = page[page.index("<h2>Source documents</h2>"):]
+    assert "Release B on a rescheduled plenary" in section and 'href="https://example.org/release-b"' in section
+
+
+def test_dataset_page_partitions_readable(server):
+    page = get(server, ".well-known/void").text
+    assert "#class-" not in page and "#property-" not in page
+    classes = page[page.index('class="partitions class-partitions"'):]
+    classes = classes[:classes.index("</table>")]
+    rows = dict(re.findall(r'title="([^"]+)">[^<]+</a>.*?<td class="num">([\d,]+)</td>', classes))
+    official = server.base + "def/Official"
+    expected = server.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{official}> }}")[0]["n"]["value"]
+    if server.name == "mini":
+        assert rows[official] == expected == "2"
+    assert 'class="partitions property-partitions"' in page
+
+
+def test_series_page_with_24_meetings(tmp_path):
+    app = create_app(settings(root=write_long_series_root(tmp_path)))
+    page = app.test_client().get("/series", headers=HTML).get_data(as_text=True)
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    hrefs = re.findall(r'<a class="tl-item" href="/id/meeting/plenary-(\d+)"', svg)
+    assert hrefs == [str(n) for n in range(1, 25)]  # in date order, one row each
+    ys = [int(y) for y in re.findall(r'<circle class="tl-dot" cx="[\d.]+" cy="(\d+)"', svg)]
+    assert len(set(ys)) == 24 and ys == sorted(ys)
+    xs = [float(x) for x in re.findall(r'<circle class="tl-dot" cx="([\d.]+)"', svg)]
+    assert xs == sorted(xs) and 0 < xs[0] < xs[-1] < 760
+    assert re.findall(r'<text class="tl-year"[^>]*>(\d+)</text>', svg)[:2] == ["1995", "2000"]
+    assert len(re.findall(r'<text class="tl-detail"[^>]*>place not stated', svg)) == 6  # plenaries 4, 8, …, 24
+    assert html.unescape(page).count("The long series") == 24
