@@ -136,11 +136,12 @@ class ResponseCache:
                 self.stats.evicted += 1
         return entry
 
-    def answer(self, engine: Engine | Callable[[QueryRequest], Answer],
-               request: QueryRequest) -> tuple[Answer, str | None, bool]:
-        """(answer, ETag or None, whether it came from the cache); evaluates on a miss and keeps the answer."""
+    def answer(self, engine: Engine | Callable[[QueryRequest], Answer], request: QueryRequest,
+               key: CacheKey | None = None) -> tuple[Answer, str | None, bool]:
+        """(answer, ETag or None, whether it came from the cache); evaluates on a miss and keeps the answer.
+        ``key``: the request's key when the caller already has it."""
         call = engine if callable(engine) else engine.answer
-        key = request_key(request)
+        key = key or request_key(request)
         if key is None:
             return call(request), None, False
         entry = self.get(key)

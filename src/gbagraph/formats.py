@@ -8,6 +8,7 @@ Choosing among them for an ``Accept`` header is the web layer's (``web.conneg``)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,6 +67,7 @@ BOOLEAN = ("json", "xml")
 FORM_KINDS = {"SELECT": "results", "ASK": "results", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
+@functools.cache
 def for_form(form: str) -> tuple[Format, ...]:
     """The formats that can carry the answer to a query of ``form`` (``SELECT``, ``ASK``, …), default first."""
     kind = FORM_KINDS[form]
@@ -110,6 +112,7 @@ def by_parameter(value: str, form: str) -> Format | None:
     raise UnknownFormat(f"unknown format {value!r}; known: {', '.join(known)} (or a media type)")
 
 
+@functools.lru_cache(maxsize=256)
 def answer_format(name: str | None, form: str) -> Format:
     """The format an engine writes a ``form`` answer in: the one named (chosen by the caller), or the default."""
     if not name:

@@ -18,9 +18,9 @@ from rdflib.plugins.sparql.sparql import SPARQLError
 
 from . import sparqltext
 from .errors import EvaluationFailed, GbagraphError, QueryError, ResultTooLarge, ServiceFailed, ServiceRefused, UpdateRefused
-from .sparqltext import CASE_FOLD, UPDATE_KEYWORDS, Lexed, readings
+from .sparqltext import CASE_FOLD, UPDATE_KEYWORDS, Lexed
 
-__all__ = ["CASE_FOLD", "MAX_NESTING", "check_query", "check_size", "guarded", "readings"]
+__all__ = ["CASE_FOLD", "MAX_NESTING", "check_query", "check_size", "guarded"]
 
 #: most levels of ``( { [`` a query may nest (real queries use < 20; Oxigraph crashes at a few thousand)
 MAX_NESTING = 200

@@ -54,7 +54,11 @@ class Token(NamedTuple):
 def scan(text: str) -> list[Token]:
     """Every token of ``text``, comments included (the tokenizer itself: one pass of the pattern)."""
     view = text.replace("\r", "\n").translate(CASE_FOLD)  # same length: spans fit both
-    return [Token(m.lastgroup or "other", text[m.start():m.end()], m.group(), m.start(), m.end())
+    new = tuple.__new__  # Token(...) without NamedTuple's slower __new__: this runs on every request
+    if view == text:  # the usual case: nothing folded, no CR
+        return [new(Token, (m.lastgroup or "other", g, g, m.start(), m.end()))
+                for m in _TOKEN.finditer(text) for g in (m.group(),)]
+    return [new(Token, (m.lastgroup or "other", text[m.start():m.end()], m.group(), m.start(), m.end()))
             for m in _TOKEN.finditer(view)]
 
 

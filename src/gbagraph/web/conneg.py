@@ -1,8 +1,12 @@
 """Content negotiation, once, at the edge: Werkzeug's ``MIMEAccept`` over the format registry (plus HTML for
-people).  The engines and the response cache are handed the chosen format and never look at ``Accept``."""
+people).  The engines and the response cache are handed the chosen format and never look at ``Accept``.
+
+Clients send the same few ``Accept`` headers again and again: the choice for a header and a query form is
+remembered (a small LRU), so a request pays for the MIMEAccept walk only the first time its header is seen."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from werkzeug.datastructures import MIMEAccept
@@ -49,9 +53,9 @@ def negotiate(accept: MIMEAccept, candidates: Sequence[Format]) -> Format | None
     return offers[chosen] if chosen else None
 
 
-def query_format(form: str | None, accept: MIMEAccept, requested: Sequence[str]) -> Format | None:
+def query_format(form: str | None, accept: str | None, requested: Sequence[str]) -> Format | None:
     """The format of the answer to a query of ``form``: the first ``format=``/``output=``/``results=`` value
-    that names a format fitting the form, else the best for ``Accept``, else the form's default.
+    that names a format fitting the form, else the best for the ``Accept`` header, else the form's default.
 
     A known name that does not fit (``csv`` for a CONSTRUCT) falls back to ``Accept``; a value no format is
     known by is a 400.  An ASK is never answered in CSV or TSV: a client accepting only those gets a 406.
@@ -60,7 +64,6 @@ def query_format(form: str | None, accept: MIMEAccept, requested: Sequence[str])
     if form not in formats.FORM_KINDS:
         return None
     values = [v.strip() for raw in requested for v in raw.split(",") if v.strip()]
-    fitting = formats.for_form(form)
     known, unknown = False, None
     for value in values:
         try:
@@ -73,10 +76,18 @@ def query_format(form: str | None, accept: MIMEAccept, requested: Sequence[str])
         known = True
     if unknown is not None and not known:
         raise unknown
-    fmt = negotiate(accept, fitting)
+    return accepted_format(form, accept)
+
+
+@functools.lru_cache(maxsize=512)
+def accepted_format(form: str, accept: str | None) -> Format:
+    """The best format for a ``form`` answer under the ``Accept`` header (remembered per header and form)."""
+    parsed = accept_of(accept)
+    fitting = formats.for_form(form)
+    fmt = negotiate(parsed, fitting)
     if fmt is not None:
         return fmt
-    if form == "ASK" and negotiate(accept, [formats.by_name("csv"), formats.by_name("tsv")]):
+    if form == "ASK" and negotiate(parsed, [formats.by_name("csv"), formats.by_name("tsv")]):
         carriers = ", ".join(f"{f.media_type} ({f.name})" for f in fitting)
         raise NotAcceptable(f"an ASK answer is a boolean, which CSV and TSV cannot carry; accept one of: {carriers}")
     return fitting[0]  # clients such as rdflib's SPARQLStore send a results-only Accept for CONSTRUCT

@@ -18,7 +18,7 @@ from werkzeug.datastructures import ETags
 from werkzeug.http import unquote_etag
 
 from .. import formats, sparqltext
-from ..cache import ResponseCache, dataset_hash
+from ..cache import ResponseCache, dataset_hash, request_key
 from ..errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
 from ..query import Answer, QueryRequest
 from ..void import service_description
@@ -127,7 +127,7 @@ def build_request(params: Params) -> QueryRequest:
         raise PayloadTooLarge(f"the query is {len(text)} characters; the limit is {limit}")
     lexed = sparqltext.lex(text)
     requested = [v for name in conneg.FORMAT_PARAMETERS for v in _values(params, name)]
-    fmt = conneg.query_format(lexed.query_form, request.accept_mimetypes, requested)
+    fmt = conneg.query_format(lexed.query_form, request.headers.get("Accept"), requested)
     return QueryRequest(
         query=text,
         default_graphs=_graphs(params, "default-graph-uri"),
@@ -190,10 +190,11 @@ def endpoint() -> Response:
     if cache is None:
         return _answer_response(state().engine.answer(query), None, None, params)
     if_none_match = request.if_none_match
-    etag = cache.etag(query)  # known before evaluation: a revalidation costs no query
+    key = request_key(query)
+    etag = cache.etag_of(key) if key else None  # known before evaluation: a revalidation costs no query
     if etag and not if_none_match.star_tag and matches(if_none_match, etag):
         return _not_modified(etag)
-    answer, etag, hit = cache.answer(state().engine, query)  # "*" matches only an answer that exists
+    answer, etag, hit = cache.answer(state().engine, query, key)  # "*" matches only an answer that exists
     if etag and matches(if_none_match, etag):
         return _not_modified(etag)
     return _answer_response(answer, etag, hit, params)

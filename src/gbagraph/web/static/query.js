@@ -129,7 +129,6 @@
   function render() {
     var text = textarea.value;
     marks = {};
-    if (errorAt) { marks[errorAt.offset] = "tok-error"; }
     if (document.activeElement === textarea && textarea.selectionStart === textarea.selectionEnd) {
       var pair = matchBracket(text, textarea.selectionStart);
       if (pair) {
@@ -137,6 +136,7 @@
         if (pair[1] >= 0) { marks[pair[1]] = "bracket-match"; }
       }
     }
+    if (errorAt) { marks[errorAt.offset] = "tok-error"; }  // after the brackets: an error on a bracket stays marked
     highlight.innerHTML = highlightSparql(text);
     renderGutter(text);
     syncScroll();
