@@ -6,13 +6,15 @@ requests under that key, and gives every key an ETag derived from the dataset's 
 known *before* the query is evaluated, so a conditional request (``If-None-Match``) can be answered 304 even
 after its entry was evicted, and an ETag from a previous dataset (another hash) never matches.
 
-Use from the web layer (see :meth:`ResponseCache.answer` and :func:`not_modified`)::
+Use from the web layer (see :meth:`ResponseCache.answer`)::
 
     cache = ResponseCache(dataset_hash(prepared.settings))
     etag = cache.etag(req)                       # None when the request cannot be keyed
-    if etag and not_modified(request.headers.get("If-None-Match"), etag):
+    if etag and request.if_none_match.contains(etag.strip('"')):
         return Response(status=304, headers={"ETag": etag, "Vary": "Accept"})
     answer, etag, hit = cache.answer(engine, req)
+
+The request carries its lexed text and its chosen format: the cache neither lexes nor negotiates.
 
 Errors are never cached (the engine's exception passes through), nor are answers larger than
 ``max_entry_bytes``.  Thread-safe.
@@ -21,7 +23,6 @@ Errors are never cached (the engine's exception passes through), nor are answers
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -29,43 +30,17 @@ from dataclasses import dataclass
 
 from .config import Settings
 from .errors import GbagraphError
+from .formats import answer_format
 from .namespaces import BASE
-from .query import Answer, Engine, QueryRequest, pick_format
-from .sparqltext import form
-
-_TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'      # long strings keep their text exactly
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"               # IRIs (may hold '#')
-    r"|#[^\n]*"                           # comments
-    r"|\s+"
-    r"|[^\s\"'<#]+"
-    r"|.",
-    re.DOTALL,
-)
-
-
-def normalise_query(text: str) -> str:
-    """The query with comments dropped and whitespace outside strings collapsed (same query → same text)."""
-    out: list[str] = []
-    for match in _TOKEN.finditer(text):
-        token = match.group(0)
-        if token.isspace() or token.startswith("#"):
-            if out and out[-1] != " ":
-                out.append(" ")
-        else:
-            out.append(token)
-    return "".join(out).strip()
+from .query import Answer, Engine, QueryRequest
 
 
 @dataclass(frozen=True)
 class CacheKey:
-    query: str  # normalised
+    query: str  # normalised (sparqltext.Lexed.normalised)
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
-    format: str  # the negotiated format's name
+    format: str  # the answer format's name (chosen by the caller: the cache never negotiates)
     max_rows: int | None
 
     def digest(self) -> str:
@@ -92,15 +67,16 @@ class CacheStats:
 
 def request_key(request: QueryRequest) -> CacheKey | None:
     """The key of a request, or None when it cannot be keyed (unknown query form or format)."""
-    kind = form(request.query)
-    if kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+    lexed = request.lex()
+    kind = lexed.query_form
+    if kind is None:
         return None
     try:
-        fmt = pick_format(kind, request)
+        fmt = answer_format(request.format, kind)
     except GbagraphError:
         return None  # the engine reports the unknown format
-    return CacheKey(normalise_query(request.query), tuple(request.default_graphs), tuple(request.named_graphs),
-                    fmt.name, request.max_rows)
+    return CacheKey(lexed.normalised, tuple(request.default_graphs), tuple(request.named_graphs), fmt.name,
+                    request.max_rows)
 
 
 class ResponseCache:
@@ -177,16 +153,6 @@ class ResponseCache:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
-
-
-def not_modified(if_none_match: str | None, etag: str) -> bool:
-    """Whether an ``If-None-Match`` header matches ``etag`` (``*``, lists, and weak ``W/`` forms count)."""
-    if not if_none_match:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    tags = [t.strip() for t in if_none_match.split(",")]
-    return any((t[2:] if t.startswith("W/") else t) == etag for t in tags)
 
 
 def dataset_hash(settings: Settings) -> str:

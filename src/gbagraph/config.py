@@ -1,17 +1,19 @@
 """One settings table: every knob of gbagraph, its default and what it does.
 
-``Settings`` is frozen; build one with :func:`settings` (keyword overrides, unknown keys rejected) or
-:meth:`Settings.from_env` (``GBAGRAPH_<NAME>`` environment variables).
+``Settings`` is frozen and checks its values however it is built (``Settings(...)``, :func:`settings` with
+keyword overrides and unknown keys rejected, :meth:`Settings.from_env` from ``GBAGRAPH_<NAME>`` variables): a
+bad value is a :class:`~gbagraph.errors.SettingsError` naming the setting, never a failure later on.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import _MISSING_TYPE, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import GbagraphError
+from .errors import SettingsError
 
 
 def _project_root() -> Path:
@@ -23,6 +25,10 @@ def _project_root() -> Path:
     if (here / "ontology").is_dir() and (here / "data").is_dir():
         return here
     return Path.cwd()
+
+
+ENGINES = ("oxigraph", "rdflib")
+REASONERS = ("owlrl", "reasonable", "auto")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -63,6 +69,10 @@ class Settings:
                                       "If-None-Match gives 304. 0 keeps nothing (ETags and 304 still work).")
     service_allowlist: tuple[str, ...] = _setting((), "SPARQL endpoints a query's SERVICE clause may "
                                                   "call; empty means SERVICE is refused.")
+    sparql_backend_union_graph: str | None = _setting(None, "For a sparql_backend whose default graph is not the "
+                                                      "union of our named graphs (Virtuoso): the named graph "
+                                                      "`gbagraph push --union-graph` wrote it to; queries then "
+                                                      "name our graphs as their dataset.")
     sparql_backend: str | None = _setting(None, "URL of a remote SPARQL endpoint to serve instead of the "
                                           "bundled graph.")
     reasoner: str = _setting("auto", "OWL RL reasoner for graph/inferred: 'owlrl' (pure Python, the reference), "
@@ -76,8 +86,20 @@ class Settings:
                                      "~/.cache/gbagraph; never inside the repository).")
 
     def __post_init__(self) -> None:
+        set_ = functools.partial(object.__setattr__, self)
         if not isinstance(self.root, Path):  # Settings(root="folder") is as good as Settings(root=Path(...))
-            object.__setattr__(self, "root", Path(self.root))
+            set_("root", Path(self.root))
+        for name in ("service_allowlist", "trusted_proxies"):
+            value = getattr(self, name)
+            set_(name, (value,) if isinstance(value, str) else tuple(value))
+        if self.public_url:
+            url = str(self.public_url)
+            if not url.startswith(("http://", "https://")):
+                raise SettingsError(f"public URL must be an http(s) URL: {url!r}")
+            set_("public_url", url if url.endswith("/") else url + "/")
+        for name, allowed in (("engine", ENGINES), ("reasoner", REASONERS)):
+            if getattr(self, name) not in allowed:
+                raise SettingsError(f"unknown {name} {getattr(self, name)!r}; use one of: {', '.join(allowed)}")
 
     @property
     def ontology_dir(self) -> Path:
@@ -118,10 +140,11 @@ def _coerce(name: str, raw: str) -> Any:
         return Path(raw)
     if isinstance(default, bool):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(raw)
-    if isinstance(default, float):
-        return float(raw)
+    if isinstance(default, int | float):
+        try:
+            return type(default)(raw)
+        except ValueError:
+            raise SettingsError(f"GBAGRAPH_{name.upper()} must be a number, not {raw!r}") from None
     if isinstance(default, tuple):
         return tuple(x for x in raw.replace(",", " ").split() if x)
     return raw or None
@@ -129,7 +152,7 @@ def _coerce(name: str, raw: str) -> Any:
 
 SETTING_HELP: dict[str, str] = {f.name: f.metadata["help"] for f in fields(Settings)}
 SETTING_DEFAULTS: dict[str, Any] = {
-    f.name: (f.default_factory() if f.default_factory is not field().default_factory else f.default)  # type: ignore[misc]
+    f.name: (f.default_factory() if not isinstance(f.default_factory, _MISSING_TYPE) else f.default)
     for f in fields(Settings)
 }
 
@@ -138,15 +161,5 @@ def settings(base: Settings | None = None, **changes: Any) -> Settings:
     """Build ``Settings`` from ``base`` (defaults if None) and ``changes``; unknown keys are an error."""
     unknown = set(changes) - set(SETTING_HELP)
     if unknown:
-        raise GbagraphError(f"unknown setting(s): {', '.join(sorted(unknown))}", status=400)
-    if "root" in changes:
-        changes["root"] = Path(changes["root"])
-    if changes.get("public_url"):
-        url = str(changes["public_url"])
-        if not url.startswith(("http://", "https://")):
-            raise GbagraphError(f"public URL must be an http(s) URL: {url!r}", status=400)
-        changes["public_url"] = url if url.endswith("/") else url + "/"
-    for name in ("service_allowlist", "trusted_proxies"):
-        if name in changes:
-            changes[name] = tuple(changes[name])
-    return replace(base or Settings(), **changes)
+        raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    return replace(base or Settings(), **changes)  # replace() runs __post_init__: the checks

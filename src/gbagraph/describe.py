@@ -5,13 +5,14 @@ source paragraphs behind it.  Used by the resource pages; no web framework here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
-from .namespaces import graph_iri
-from .store import GraphBundle
+from .namespaces import gba, graph_iri
+from .store import GraphBundle, add_reachable
 
 #: properties whose literal gives a resource's name, best first
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, SDO.name, FOAF.name, DCTERMS.title)
@@ -30,6 +31,12 @@ class Statement:
     graphs: tuple[str, ...]
     inferred: bool  # only in graph/inferred
     paragraphs: tuple[str, ...] = ()  # source paragraphs of the graphs holding it
+    editorial_note: str | None = None  # the note of the gba:EditorialStatement marking it (outside the source)
+
+    @property
+    def editorial(self) -> bool:
+        """Marked as coming (wholly or in part) from outside the source."""
+        return self.editorial_note is not None
 
 
 @dataclass(frozen=True)
@@ -81,18 +88,40 @@ def _graph_paragraphs(bundle: GraphBundle) -> dict[str, str]:
             if str(g).startswith(bundle.base + "graph/")}
 
 
-def _statements(bundle: GraphBundle, pattern: tuple, position: int) -> list[Statement]:
+def editorial_notes(bundle: GraphBundle, pattern: tuple[Node | None, Node | None, Node | None]
+                    ) -> dict[tuple[Node | None, Node | None, Node | None], str]:
+    """(s, p, o) → the notes of the ``gba:EditorialStatement`` nodes marking triples that match ``pattern``."""
+    ds = bundle.dataset
+    s, p, o = pattern
+    marks: dict[tuple[Node | None, Node | None, Node | None], list[str]] = {}
+    candidates = ds.subjects(RDF.subject, s) if s is not None else ds.subjects(RDF.object, o)
+    editorial = gba(bundle.base).EditorialStatement
+    for st in set(candidates):
+        if (st, RDF.type, editorial) not in ds:
+            continue
+        triple = (ds.value(st, RDF.subject), ds.value(st, RDF.predicate), ds.value(st, RDF.object))
+        if (p is None or triple[1] == p) and (o is None or triple[2] == o) and (s is None or triple[0] == s):
+            marks.setdefault(triple, []).extend(str(n) for n in ds.objects(st, SKOS.editorialNote))
+    return {triple: " ".join(sorted(notes)) for triple, notes in marks.items()}
+
+
+def _statements(bundle: GraphBundle, pattern: tuple[Node | None, Node | None, Node | None, Graph | None],
+                position: int) -> list[Statement]:
     inferred = graph_iri(bundle.base, "inferred")
     para_of = _graph_paragraphs(bundle)
+    notes = editorial_notes(bundle, pattern[:3])
     found: dict[tuple[Node, Node], set[str]] = {}
     for quad in bundle.dataset.quads(pattern):
         s, p, o, g = quad
         key = (p, o if position == 2 else s)
         found.setdefault(key, set()).add(str(g.identifier if isinstance(g, Graph) else g))
     out = []
+    subject, _, obj = pattern[:3]
     for (p, node), graphs in found.items():
         paras = tuple(sorted({para_of[g] for g in graphs if g in para_of}))
-        out.append(Statement(p, node, tuple(sorted(graphs)), graphs == {inferred}, paras))
+        triple = (subject, p, node) if position == 2 else (node, p, obj)
+        out.append(Statement(cast(URIRef, p), node, tuple(sorted(graphs)), graphs == {inferred}, paras,
+                             notes.get(triple)))
     return sorted(out, key=lambda s: (_order(s.predicate), str(s.predicate), s.inferred, str(s.node)))
 
 
@@ -137,17 +166,7 @@ def resource_graph(bundle: GraphBundle, iri: URIRef) -> Graph:
     out = Graph()
     for prefix, ns in ds.namespaces():
         out.bind(prefix, ns, override=True)
-    todo: list[Node] = [iri]
-    seen: set[Node] = set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for s, p, o in ds.triples((node, None, None)):
-            out.add((s, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
+    add_reachable(ds, [iri], out, lambda _p, o: isinstance(o, BNode))
     for triple in ds.triples((None, None, iri)):
         out.add(triple)
     linked = {o for o in out.objects() if isinstance(o, URIRef)} | {s for s in out.subjects() if s != iri}

@@ -141,11 +141,11 @@ def jsonld_context(ontology: Graph, base: str) -> dict[str, Any]:
     gba = pfx["gba"]
     ctx: dict[str, Any] = {"id": "@id", "type": "@type"}
     ctx.update({p: ns for p, ns in pfx.items() if p not in ("graph",)})
-    for cls in sorted({s for s in ontology.subjects(RDF.type, OWL.Class) if str(s).startswith(gba)}):
+    for cls in sorted({s for s in ontology.subjects(RDF.type, OWL.Class) if str(s).startswith(gba)}, key=str):
         ctx.setdefault(str(cls)[len(gba):], "gba:" + str(cls)[len(gba):])
     props = {s for t in (OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property, OWL.AnnotationProperty)
              for s in ontology.subjects(RDF.type, t) if str(s).startswith(gba)}
-    for prop in sorted(props):
+    for prop in sorted(props, key=str):
         name = str(prop)[len(gba):]
         curie = "gba:" + name
         ranges = [r for r in ontology.objects(prop, RDFS.range) if isinstance(r, URIRef)]

@@ -1,7 +1,8 @@
 """The one exception tree of gbagraph (a leaf module: it imports nothing of ours).
 
-Every error a user can cause is a :class:`GbagraphError` carrying the HTTP status the web layer answers with
-and a one-line message the CLI prints.
+Every error gbagraph raises on purpose is a :class:`GbagraphError` subclass: its class fixes the HTTP status the
+web layer answers with and the title it shows; its message is the line the CLI prints.  A new kind of failure
+gets a class here rather than a ``status=`` override where it is raised.
 """
 
 from __future__ import annotations
@@ -48,6 +49,20 @@ class InconsistentGraph(GbagraphError):
     title = "Inconsistent graph"
 
 
+class SettingsError(GbagraphError):
+    """A setting has an unknown name or a value it cannot take."""
+
+    status = 400
+    title = "Invalid setting"
+
+
+class UsageError(GbagraphError):
+    """A command was given wrong or unreadable input (the CLI's own mistakes, e.g. no query to run)."""
+
+    status = 400
+    title = "Bad input"
+
+
 class BadRequest(GbagraphError):
     """The request is malformed (protocol-level)."""
 
@@ -59,6 +74,50 @@ class QueryError(BadRequest):
     """The query text is not valid SPARQL, or asks for something forbidden."""
 
     title = "Query error"
+
+
+class QuerySyntaxError(QueryError):
+    """The query text is not valid SPARQL; ``line`` and ``column`` (1-based) say where."""
+
+    title = "Query syntax error"
+
+    def __init__(self, message: str, *, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class ServiceRefused(QueryError):
+    """A ``SERVICE`` call to an endpoint this server may not call."""
+
+    status = 403
+    title = "SERVICE not allowed"
+
+
+class ServiceFailed(GbagraphError):
+    """An allowed ``SERVICE`` endpoint, the remote SPARQL backend or a graph store failed or refused."""
+
+    status = 502
+    title = "Remote endpoint failed"
+
+
+class RemoteTimeout(ServiceFailed):
+    """The remote SPARQL backend did not answer in time."""
+
+    status = 504
+    title = "Remote endpoint timed out"
+
+
+class LinkError(ServiceFailed):
+    """A reconciliation endpoint (Wikidata, a local store) could not be reached or answered with an error."""
+
+    title = "Endpoint error"
+
+
+class ReviewFileError(BadRequest):
+    """A review table cannot be read (names the file and line)."""
+
+    title = "Bad review table"
 
 
 class UpdateRefused(GbagraphError):
@@ -93,6 +152,13 @@ class PayloadTooLarge(GbagraphError):
     title = "Request too large"
 
 
+class EvaluationFailed(GbagraphError):
+    """An engine failed in an unforeseen way while evaluating a query (a bug, not the client's doing)."""
+
+    status = 500
+    title = "Query evaluation failed"
+
+
 class QueryTimeout(GbagraphError):
     status = 503
     title = "Query timed out"
@@ -101,6 +167,20 @@ class QueryTimeout(GbagraphError):
 class TooBusy(GbagraphError):
     status = 503
     title = "Too many concurrent queries"
+
+
+class WorkerCrashed(GbagraphError):
+    """The worker process evaluating the query died (it is replaced; the query is lost)."""
+
+    status = 503
+    title = "Query worker crashed"
+
+
+class EngineClosed(GbagraphError):
+    """The query engine was shut down (the server is stopping)."""
+
+    status = 503
+    title = "Query engine shut down"
 
 
 class ResultTooLarge(GbagraphError):

@@ -1,7 +1,9 @@
 """The only table of serialisation formats: name ↔ media type ↔ rdflib plugin ↔ Oxigraph format ↔ extension.
 
 Three kinds of format: ``results`` (SELECT/ASK answers), ``graph`` (triples: CONSTRUCT/DESCRIBE, pages) and
-``dataset`` (quads: dumps with named graphs kept).  :func:`negotiate` picks one from an ``Accept`` header.
+``dataset`` (quads: dumps with named graphs kept).  :func:`for_form` says which formats carry the answer of a
+query form, :func:`by_parameter` reads the short names clients send in ``format=``/``output=``/``results=``.
+Choosing among them for an ``Accept`` header is the web layer's (``web.conneg``); the core never negotiates.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import UnknownFormat
+from .errors import NotAcceptable, UnknownFormat
 
 
 @dataclass(frozen=True)
@@ -32,19 +34,20 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     # results of SELECT / ASK
     Format("json", "application/sparql-results+json", "results", "srj", "json", "JSON",
-           ("application/json", "srj")),
+           ("application/json", "srj", "sparql-results+json")),
     Format("xml", "application/sparql-results+xml", "results", "srx", "xml", "XML",
-           ("application/xml", "text/xml", "srx")),
+           ("application/xml", "text/xml", "srx", "sparql-results+xml")),
     Format("csv", "text/csv", "results", "csv", "csv", "CSV"),
-    Format("tsv", "text/tab-separated-values", "results", "tsv", "tsv", "TSV"),
+    Format("tsv", "text/tab-separated-values", "results", "tsv", "tsv", "TSV", ("tab-separated-values",)),
     # triples
     Format("turtle", "text/turtle", "graph", "ttl", "turtle", "TURTLE",
-           ("application/x-turtle", "ttl")),
+           ("application/x-turtle", "application/turtle", "ttl", "n3", "text/n3", "text/rdf+n3")),
     Format("nt", "application/n-triples", "graph", "nt", "nt", "N_TRIPLES",
-           ("text/plain", "ntriples", "n-triples")),
+           ("text/plain", "ntriples", "n-triples", "ntriple")),
     Format("jsonld", "application/ld+json", "graph", "jsonld", "json-ld", "JSON_LD",
-           ("json-ld",)),
-    Format("rdfxml", "application/rdf+xml", "graph", "rdf", "xml", "RDF_XML", ("rdf", "owl")),
+           ("json-ld", "json", "application/x-json+ld", "ld+json")),
+    Format("rdfxml", "application/rdf+xml", "graph", "rdf", "xml", "RDF_XML",
+           ("rdf", "owl", "xml", "rdf+xml", "application/xml", "text/xml")),
     # quads (named graphs kept)
     Format("nq", "application/n-quads", "dataset", "nq", "nquads", "N_QUADS", ("nquads", "n-quads")),
     Format("trig", "application/trig", "dataset", "trig", "trig", "TRIG"),
@@ -56,75 +59,67 @@ _BY_MEDIA = {f.media_type: f for f in FORMATS}
 DEFAULTS = {"results": _BY_NAME["json"], "graph": _BY_NAME["turtle"], "dataset": _BY_NAME["trig"]}
 
 
+#: formats that carry a boolean (an ASK answer): SPARQL's CSV and TSV define none, and clients misread them
+BOOLEAN = ("json", "xml")
+
+#: the query forms and the kind of format their answers take
+FORM_KINDS = {"SELECT": "results", "ASK": "results", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+def for_form(form: str) -> tuple[Format, ...]:
+    """The formats that can carry the answer to a query of ``form`` (``SELECT``, ``ASK``, …), default first."""
+    kind = FORM_KINDS[form]
+    out = [f for f in FORMATS if f.kind == kind and (form != "ASK" or f.name in BOOLEAN)]
+    out.sort(key=lambda f: f is not DEFAULTS[kind])
+    return tuple(out)
+
+
+def _names(fmt: Format) -> tuple[str, ...]:
+    return (fmt.name, fmt.media_type, *fmt.aliases)
+
+
 def by_name(name: str, kinds: Iterable[str] = ("results", "graph", "dataset")) -> Format:
     """The format called ``name`` (a short name, alias or media type) among ``kinds``.
 
-    ``xml`` means SPARQL results XML for results and RDF/XML for graphs.
+    ``xml`` means SPARQL results XML for results and RDF/XML for graphs, ``json`` SPARQL results JSON and JSON-LD.
     """
     kinds = tuple(kinds)
     key = name.strip().lower()
-    if key == "xml" and "results" not in kinds:
-        key = "rdfxml"
     for fmt in FORMATS:
-        if fmt.kind in kinds and (key == fmt.name or key == fmt.media_type or key in fmt.aliases):
+        if fmt.kind in kinds and key in _names(fmt):
             return fmt
     known = ", ".join(f.name for f in FORMATS if f.kind in kinds)
     raise UnknownFormat(f"unknown format {name!r}; known: {known}")
 
 
-def parse_accept(accept: str | None) -> list[tuple[str, float]]:
-    """``Accept`` header → [(media range, q)] in order of preference (stable for equal q)."""
-    if not accept:
-        return []
-    ranges: list[tuple[str, float, int]] = []
-    for i, part in enumerate(accept.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in pieces[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        # more specific ranges win ties, then the order the client wrote them in
-        specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
-        ranges.append((media, q, -specificity * 1000 + i))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
-    return [(m, q) for m, q, _ in ranges if q > 0]
+def by_parameter(value: str, form: str) -> Format | None:
+    """The format a ``format=``/``output=``/``results=`` value names for a query of ``form``, as Fuseki and
+    Oxigraph read them (``json``, ``xml``, ``rdf+xml``, ``n3``, ``turtle``, ``csv``, ``tsv``, media types …).
 
-
-def _matches(media_range: str, fmt: Format) -> bool:
-    if media_range == "*/*":
-        return True
-    if media_range.endswith("/*"):
-        return fmt.media_type.startswith(media_range[:-1])
-    return media_range == fmt.media_type or media_range in fmt.aliases
-
-
-def negotiate(accept: str | None, kinds: Iterable[str], *, fallback: bool = True) -> Format | None:
-    """The best format of ``kinds`` for an ``Accept`` header.
-
-    ``*/*`` (or no header) gives the first kind's default.  When nothing acceptable is of these kinds the
-    first kind's default is returned if ``fallback`` (clients such as rdflib's SPARQLStore send a
-    results-only ``Accept`` for CONSTRUCT; answering in the default beats a 406), else ``None``.
+    None when the value is a known name that does not fit the form (``csv`` for a CONSTRUCT, ``csv`` for an ASK:
+    the caller falls back to the ``Accept`` header); :class:`UnknownFormat` naming the known values otherwise.
     """
-    kinds = tuple(kinds)
-    default = DEFAULTS[kinds[0]]
-    ranges = parse_accept(accept)
-    if not ranges:
-        return default
-    candidates = [f for f in FORMATS if f.kind in kinds]
-    for media_range, _q in ranges:
-        if media_range == "*/*":
-            return default
-        for fmt in candidates:
-            if _matches(media_range, fmt):
-                return fmt
-    return default if fallback else None
+    key = value.strip().lower()
+    fitting = for_form(form)
+    for fmt in fitting:
+        if key in _names(fmt):
+            return fmt
+    if any(key in _names(fmt) for fmt in FORMATS if fmt.kind != "dataset"):
+        return None
+    known = sorted({n for f in FORMATS if f.kind != "dataset" for n in (f.name, *f.aliases) if "/" not in n})
+    raise UnknownFormat(f"unknown format {value!r}; known: {', '.join(known)} (or a media type)")
+
+
+def answer_format(name: str | None, form: str) -> Format:
+    """The format an engine writes a ``form`` answer in: the one named (chosen by the caller), or the default."""
+    if not name:
+        return for_form(form)[0]
+    fmt = by_parameter(name, form)
+    if fmt is None:
+        wanted = "a boolean" if form == "ASK" else f"a {form} answer"
+        carriers = ", ".join(f.name for f in for_form(form))
+        raise NotAcceptable(f"format {name!r} cannot carry {wanted}; use one of: {carriers}")
+    return fmt
 
 
 def media_types(kind: str) -> list[str]:

@@ -1,11 +1,7 @@
 """Checks every query passes before an engine sees it, and the wrapper that keeps engines' failures typed.
 
-The lexical look of :mod:`sparqltext` is run on every reading of the text an engine may make:
-
-* rdflib expands ``\\uXXXX``/``\\UXXXXXXXX`` escapes in the *whole* query before parsing (so
-  ``\\u0053ERVICE`` is ``SERVICE`` to it), Oxigraph only inside IRIs and strings — both readings are checked;
-* Oxigraph ends a ``#`` comment at CR as well as LF, so ``# note\\rSERVICE <…>`` is a call to it;
-* rdflib matches keywords with :meth:`str.upper`, for which ``ı`` is ``I`` and ``ſ`` is ``S`` (``SERVıCE``).
+The checks run on every reading of the text an engine may make (see :mod:`sparqltext`: escapes expanded as
+rdflib does, CR ending a comment as in Oxigraph, keywords case-folded as rdflib matches them).
 
 Deep nesting is refused before it reaches a parser: Oxigraph's recursive parser overflows the stack (the
 whole process dies) at a few thousand levels.
@@ -16,79 +12,38 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from rdflib.plugins.sparql.sparql import SPARQLError
 
-from .errors import GbagraphError, QueryError, ResultTooLarge, UpdateRefused
-from .sparqltext import form, is_update, service_targets, tokens
+from . import sparqltext
+from .errors import EvaluationFailed, GbagraphError, QueryError, ResultTooLarge, ServiceFailed, ServiceRefused, UpdateRefused
+from .sparqltext import CASE_FOLD, UPDATE_KEYWORDS, Lexed, readings
+
+__all__ = ["CASE_FOLD", "MAX_NESTING", "check_query", "check_size", "guarded", "readings"]
 
 #: most levels of ``( { [`` a query may nest (real queries use < 20; Oxigraph crashes at a few thousand)
 MAX_NESTING = 200
 
-#: non-ASCII characters whose ``str.upper()`` is one ASCII letter (all of them: tests/safety checks the table)
-CASE_FOLD = str.maketrans({"\u0131": "I", "\u017f": "S"})
+def check_query(query: str | Lexed, allowlist: Iterable[str] = ()) -> str | None:
+    """Refuse updates, unlisted ``SERVICE`` calls and deep nesting in every reading; the query form or None.
 
-_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)  # rdflib's reading, verbatim
-
-E = TypeVar("E")
-
-
-def _expand_escapes(text: str) -> str | None:
-    """The text as rdflib's parser reads it (escapes expanded everywhere), or None if rdflib cannot."""
-    try:
-        return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    except (ValueError, OverflowError):
-        return None  # rdflib refuses such a query before evaluating anything
-
-
-def readings(text: str) -> list[str]:
-    """Every way an engine may read ``text``: as written and with escapes expanded; CR counted as a newline."""
-    views = [text]
-    expanded = _expand_escapes(text) if "\\" in text else None
-    if expanded is not None and expanded != text:
-        views.append(expanded)
-    return [v.replace("\r", "\n") for v in views]
-
-
-def nesting_depth(toks: Iterable[tuple[str, str]]) -> int:
-    """The deepest nesting of brackets ``( { [`` among ``toks`` (strings, IRIs and comments do not count)."""
-    depth = deepest = 0
-    for kind, value in toks:
-        if kind != "other":
-            continue
-        if value in "({[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif value in ")}]":
-            depth = max(0, depth - 1)
-    return deepest
-
-
-def _service_keywords(toks: Iterable[tuple[str, str]]) -> int:
-    return sum(1 for kind, value in toks if kind == "word" and value.upper() == "SERVICE")
-
-
-def check_query(text: str, allowlist: Iterable[str] = ()) -> str | None:
-    """Refuse updates, unlisted ``SERVICE`` calls and deep nesting in every reading; the query form or None."""
+    Give the :class:`~gbagraph.sparqltext.Lexed` text when there is one: the text is then not lexed again."""
+    lexed = query if isinstance(query, Lexed) else sparqltext.lex(query)
     allowed = tuple(allowlist)
-    for view in readings(text):
-        folded = view.translate(CASE_FOLD)
-        if is_update(folded):
+    for reading in lexed.readings:
+        if reading.form in UPDATE_KEYWORDS:
             raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
-        toks = tokens(folded)
-        if nesting_depth(toks) > MAX_NESTING:
+        if reading.depth > MAX_NESTING:
             raise QueryError(f"the query nests brackets more than {MAX_NESTING} levels deep; simplify it")
-        targets = service_targets(view)
-        if _service_keywords(toks) > len(targets):  # a SERVICE keyword only the case folding revealed
-            raise QueryError("SERVICE is not allowed on this endpoint (write keywords in ASCII letters)",
-                             status=403)
-        for target in targets:
+        for target, ascii_keyword in reading.services:
+            if not ascii_keyword:  # a SERVICE keyword only the case folding revealed
+                raise ServiceRefused("SERVICE is not allowed on this endpoint (write keywords in ASCII letters)")
             if target not in allowed:
                 shown = ", ".join(allowed) or "none"
-                raise QueryError(f"SERVICE {target or '(missing)'} is not allowed on this endpoint "
-                                 f"(allowed: {shown})", status=403 if target else 400)
-    return form(text.translate(CASE_FOLD))
+                message = f"SERVICE {target or '(missing)'} is not allowed on this endpoint (allowed: {shown})"
+                raise ServiceRefused(message) if target else QueryError(message)
+    return lexed.form
 
 
 def _evaluation_error(exc: Exception) -> GbagraphError:
@@ -98,11 +53,11 @@ def _evaluation_error(exc: Exception) -> GbagraphError:
     if isinstance(exc, MemoryError):
         return ResultTooLarge("the query needs more memory than the server allows; add a LIMIT or narrow it")
     if isinstance(exc, OSError):  # an allowed SERVICE endpoint that failed, refused or timed out
-        return QueryError(f"query failed: {exc}", status=502)
+        return ServiceFailed(f"query failed: {exc}")
     detail = " ".join(str(exc).split())[:300]
     if isinstance(exc, _REFUSALS) or type(exc) is Exception:
         return QueryError(f"the query cannot be evaluated: {detail}")
-    return GbagraphError(f"the query could not be evaluated ({type(exc).__name__}: {detail})", status=500)
+    return EvaluationFailed(f"the query could not be evaluated ({type(exc).__name__}: {detail})")
 
 
 #: how the engines say a query asks for something they cannot do (an unknown function, a bad regex, a huge
@@ -111,7 +66,15 @@ _REFUSALS: tuple[type[Exception], ...] = (ValueError, TypeError, ArithmeticError
                                           NotImplementedError, SPARQLError)
 
 
-def check_size(answer: Any, limit: int | None) -> Any:
+class _Sized(Protocol):
+    @property
+    def body(self) -> bytes: ...
+
+
+S = TypeVar("S", bound=_Sized)
+
+
+def check_size(answer: S, limit: int | None) -> S:
     """Refuse an answer whose body is larger than ``limit`` bytes (never cut it)."""
     size = len(answer.body)
     if limit and size > limit:
@@ -120,12 +83,12 @@ def check_size(answer: Any, limit: int | None) -> Any:
     return answer
 
 
-def guarded(method: Callable[[Any, Any], E]) -> Callable[[Any, Any], E]:
+def guarded(method: Callable[[Any, Any], S]) -> Callable[[Any, Any], S]:
     """Wrap an engine's ``answer``: only ``GbagraphError`` leaves it, and answers larger than
     ``self.policy.max_result_bytes`` are refused."""
 
     @functools.wraps(method)
-    def answer(self: Any, request: Any) -> E:
+    def answer(self: Any, request: Any) -> S:
         try:
             result = method(self, request)
         except GbagraphError:

@@ -8,6 +8,7 @@ import owlrl
 from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from .errors import InconsistentGraph
 
@@ -20,7 +21,7 @@ class InferenceResult:
     errors: list[str]  # owlrl's inconsistency messages
 
 
-def _trivial(triple: tuple) -> bool:
+def _trivial(triple: tuple[Node, Node, Node]) -> bool:
     s, p, o = triple
     if p == OWL.sameAs and s == o:
         return True

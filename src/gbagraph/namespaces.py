@@ -52,6 +52,7 @@ def prefixes(base: str = BASE) -> dict[str, str]:
         "topic": base + "id/topic/",
         "scheme": base + "id/scheme/",
         "stmt": base + "id/statement/",
+        "group": base + "id/group/",
         "src": base + "id/source/plenary-23-press-release/",
         "graph": base + "graph/",
         "rdf": str(RDF),

@@ -41,7 +41,11 @@ def make_engine(settings: Settings, bundle: GraphBundle) -> Engine:
     if settings.sparql_backend:  # queries go to a remote store; its own server bounds their work
         from .remote import RemoteEngine
 
-        return RemoteEngine(settings.sparql_backend, policy_for(settings), timeout=settings.query_timeout)
+        union = settings.sparql_backend_union_graph
+        named = tuple(sorted(str(g.identifier) for g in bundle.dataset.graphs()  # what `gbagraph push` wrote
+                             if len(g) and not str(g.identifier).startswith("urn:x-rdflib:"))) if union else ()
+        return RemoteEngine(settings.sparql_backend, policy_for(settings), timeout=settings.query_timeout,
+                            default_graphs=(union,) if union else (), named_graphs=named)
     inner = make_inner_engine(settings, bundle)
     if settings.query_workers > 0:
         return WorkerPoolEngine.for_settings(inner, settings)

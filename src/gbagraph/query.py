@@ -8,36 +8,47 @@ reference).  The kind of an answer comes from the result object, never from the 
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
-from . import formats
-from .errors import QueryError, ResultTooLarge
-from .formats import Format
+from . import sparqltext
+from .errors import QueryError, ResultTooLarge, ServiceFailed
+from .formats import Format, answer_format
 from .guard import check_query, guarded
-from .sparqltext import form
+from .sparqltext import Lexed
+from .syntax import explain
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """A query and how its answer is wanted."""
+    """A query and how its answer is wanted.
+
+    ``format`` names the answer's format, chosen by the caller (the web layer negotiates it, once); None gives
+    the query form's default.  ``lexed`` is the text as :func:`~gbagraph.sparqltext.lex` read it, when the caller
+    already lexed it (then nobody lexes it again).
+    """
 
     query: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    accept: str | None = None
-    format: str | None = None  # explicit format name (wins over accept)
+    format: str | None = None
     max_rows: int | None = None
     timeout: float | None = None  # seconds; may only lower Settings.query_timeout (enforced by workers)
+    lexed: Lexed | None = None
+
+    def lex(self) -> Lexed:
+        """The lexed text (lexed now if the caller did not)."""
+        return self.lexed if self.lexed is not None else sparqltext.lex(self.query)
 
 
 @dataclass(frozen=True)
@@ -64,30 +75,21 @@ class Engine(Protocol):
     def answer(self, request: QueryRequest) -> Answer: ...
 
 
-def check_text(query: str, policy: Policy) -> str:
+def check_text(query: str | Lexed, policy: Policy) -> str:
     """Refuse updates, unlisted SERVICE calls and deep nesting (see ``guard``); return the query form keyword."""
     kind = check_query(query, policy.service_allowlist)
     return kind if kind in QUERY_FORMS else ""
 
 
-def pick_format(kind: str, request: QueryRequest) -> Format:
-    kinds = ("results",) if kind in ("SELECT", "ASK") else ("graph",)
-    if request.format:
-        return formats.by_name(request.format, kinds)
-    fmt = formats.negotiate(request.accept, kinds)
-    assert fmt is not None
-    return fmt
-
-
 _OX_POS = re.compile(r"error at (\d+):(\d+)")
 
 
-def _syntax_message(exc: Exception) -> str:
-    text = str(exc)
-    match = _OX_POS.search(text)
+def _oxigraph_syntax_error(text: str, exc: Exception, prefixes: dict[str, str]) -> QueryError:
+    message = str(exc)
+    match = _OX_POS.search(message)
     if match:
-        return f"syntax error at line {match.group(1)}, column {match.group(2)}: {text[match.end():].lstrip(': ')}"
-    return f"syntax error: {text}"
+        return explain(text, int(match.group(1)), int(match.group(2)), message[match.end():].lstrip(": "), prefixes)
+    return explain(text, None, None, message, prefixes)
 
 
 class OxigraphEngine:
@@ -110,8 +112,9 @@ class OxigraphEngine:
 
     @guarded
     def answer(self, request: QueryRequest) -> Answer:
-        check_text(request.query, self.policy)
-        kwargs: dict = {"prefixes": self.policy.prefixes or None}
+        lexed = request.lex()
+        check_text(lexed, self.policy)
+        kwargs: dict[str, Any] = {"prefixes": self.policy.prefixes or None}
         if request.default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
         if request.named_graphs:
@@ -119,25 +122,25 @@ class OxigraphEngine:
         try:
             result = self.store.query(request.query, **kwargs)
         except SyntaxError as exc:
-            raise QueryError(_syntax_message(exc)) from exc
+            raise _oxigraph_syntax_error(request.query, exc, self.policy.prefixes) from exc
         except ValueError as exc:
             raise QueryError(str(exc)) from exc
         max_rows = request.max_rows or self.policy.max_rows
         try:
             if isinstance(result, ox.QueryBoolean):
-                fmt = pick_format("ASK", request)
-                return Answer("ASK", fmt, result.serialize(format=_ox_results(fmt)), 1)
+                fmt = answer_format(request.format, "ASK")
+                return Answer("ASK", fmt, _bytes(result.serialize(format=_ox_results(fmt))), 1)
             if isinstance(result, ox.QuerySolutions):
-                fmt = pick_format("SELECT", request)
-                body = result.serialize(format=_ox_results(fmt))
+                fmt = answer_format(request.format, "SELECT")
+                body = _bytes(result.serialize(format=_ox_results(fmt)))
                 # A row takes at least MIN_ROW_BYTES in every results format: only a big answer is counted.
                 rows = -1
                 if len(body) >= max_rows * MIN_ROW_BYTES:
-                    rows = sum(1 for _ in self.store.query(request.query, **kwargs))
+                    rows = count_rows(body, fmt)
                     _limit(rows, max_rows, "rows")
                 return Answer("SELECT", fmt, body, rows)
-            kind = "DESCRIBE" if form(request.query) == "DESCRIBE" else "CONSTRUCT"
-            fmt = pick_format(kind, request)
+            kind = "DESCRIBE" if lexed.form == "DESCRIBE" else "CONSTRUCT"
+            fmt = answer_format(request.format, kind)
             triples = list(result)
             _limit(len(triples), max_rows, "triples")
             out = io.BytesIO()
@@ -145,7 +148,7 @@ class OxigraphEngine:
             ox.serialize(triples, out, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=prefixes)
             return Answer(kind, fmt, out.getvalue(), len(triples))
         except OSError as exc:  # e.g. an allowed SERVICE endpoint that did not answer
-            raise QueryError(f"query failed: {exc}", status=502) from exc
+            raise ServiceFailed(f"query failed: {exc}") from exc
 
 
 def materialise_union(store: ox.Store) -> None:
@@ -168,8 +171,23 @@ def _limit(count: int, max_rows: int, what: str) -> None:
                              "add a LIMIT or narrow the query")
 
 
+def count_rows(body: bytes, fmt: Format) -> int:
+    """The solutions in a serialised SELECT answer, read back from its bytes (the query is not run again)."""
+    if fmt.name == "csv":  # Oxigraph does not parse CSV results (lossy); values may hold quoted newlines
+        return max(0, sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1)
+    parsed = ox.parse_query_results(body, format=_ox_results(fmt))
+    return 1 if isinstance(parsed, ox.QueryBoolean) else sum(1 for _ in parsed)
+
+
 def _ox_results(fmt: Format) -> ox.QueryResultsFormat:
-    return getattr(ox.QueryResultsFormat, fmt.oxigraph)
+    found: ox.QueryResultsFormat = getattr(ox.QueryResultsFormat, fmt.oxigraph)
+    return found
+
+
+def _bytes(body: bytes | None) -> bytes:
+    """What pyoxigraph's ``serialize()`` returns when given no output: the bytes (never None)."""
+    assert body is not None
+    return body
 
 
 class RdflibEngine:
@@ -183,11 +201,13 @@ class RdflibEngine:
 
     @guarded
     def answer(self, request: QueryRequest) -> Answer:
-        check_text(request.query, self.policy)
+        lexed = request.lex()
+        check_text(lexed, self.policy)
         try:
             prepared = prepareQuery(request.query, initNs=self.policy.prefixes)
         except Exception as exc:  # pyparsing.ParseException and friends
-            raise QueryError(_rdflib_syntax_message(exc)) from exc
+            raise explain(request.query, getattr(exc, "lineno", None), getattr(exc, "column", None),
+                          getattr(exc, "msg", None) or str(exc), self.policy.prefixes) from exc
         if prepared.algebra.get("datasetClause"):
             default, named = _dataset_clause(prepared.algebra["datasetClause"])
             prepared.algebra["datasetClause"] = None  # never let rdflib fetch FROM graphs
@@ -196,9 +216,9 @@ class RdflibEngine:
         target = self._dataset_for(request)
         result: Result = target.query(prepared)
         kind = {"SELECT": "SELECT", "ASK": "ASK", "CONSTRUCT": "CONSTRUCT"}.get(result.type, "CONSTRUCT")
-        if result.type == "CONSTRUCT" and form(request.query) == "DESCRIBE":
+        if result.type == "CONSTRUCT" and lexed.form == "DESCRIBE":
             kind = "DESCRIBE"
-        fmt = pick_format(kind, request)
+        fmt = answer_format(request.format, kind)
         max_rows = request.max_rows or self.policy.max_rows
         if result.type == "ASK":
             return Answer(kind, fmt, result.serialize(format=fmt.rdflib) or b"", 1)
@@ -225,7 +245,7 @@ class RdflibEngine:
         return view
 
 
-def _dataset_clause(clauses: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _dataset_clause(clauses: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     default, named = [], []
     for clause in clauses:
         if "default" in clause:
@@ -233,11 +253,3 @@ def _dataset_clause(clauses: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
         elif "named" in clause:
             named.append(str(clause["named"]))
     return tuple(default), tuple(named)
-
-
-def _rdflib_syntax_message(exc: Exception) -> str:
-    line, col = getattr(exc, "lineno", None), getattr(exc, "column", None)
-    msg = getattr(exc, "msg", None) or str(exc)
-    if line is not None:
-        return f"syntax error at line {line}, column {col}: {msg}"
-    return f"syntax error: {msg}"

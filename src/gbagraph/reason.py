@@ -34,8 +34,9 @@ from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from .config import Settings
 from .infer import InferenceResult, closure, new_triples
@@ -93,7 +94,7 @@ def tbox(graph: Graph) -> Graph:
                 schema_nodes.add(o)
     # the blank nodes of restrictions and RDF lists (owl:unionOf ( ... ))
     pending = [n for n in schema_nodes if isinstance(n, BNode)]
-    seen: set = set()
+    seen: set[Node] = set()
     while pending:
         node = pending.pop()
         if node in seen:
@@ -114,17 +115,17 @@ def _plain(term: object) -> object:
 
 def clashes(graph: Graph) -> list[str]:
     """Members of two disjoint classes, and members of owl:Nothing, in ``graph`` (a closure)."""
-    pairs: set[tuple[URIRef, URIRef]] = set()
+    pairs: set[tuple[Node, Node]] = set()
     for a, b in graph.subject_objects(OWL.disjointWith):
         pairs.add((a, b))
     for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(graph.items(graph.value(node, OWL.members)))
+        members = list(graph.items(graph.value(node, OWL.members)))  # type: ignore[arg-type]  # None: no items
         pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
     problems = []
     for a, b in sorted(pairs):
         both = set(graph.subjects(RDF.type, a)) & set(graph.subjects(RDF.type, b))
-        problems += [f"{x} is a member of the disjoint classes {a} and {b}" for x in sorted(both)]
-    problems += [f"{x} is inferred to be owl:Nothing" for x in sorted(set(graph.subjects(RDF.type, OWL.Nothing)))]
+        problems += [f"{x} is a member of the disjoint classes {a} and {b}" for x in sorted(both)]  # type: ignore[type-var]
+    problems += [f"{x} is inferred to be owl:Nothing" for x in sorted(set(graph.subjects(RDF.type, OWL.Nothing)))]  # type: ignore[type-var]
     return problems
 
 

@@ -13,18 +13,19 @@ our endpoint on top of a remote SPARQL endpoint.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
 from rdflib import Dataset, Graph
+from requests.auth import HTTPDigestAuth
 
 from . import formats
-from .errors import GbagraphError, QueryError
-from .formats import Format
-from .query import Answer, Policy, QueryRequest, check_text, pick_format
+from .errors import GbagraphError, QueryError, RemoteTimeout, ServiceFailed
+from .formats import Format, answer_format
+from .query import Answer, Policy, QueryRequest, check_text
+from .sparqltext import Lexed
 
 NT = "application/n-triples"
 
@@ -43,14 +44,19 @@ def _graphs(dataset: Dataset) -> list[Graph]:
     return [g for g in dataset.graphs() if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")]
 
 
-def push(dataset: Dataset, store_url: str, *, default_union: bool = True, session: requests.Session | None = None,
+def push(dataset: Dataset, store_url: str, *, default_union: bool = True, union_graph: str | None = None,
+         auth: tuple[str, str] | None = None, session: requests.Session | None = None,
          timeout: float = 300.0, progress: Callable[[str], None] | None = None) -> PushReport:
     """Replace each named graph of ``dataset`` in the Graph Store Protocol endpoint ``store_url`` (e.g.
-    ``http://127.0.0.1:7878/store``); with ``default_union`` also replace its default graph by their union."""
+    ``http://127.0.0.1:7878/store``); with ``default_union`` also replace its default graph by their union — or,
+    for a store without a writable default graph (Virtuoso), the named graph ``union_graph``.  ``auth`` is a
+    (user, password) pair for HTTP digest authentication (Virtuoso's ``/sparql-graph-crud-auth``)."""
     http = session or requests.Session()
+    if auth is not None:
+        http.auth = HTTPDigestAuth(*auth)
     report = PushReport(store_url)
     started = time.monotonic()
-    union = Graph() if default_union else None
+    union = Graph() if default_union or union_graph else None
     for g in _graphs(dataset):
         name = str(g.identifier)
         body = g.serialize(format="nt", encoding="utf-8")
@@ -62,8 +68,9 @@ def push(dataset: Dataset, store_url: str, *, default_union: bool = True, sessio
         if progress:
             progress(name)
     if union is not None:
-        _put(http, store_url, {"default": ""}, union.serialize(format="nt", encoding="utf-8"), timeout, report,
-             "(default graph)")
+        target = {"graph": union_graph} if union_graph else {"default": ""}
+        _put(http, store_url, target, union.serialize(format="nt", encoding="utf-8"), timeout, report,
+             union_graph or "(default graph)")
         report.default_triples = len(union)
     report.seconds = round(time.monotonic() - started, 3)
     return report
@@ -74,11 +81,10 @@ def _put(http: requests.Session, url: str, params: dict[str, str], body: bytes, 
     try:
         r = http.put(url, params=params, data=body, headers={"Content-Type": NT}, timeout=timeout)
     except requests.RequestException as exc:
-        raise GbagraphError(f"cannot reach the graph store {url}: {exc}", status=502) from exc
+        raise ServiceFailed(f"cannot reach the graph store {url}: {exc}") from exc
     report.statuses[name] = r.status_code
     if r.status_code not in (200, 201, 204):
-        raise GbagraphError(f"the graph store {url} answered HTTP {r.status_code} for {name}: {r.text[:300]}",
-                            status=502)
+        raise ServiceFailed(f"the graph store {url} answered HTTP {r.status_code} for {name}: {r.text[:300]}")
 
 
 class RemoteEngine:
@@ -87,31 +93,39 @@ class RemoteEngine:
     name = "remote"
 
     def __init__(self, endpoint: str, policy: Policy | None = None, *, timeout: float = 30.0,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, default_graphs: tuple[str, ...] = (),
+                 named_graphs: tuple[str, ...] = ()) -> None:
+        """``default_graphs`` / ``named_graphs``: the dataset to query when a request names none — for a store
+        whose own default dataset is not ours (Virtuoso's holds system graphs): the union graph written by
+        ``push(union_graph=...)`` and our named graphs."""
         self.endpoint = endpoint
         self.policy = policy or Policy()
         self.timeout = timeout
         self.session = session or requests.Session()
+        self.default_graphs = default_graphs
+        self.named_graphs = named_graphs
 
     def answer(self, request: QueryRequest) -> Answer:
-        kind = check_text(request.query, self.policy)
+        lexed = request.lex()
+        kind = check_text(lexed, self.policy)
         if not kind:
             raise QueryError("syntax error: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-        fmt = pick_format(kind, request)
-        data: list[tuple[str, str]] = [("query", _with_prefixes(request.query, self.policy.prefixes))]
-        data += [("default-graph-uri", g) for g in request.default_graphs]
-        data += [("named-graph-uri", g) for g in request.named_graphs]
+        fmt = answer_format(request.format, kind)
+        data: list[tuple[str, str]] = [("query", _with_prefixes(lexed, self.policy.prefixes))]
+        own = bool(request.default_graphs or request.named_graphs)
+        data += [("default-graph-uri", g) for g in (request.default_graphs if own else self.default_graphs)]
+        data += [("named-graph-uri", g) for g in (request.named_graphs if own else self.named_graphs)]
         try:
             r = self.session.post(self.endpoint, data=data, timeout=self.timeout,
                                   headers={"Accept": fmt.media_type})
         except requests.Timeout as exc:
-            raise GbagraphError(f"the SPARQL backend did not answer within {self.timeout:g}s", status=504) from exc
+            raise RemoteTimeout(f"the SPARQL backend did not answer within {self.timeout:g}s") from exc
         except requests.RequestException as exc:
-            raise GbagraphError(f"cannot reach the SPARQL backend {self.endpoint}: {exc}", status=502) from exc
+            raise ServiceFailed(f"cannot reach the SPARQL backend {self.endpoint}: {exc}") from exc
         if r.status_code == 400:
             raise QueryError(" ".join(r.text.split())[:500] or "the SPARQL backend refused the query")
         if r.status_code != 200:
-            raise GbagraphError(f"the SPARQL backend answered HTTP {r.status_code}: {r.text[:300]}", status=502)
+            raise ServiceFailed(f"the SPARQL backend answered HTTP {r.status_code}: {r.text[:300]}")
         got = _format_of(r.headers.get("Content-Type", ""), fmt)
         return Answer(kind, got, r.content, -1)
 
@@ -123,47 +137,12 @@ def _format_of(content_type: str, wanted: Format) -> Format:
     try:
         return formats.by_name(media, (wanted.kind,))
     except GbagraphError as exc:
-        raise GbagraphError(f"the SPARQL backend answered {media}, not {wanted.media_type}", status=502) from exc
+        raise ServiceFailed(f"the SPARQL backend answered {media}, not {wanted.media_type}") from exc
 
 
-def _with_prefixes(query: str, prefixes: dict[str, str]) -> str:
+def _with_prefixes(lexed: Lexed, prefixes: dict[str, str]) -> str:
     """The local engines know our prefixes without PREFIX lines; a remote store does not: declare the missing."""
-    if not prefixes:
-        return query
-    from .sparqltext import tokens
-
-    declared = set()
-    toks = tokens(query)
-    for i, (kind, value) in enumerate(toks):
-        if kind == "word" and value.upper() == "PREFIX" and i + 1 < len(toks):
-            declared.add(toks[i + 1][1].rstrip(":"))
-    used = {value.split(":", 1)[0] for kind, value in toks if kind == "pname"}
-    lines = [f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(used - declared) if p in prefixes]
-    return "".join(lines) + query
-
-
-# -- CLI hook ---------------------------------------------------------------------------------------------------
-
-def add_push_command(sub: argparse._SubParsersAction, settings_of: Callable[[argparse.Namespace], object]) -> None:
-    """Add ``gbagraph push --store URL [--no-default-union] [--no-inferred]`` to the CLI's subparsers."""
-    p = sub.add_parser("push", help="load the dataset (named graphs kept) into a SPARQL 1.1 Graph Store")
-    p.add_argument("--store", required=True, help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
-    p.add_argument("--no-default-union", action="store_true",
-                   help="do not also write the union of the named graphs as the store's default graph")
-    p.add_argument("--no-inferred", action="store_true", help="push the asserted graphs only")
-
-    def run(args: argparse.Namespace) -> int:
-        import sys
-
-        from .config import Settings
-        from .pipeline import prepare
-
-        settings = settings_of(args)
-        assert isinstance(settings, Settings)
-        prepared = prepare(settings.with_(infer=not args.no_inferred))
-        report = push(prepared.bundle.dataset, args.store, default_union=not args.no_default_union)
-        print(f"pushed {report.graphs} graphs, {report.triples} triples (default graph: {report.default_triples}) "
-              f"to {report.store} in {report.seconds}s", file=sys.stderr)
-        return 0
-
-    p.set_defaults(func=run)
+    written = lexed.readings[0]
+    declared = {name for name, _ in written.prefixes}
+    lines = [f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(written.used_prefixes - declared) if p in prefixes]
+    return "".join(lines) + lexed.text

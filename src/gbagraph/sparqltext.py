@@ -1,12 +1,25 @@
-"""Lexical look at SPARQL text, before any engine parses it: update or query, and which SERVICE IRIs it calls.
+"""Lexical look at SPARQL text, before any engine parses it: the one lexer of gbagraph.
 
 A light tokenizer (comments, strings and IRIs are recognised so that keywords inside them do not count) —
-enough to refuse updates and unlisted SERVICE calls whatever engine runs the query.
+enough to refuse updates and unlisted SERVICE calls whatever engine runs the query, to tell the query form, and
+to key the response cache.  :func:`lex` runs it once per request over every reading of the text an engine may
+make, and returns a :class:`Lexed` that the guard, the cache and the web layer share:
+
+* rdflib expands ``\\uXXXX``/``\\UXXXXXXXX`` escapes in the *whole* query before parsing (so
+  ``\\u0053ERVICE`` is ``SERVICE`` to it), Oxigraph only inside IRIs and strings — both readings are lexed;
+* Oxigraph ends a ``#`` comment at CR as well as LF, so ``# note\\rSERVICE <…>`` is a call to it;
+* rdflib matches keywords with :meth:`str.upper`, for which ``ı`` is ``I`` and ``ſ`` is ``S`` (``SERVıCE``).
+
+Case folding and CR→LF keep every character in its place, so a token's span in the folded view is its span in
+the written text: keywords are read folded, IRIs and names as written.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 _TOKEN = re.compile(
     r"""
@@ -24,34 +37,179 @@ _TOKEN = re.compile(
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 QUERY_KEYWORDS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
 
+#: non-ASCII characters whose ``str.upper()`` is one ASCII letter (all of them: tests/safety checks the table)
+CASE_FOLD = str.maketrans({"\u0131": "I", "\u017f": "S"})
+
+_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)  # rdflib's reading, verbatim
+
+
+class Token(NamedTuple):
+    kind: str  # comment | string | iri | var | pname | word | other
+    text: str  # as written
+    folded: str  # as a keyword matcher reads it (case-folded, CR as LF)
+    start: int
+    end: int
+
+
+def scan(text: str) -> list[Token]:
+    """Every token of ``text``, comments included (the tokenizer itself: one pass of the pattern)."""
+    view = text.replace("\r", "\n").translate(CASE_FOLD)  # same length: spans fit both
+    return [Token(m.lastgroup or "other", text[m.start():m.end()], m.group(), m.start(), m.end())
+            for m in _TOKEN.finditer(view)]
+
+
+def _expand_escapes(text: str) -> str | None:
+    """The text as rdflib's parser reads it (escapes expanded everywhere), or None if rdflib cannot."""
+    try:
+        return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    except (ValueError, OverflowError):
+        return None  # rdflib refuses such a query before evaluating anything
+
+
+def readings(text: str) -> list[str]:
+    """Every way an engine may read ``text``: as written, and with escapes expanded when that differs."""
+    views = [text]
+    expanded = _expand_escapes(text) if "\\" in text else None
+    if expanded is not None and expanded != text:
+        views.append(expanded)
+    return views
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one reading of the text says (small: it travels to the query workers with the request)."""
+
+    form: str | None  # the first keyword after the prologue (SELECT, INSERT, …), upper-cased
+    depth: int  # the deepest nesting of brackets ( { [ outside strings, IRIs and comments
+    services: tuple[tuple[str, bool], ...]  # (endpoint, keyword written in ASCII) for every SERVICE
+    prefixes: tuple[tuple[str, str], ...]  # PREFIX declarations: (name, namespace IRI)
+    used_prefixes: frozenset[str]  # prefix names of the prefixed names used
+
+
+def prologue_end(toks: Sequence[Token]) -> int:
+    """The index of the first token after the prologue (the ``BASE`` and ``PREFIX`` declarations)."""
+    i = 0
+    while i < len(toks) and toks[i].kind == "word" and toks[i].folded.upper() in ("BASE", "PREFIX"):
+        i += 2 if toks[i].folded.upper() == "BASE" else 3
+    return i
+
+
+def _form(toks: Sequence[Token]) -> str | None:
+    i = prologue_end(toks)
+    if i < len(toks) and toks[i].kind == "word":
+        return toks[i].folded.upper()
+    return None
+
+
+def _prefixes(toks: Sequence[Token]) -> dict[str, str]:
+    out = {}
+    for i, tok in enumerate(toks):
+        if tok.kind == "word" and tok.folded.upper() == "PREFIX" and i + 2 < len(toks):
+            name, iri = toks[i + 1].text, toks[i + 2].text
+            if iri.startswith("<"):
+                out[name.rstrip(":")] = iri[1:-1]
+    return out
+
+
+def _services(toks: Sequence[Token], prefixes: dict[str, str]) -> list[tuple[str, bool]]:
+    """A variable or unknown prefix gives the ``?var``/pname, a missing target ``""``; the flag is False when
+    only case folding makes the keyword ``SERVICE``."""
+    out = []
+    for i, tok in enumerate(toks):
+        if tok.kind != "word" or tok.folded.upper() != "SERVICE":
+            continue
+        ascii_keyword = tok.text.upper() == "SERVICE"
+        j = i + 1
+        if j < len(toks) and toks[j].kind == "word" and toks[j].folded.upper() == "SILENT":
+            j += 1
+        if j >= len(toks):
+            out.append(("", ascii_keyword))
+            continue
+        target = toks[j]
+        if target.kind == "iri":
+            out.append((target.text[1:-1], ascii_keyword))
+        elif target.kind == "pname" and target.text.split(":", 1)[0] in prefixes:
+            pfx, local = target.text.split(":", 1)
+            out.append((prefixes[pfx] + local, ascii_keyword))
+        else:
+            out.append((target.text, ascii_keyword))
+    return out
+
+
+def _depth(toks: Sequence[Token]) -> int:
+    depth = deepest = 0
+    for tok in toks:
+        if tok.kind != "other":
+            continue
+        if tok.text in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif tok.text in ")}]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _read(toks: Sequence[Token]) -> Reading:
+    code = [t for t in toks if t.kind != "comment"]
+    prefixes = _prefixes(code)
+    used = frozenset(t.text.split(":", 1)[0] for t in code if t.kind == "pname")
+    return Reading(_form(code), _depth(code), tuple(_services(code, prefixes)), tuple(prefixes.items()), used)
+
+
+@dataclass(frozen=True)
+class Lexed:
+    """A query text as the lexer sees it: every reading, the query form and the normalised text."""
+
+    text: str
+    readings: tuple[Reading, ...]
+    normalised: str  # comments dropped, whitespace outside strings collapsed: same query → same text
+
+    @property
+    def form(self) -> str | None:
+        """The query form of the text as written (or as rdflib reads its escapes, if only that one has one)."""
+        for reading in self.readings:
+            if reading.form:
+                return reading.form
+        return None
+
+    @property
+    def query_form(self) -> str | None:
+        """``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE``, or None for anything else."""
+        kind = self.form
+        return kind if kind in QUERY_KEYWORDS else None
+
+
+def lex(text: str) -> Lexed:
+    """Lex ``text`` once: every reading of it (see the module's docstring) and its normalised form."""
+    views = readings(text)
+    written = scan(views[0])
+    lexed = [_read(written)] + [_read(scan(v)) for v in views[1:]]
+    return Lexed(text, tuple(lexed), _normalise(written))
+
+
+def _normalise(toks: list[Token]) -> str:
+    out: list[str] = []
+    end = 0
+    for tok in toks:
+        if tok.kind == "comment":
+            continue
+        if out and tok.start > end:
+            out.append(" ")
+        out.append(tok.text)
+        end = tok.end
+    return "".join(out)
+
+
+# -- conveniences (one reading: the text as written) -----------------------------------------------------------
 
 def tokens(text: str) -> list[tuple[str, str]]:
     """(kind, text) for every token outside comments."""
-    out = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind != "comment":
-            out.append((kind, match.group()))
-    return out
+    return [(t.kind, t.text) for t in scan(text) if t.kind != "comment"]
 
 
 def form(text: str) -> str | None:
     """The first keyword after the prologue (``SELECT``, ``INSERT``, …), upper-cased, or None."""
-    toks = tokens(text)
-    i = 0
-    while i < len(toks):
-        kind, value = toks[i]
-        upper = value.upper()
-        if kind == "word" and upper == "BASE":
-            i += 2
-            continue
-        if kind == "word" and upper == "PREFIX":
-            i += 3
-            continue
-        if kind == "word":
-            return upper
-        return None
-    return None
+    return _form([t for t in scan(text) if t.kind != "comment"])
 
 
 def is_update(text: str) -> bool:
@@ -59,36 +217,7 @@ def is_update(text: str) -> bool:
     return form(text) in UPDATE_KEYWORDS
 
 
-def _prefix_map(toks: list[tuple[str, str]]) -> dict[str, str]:
-    prefixes = {}
-    for i, (kind, value) in enumerate(toks):
-        if kind == "word" and value.upper() == "PREFIX" and i + 2 < len(toks):
-            name, iri = toks[i + 1][1], toks[i + 2][1]
-            if iri.startswith("<"):
-                prefixes[name.rstrip(":")] = iri[1:-1]
-    return prefixes
-
-
 def service_targets(text: str) -> list[str]:
     """The endpoints named by ``SERVICE`` clauses; a variable or unknown prefix gives ``"?var"``/the pname."""
-    toks = tokens(text)
-    prefixes = _prefix_map(toks)
-    targets = []
-    for i, (kind, value) in enumerate(toks):
-        if kind != "word" or value.upper() != "SERVICE":
-            continue
-        j = i + 1
-        if j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "SILENT":
-            j += 1
-        if j >= len(toks):
-            targets.append("")
-            continue
-        tkind, tval = toks[j]
-        if tkind == "iri":
-            targets.append(tval[1:-1])
-        elif tkind == "pname" and tval.split(":", 1)[0] in prefixes:
-            pfx, local = tval.split(":", 1)
-            targets.append(prefixes[pfx] + local)
-        else:
-            targets.append(tval)
-    return targets
+    code = [t for t in scan(text) if t.kind != "comment"]
+    return [target for target, ascii_keyword in _services(code, _prefixes(code)) if ascii_keyword]

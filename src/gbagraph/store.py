@@ -2,26 +2,31 @@
 
 Layout (see docs/data-model.md): ``ontology/*.ttl`` (not ``shapes.ttl``) → ``graph/ontology``;
 ``data/{source}/source.ttl`` → ``graph/{source}/source``; ``data/{source}/pNN.ttl`` → ``graph/{source}/pNN``
-with entity-level provenance added to ``graph/provenance``; ``data/links/NAME.ttl`` → ``graph/links/NAME``.
-Parse errors name the file and line.
+with entity-level provenance added to ``graph/provenance``; ``data/{source}/editorial.ttl`` →
+``graph/{source}/editorial``, recorded in ``graph/provenance`` as a ``gba:EditorialGraph`` attributed to the
+gbagraph project; ``data/links/NAME.ttl`` → ``graph/links/NAME``. Parse errors name the file and line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import PROV
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import FOAF, PROV, RDF, RDFS
 from rdflib.term import Node
 
 from .config import Settings
 from .errors import LoadError
-from .namespaces import BASE, graph_iri, prefixes
+from .namespaces import BASE, gba, graph_iri, prefixes
 
 PARAGRAPH_FILE = re.compile(r"^p(\d+)\.ttl$")
+#: the file of a source folder holding the statements that come from the project, not from the source
+EDITORIAL_FILE = "editorial.ttl"
+#: the agent editorial graphs are attributed to
+PROJECT = URIRef(f"{BASE}id/agent/gbagraph-project")
 
 
 @dataclass
@@ -76,6 +81,23 @@ class GraphBundle:
             if (node, None, None) in self.dataset.graph(URIRef(g_iri)):
                 files.extend(paths)
         return files
+
+
+def add_reachable(source: Graph | Dataset, start: Iterable[Node], out: Graph,
+                  follow: Callable[[Node, Node], bool]) -> None:
+    """Copy into ``out`` the triples of ``source`` whose subject is in ``start`` or is an object reached from there
+    through a (predicate, object) pair that ``follow`` accepts, transitively."""
+    todo: list[Node] = list(start)
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for s, p, o in source.triples((node, None, None)):
+            out.add((s, p, o))
+            if follow(p, o):
+                todo.append(o)
 
 
 def parse_file(path: Path, root: Path | None = None) -> Graph:
@@ -161,4 +183,16 @@ def load(settings: Settings) -> GraphBundle:
             for subject in set(parsed.subjects()):
                 if isinstance(subject, URIRef) and subject != para:
                     prov.add((subject, PROV.wasDerivedFrom, para))
+        elif path.name == EDITORIAL_FILE and path.parent.name != "links":
+            record_editorial(prov, URIRef(graph_iri(base, name)))
     return bundle
+
+
+def record_editorial(prov: Graph, graph: URIRef) -> None:
+    """Record in the provenance graph that ``graph`` holds the project's own statements, not a paragraph's."""
+    vocab = gba()
+    prov.add((graph, RDF.type, vocab.EditorialGraph))
+    prov.add((graph, PROV.wasAttributedTo, PROJECT))
+    prov.add((PROJECT, RDF.type, PROV.Agent))
+    prov.add((PROJECT, RDF.type, FOAF.Organization))
+    prov.add((PROJECT, RDFS.label, Literal("the gbagraph project", lang="en")))

@@ -52,6 +52,6 @@ def vocabulary_terms(bundle: GraphBundle) -> list[Term]:
     return sorted(terms.values(), key=lambda t: t.name.lower())
 
 
-def completion_vocabulary(bundle: GraphBundle) -> dict:
+def completion_vocabulary(bundle: GraphBundle) -> dict[str, object]:
     """What the query editor completes, as JSON-ready data: ``{"prefixes": {p: ns}, "terms": [...]}``."""
     return {"prefixes": prefixes(bundle.base), "terms": [asdict(t) for t in vocabulary_terms(bundle)]}

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from . import formats
 from .export import dump_name
@@ -16,6 +17,8 @@ from .namespaces import SD, graph_iri, prefixes
 from .store import GraphBundle
 
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+#: DCAT 3 terms (versions) that rdflib's closed DCAT namespace lacks
+DCAT3 = Namespace(str(DCAT))
 #: format name in the registry → its IRI in http://www.w3.org/ns/formats/ (for sd:resultFormat, dcterms:format)
 W3C_FORMAT = {
     "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
@@ -34,8 +37,16 @@ VOID_GRAPH = "void"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
 
 
+#: dataset releases, newest first: version → date issued (what changed: CHANGELOG.md)
+RELEASES = (("0.2.0", "2026-11-27"), ("0.1.0", None))
+
+
 def dataset_iri(base: str) -> URIRef:
     return URIRef(f"{base}id/dataset/gbagraph")
+
+
+def version_iri(base: str, version: str) -> URIRef:
+    return URIRef(f"{base}id/dataset/gbagraph/{version}")
 
 
 def dump_formats() -> list[formats.Format]:
@@ -83,10 +94,74 @@ def dataset_description(bundle: GraphBundle, public_url: str = DEFAULT_PUBLIC_UR
     add((endpoint, DCAT.servesDataset, ds))
     add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     add((ds, DCAT.accessService, endpoint))
+    _versions(g, ds, base)
     _statistics(g, ds, union, base)
     _linksets(g, ds, bundle)
     _distributions(g, ds, public_url)
+    _served_counts(g, ds, bundle, public_url)
     return g
+
+
+def _versions(g: Graph, ds: URIRef, base: str) -> None:
+    """The release this is (version, date) and the one before it (``dcat:previousVersion``)."""
+    (version, issued), *older = RELEASES
+    g.add((ds, DCAT3.version, Literal(version)))
+    g.add((ds, OWL.versionInfo, Literal(version)))
+    if issued:
+        g.add((ds, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
+    this = version_iri(base, version)
+    g.add((ds, DCAT3.hasCurrentVersion, this))
+    g.add((ds, DCAT3.hasVersion, this))
+    g.add((this, RDF.type, DCAT.Dataset))
+    g.add((this, DCAT3.version, Literal(version)))
+    previous = this
+    for old, _date in older:
+        earlier = version_iri(base, old)
+        g.add((ds, DCAT3.hasVersion, earlier))
+        g.add((earlier, RDF.type, DCAT.Dataset))
+        g.add((earlier, DCAT3.version, Literal(old)))
+        g.add((previous, DCAT3.previousVersion, earlier))
+        previous = earlier
+    if older:
+        g.add((ds, DCAT3.previousVersion, version_iri(base, older[0][0])))
+
+
+#: the dump families: (fragment, with the inferred graph?, quad formats?) — one VoID subset each
+DUMP_SUBSETS = (("curated-triples", False, False), ("curated-quads", False, True),
+                ("inferred-triples", True, False), ("inferred-quads", True, True))
+
+
+def _served_counts(g: Graph, ds: URIRef, bundle: GraphBundle, public_url: str) -> None:
+    """``void:triples`` of the dataset and of one subset per dump family, counted as served: the description
+    itself (this graph) included, as it is in the default graph and in every dump.  Quad dumps count a triple
+    once per named graph holding it; triple dumps and the default graph count it once."""
+    inferred = graph_iri(bundle.base, "inferred")
+    graphs = _graphs(bundle)
+    for fragment, with_inferred, quads in DUMP_SUBSETS:
+        subset = URIRef(f"{ds}#{fragment}")
+        g.add((ds, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        what = "with the OWL RL inferred graph" if with_inferred else "curated facts and ontology"
+        form = "quads: a triple counts once per named graph" if quads else "triples: the union of the graphs"
+        g.add((subset, DCTERMS.title, Literal(f"dumps of {what} ({form})", lang="en")))
+        for fmt in dump_formats():
+            if (fmt.kind == "dataset") == quads:
+                for gz in (False, True):
+                    name = dump_name(fmt, inferred=with_inferred) + (".gz" if gz else "")
+                    g.add((subset, VOID.dataDump, URIRef(f"{public_url}dumps/{name}")))
+        g.add((subset, VOID.triples, Literal(0, datatype=XSD.integer)))  # placeholder: counted below
+    # every count literal is unique to this graph, so the graph's size is final now; fill in the counts
+    own = set(g)
+    counts: dict[str, int] = {}
+    for fragment, with_inferred, quads in DUMP_SUBSETS:
+        chosen = [gr for gr in graphs if with_inferred or str(gr.identifier) != inferred]
+        if quads:
+            n = sum(len(gr) for gr in chosen) + len(own)
+        else:
+            n = len({t for gr in chosen for t in gr} | own)
+        counts[fragment] = n
+        g.set((URIRef(f"{ds}#{fragment}"), VOID.triples, Literal(n, datatype=XSD.integer)))
+    g.set((ds, VOID.triples, Literal(counts["inferred-triples"], datatype=XSD.integer)))
 
 
 def _sources(bundle: GraphBundle) -> list[URIRef]:
@@ -99,7 +174,7 @@ def _sources(bundle: GraphBundle) -> list[URIRef]:
     return sorted(found)
 
 
-def _statistics(g: Graph, ds: URIRef, union: set, base: str) -> None:
+def _statistics(g: Graph, ds: URIRef, union: set[tuple[Any, Any, Any]], base: str) -> None:
     classes: Counter[URIRef] = Counter()
     props: Counter[URIRef] = Counter()
     entities = set()
@@ -134,7 +209,7 @@ def _linksets(g: Graph, ds: URIRef, bundle: GraphBundle) -> None:
         if not name.startswith(prefix):
             continue
         linkset = _part(ds, "linkset", name)
-        predicates = sorted(set(graph.predicates()))
+        predicates = sorted(set(graph.predicates()), key=str)  # URIRefs: their text order
         g.add((ds, VOID.subset, linkset))
         g.add((linkset, RDF.type, VOID.Linkset))
         g.add((linkset, RDFS.label, Literal(f"links: {name[len(prefix):]}", lang="en")))

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from .config import Settings
-from .errors import GbagraphError, QueryError, QueryTimeout, TooBusy
+from .errors import EngineClosed, GbagraphError, QueryError, QueryTimeout, TooBusy, WorkerCrashed
 from .guard import check_size
 from .query import Answer, Engine, QueryRequest
 
@@ -47,13 +47,6 @@ SPAWN_TIMEOUT, SPAWN_TRIES = 3.0, 3
 
 #: signals whose inherited handlers (gunicorn's, pytest's) must not run in a worker
 _DEFAULT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGABRT", "SIGWINCH", "SIGCHLD")
-
-
-class WorkerCrashed(GbagraphError):
-    """The worker process evaluating the query died (it is replaced; the query is lost)."""
-
-    status = 503
-    title = "Query worker crashed"
 
 
 @dataclass
@@ -139,7 +132,9 @@ def _import_error(payload: tuple[str, str, str, dict[str, Any]]) -> GbagraphErro
     module, qualname, message, state = payload
     cls = getattr(sys.modules.get(module), qualname, None)
     if not (isinstance(cls, type) and issubclass(cls, GbagraphError)):
-        return GbagraphError(message, status=int(state.get("status", 500)))
+        exc = GbagraphError(message)
+        exc.status = int(state.get("status", 500))  # a class this process does not know: keep its status
+        return exc
     exc = cls.__new__(cls)
     Exception.__init__(exc, message)
     exc.__dict__.update(state)
@@ -252,7 +247,7 @@ class WorkerPoolEngine:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise GbagraphError("the query engine has been shut down", status=503)
+            raise EngineClosed("the query engine has been shut down")
 
     def _spawn(self) -> _Worker:
         """Fork one worker and wait until it is ready (call with the lock held).
@@ -386,6 +381,6 @@ class WorkerPoolEngine:
                                 f"query; it has been replaced — {self._likely_cause(worker)}") from exc
         self._checkin(worker)
         if status == "ok":
-            return payload
+            return cast(Answer, payload)
         raise _import_error(payload)
 

@@ -103,3 +103,27 @@ def test_render_table_ask_and_select():
     assert render_table({"head": {}, "boolean": True}) == "true\n"
     text = render_table({"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "literal", "value": "x"}}]}})
     assert text.splitlines()[-1] == "(1 row)"
+
+
+def test_query_evaluates_once_in_process(monkeypatch):
+    """``gbagraph query`` asks the engine once (the answer's form is known from the lexer) with no workers."""
+    from gbagraph import cli, pipeline
+
+    made = []
+    real = pipeline.make_engine
+
+    def counting_engine(settings, bundle):
+        engine = real(settings, bundle)
+        made.append(settings.query_workers)
+        inner = engine.answer
+        calls = []
+        engine.answer = lambda request: calls.append(request) or inner(request)
+        made.append(calls)
+        return engine
+
+    monkeypatch.setattr(pipeline, "make_engine", counting_engine)
+    for fmt, text in [("table", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"), ("csv", "ASK {}"),
+                      ("table", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1")]:
+        made.clear()
+        assert cli.main(["--root", str(MINI), "query", "-f", fmt, "-e", text]) == 0
+        assert made[0] == 0 and len(made[1]) == 1, (fmt, text)

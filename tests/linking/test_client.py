@@ -128,3 +128,19 @@ def test_unreachable_endpoint() -> None:
         c.select("SELECT * {}")
     c.close()
     assert sleeps == [0.25]
+
+
+def test_retry_after_as_an_http_date(scripted: Scripted) -> None:
+    """Retry-After may be a date (RFC 9110): the wait is the time until it, capped by max_backoff."""
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    later = format_datetime(datetime.now(UTC) + timedelta(hours=2), usegmt=True)
+    scripted.script += [(503, {"Retry-After": soon}, "busy"), (429, {"Retry-After": later}, "slow"), (200, {}, OK)]
+    sleeps: list[float] = []
+    c = client(scripted, sleeps, retries=3, backoff=0.5, max_backoff=60.0)
+    assert c.select("SELECT * {}")
+    c.close()
+    assert c.requests_made == 3 and len(sleeps) == 2
+    assert 25.0 < sleeps[0] <= 30.0 and sleeps[1] == 60.0

@@ -11,6 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS, VOID
 
 from gbagraph import link
+from gbagraph.cli.link import ProgressBar
 from gbagraph.config import Settings
 from gbagraph.namespaces import BASE, WD
 from gbagraph.store import load
@@ -125,7 +126,7 @@ def test_min_score_drops_weak_candidates(project: Path, endpoint: str) -> None:
 def test_progress_bar_counts_batches(project: Path, endpoint: str) -> None:
     stream = io.StringIO()
     opts = link.Options(endpoint=endpoint, batch_size=2, min_interval=0)
-    link.reconcile(ours(project), opts, progress=stream)
+    link.reconcile(ours(project), opts, progress=ProgressBar(stream))  # the CLI's bar, fed by reconcile
     lines = stream.getvalue().splitlines()
     assert len(lines) == 5  # persons 2 batches, organisations 2, places 1
     assert lines[-1].startswith("link [########################] 5/5")

@@ -70,6 +70,8 @@ def _term(value: dict | None, seps: list[str] = ()) -> tuple:  # type: ignore[as
     datatype = value.get("datatype", str(XSD.string))
     if datatype == str(XSD.string):
         return ("string", _unordered(value["value"], seps))
+    if datatype == str(XSD.boolean) and value["value"] in ("true", "false", "1", "0"):
+        return ("boolean", value["value"] in ("true", "1"))  # "1" and "true" are one value (Virtuoso writes 1/0)
     if datatype in NUMERIC:
         try:
             return ("number", Decimal(value["value"]))

@@ -102,7 +102,7 @@ def test_remote_engine_passes_format_and_dataset(pushed, oxigraph_server: str) -
     remote = RemoteEngine(f"{oxigraph_server}/query", policy_for(prepared.settings))
     onto = f"{prepared.bundle.base}graph/ontology"
     answer = remote.answer(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=(onto,),
-                                        accept="text/csv"))
+                                        format="csv"))
     assert answer.format.name == "csv" and answer.body.splitlines()[1].strip() == str(len(prepared.bundle.ontology)).encode()
     answer = remote.answer(QueryRequest("CONSTRUCT WHERE { ?s a ?c } LIMIT 3", format="nt"))
     assert answer.kind == "CONSTRUCT" and answer.format.name == "nt" and answer.body.count(b"\n") == 3

@@ -7,17 +7,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from .. import formats
 from ..entities import context_bytes, entity_csv
 from ..errors import NotFound
 from ..export import Dump, dump_name
 from ..formats import Format
 from ..store import GraphBundle
 from ..void import dump_formats
-from .conneg import HTML_CONTENT_TYPE, HTML_TYPES
+from .conneg import HTML_CONTENT_TYPE, HTML_TYPES, accept_of, best
 from .state import state
 
 bp = Blueprint("dumps", __name__)
@@ -45,7 +45,7 @@ class DumpFile:
         dump = self.dump()
         return dump.gzip_sha256 if self.gz else dump.sha256
 
-    def info(self) -> dict:
+    def info(self) -> dict[str, Any]:
         dump = self.dump()
         return {
             "name": self.name, "url": f"{state().public_url()}dumps/{self.name}",
@@ -74,7 +74,7 @@ EXTRAS: dict[str, tuple[str, Callable[[GraphBundle], bytes]]] = {
 }
 
 
-def _extra_info(name: str) -> dict:
+def _extra_info(name: str) -> dict[str, Any]:
     media_type, build = EXTRAS[name]
     body = state().dumps.extra(name, build)
     return {"name": name, "url": f"{state().public_url()}dumps/{name}", "format": name.rsplit(".", 1)[-1],
@@ -88,12 +88,7 @@ def _wants_html() -> bool:
     wanted = request.args.get("format")
     if wanted:
         return wanted == "html"
-    for media_range, _q in formats.parse_accept(request.headers.get("Accept")):
-        if media_range in HTML_TYPES:
-            return True
-        if media_range in ("application/json", "*/*"):
-            return False
-    return False
+    return best(accept_of(request.headers.get("Accept")), ["application/json", *HTML_TYPES]) in HTML_TYPES
 
 
 @bp.route("/dumps")
@@ -127,4 +122,4 @@ def download(name: str) -> Response:
     response.last_modified = state().last_modified
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response.make_conditional(request, accept_ranges=True, complete_length=len(body))
+    return cast(Response, response.make_conditional(request, accept_ranges=True, complete_length=len(body)))

@@ -7,30 +7,29 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import formats
-from ..errors import GbagraphError, QueryTimeout, ShapeViolation, TooBusy
-from .conneg import HTML_CONTENT_TYPE, HTML_TYPES
+from ..errors import GbagraphError, QuerySyntaxError, QueryTimeout, ShapeViolation, TooBusy
+from .conneg import HTML_CONTENT_TYPE, HTML_TYPES, accept_of, best
+
+#: error body types offered, plain text first (for ``*/*``)
+_ERROR_TYPES = {"text/plain": "text", **{t: "html" for t in HTML_TYPES}, "application/json": "json",
+                "application/problem+json": "json"}
 
 
 def _body_type(accept: str | None) -> str:
-    for media_range, _q in formats.parse_accept(accept):
-        if media_range in HTML_TYPES:
-            return "html"
-        if media_range in ("application/json", "application/problem+json"):
-            return "json"
-        if media_range in ("text/plain", "*/*", "text/*"):
-            return "text"
-    return "text"
+    chosen = best(accept_of(accept), list(_ERROR_TYPES))
+    return _ERROR_TYPES[chosen] if chosen else "text"
 
 
-def error_response(status: int, title: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    """The error answer for the current request, in the type its ``Accept`` prefers."""
+def error_response(status: int, title: str, message: str, headers: dict[str, str] | None = None,
+                   fields: dict[str, int] | None = None) -> Response:
+    """The error answer for the current request, in the type its ``Accept`` prefers; ``fields`` go into the
+    JSON body (a syntax error's ``line`` and ``column``)."""
     kind = _body_type(request.headers.get("Accept"))
     if kind == "html":
         body = render_template("error.html", status=status, title=title, message=message)
         response = Response(body, status=status, content_type=HTML_CONTENT_TYPE)
     elif kind == "json":
-        body = json.dumps({"status": status, "title": title, "message": message})
+        body = json.dumps({"status": status, "title": title, "message": message, **(fields or {})})
         response = Response(body + "\n", status=status, content_type="application/json")
     else:
         response = Response(f"{status} {title}\n\n{message}\n", status=status,
@@ -56,7 +55,8 @@ def handle_gbagraph(exc: GbagraphError) -> Response:
         message = f"{message}\n{exc.report}"
     status = exc.status if 400 <= exc.status <= 599 else 500
     headers = {"Retry-After": str(retry_after(exc))} if status == 503 else None
-    return error_response(status, exc.title, message, headers)
+    fields = {"line": exc.line, "column": exc.column} if isinstance(exc, QuerySyntaxError) else None
+    return error_response(status, exc.title, message, headers, fields)
 
 
 def handle_http(exc: HTTPException) -> Response:

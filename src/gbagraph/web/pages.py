@@ -4,6 +4,7 @@ at ``/.well-known/void``, and the query page at ``/``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
@@ -91,7 +92,7 @@ def _rdf_response(graph: Graph, fmt: formats.Format) -> Response:
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     response.add_etag()
-    return response.make_conditional(request)
+    return cast(Response, response.make_conditional(request))
 
 
 def _alternates(path: str) -> list[tuple[str, str, str]]:
@@ -138,7 +139,7 @@ def resource_response(iri: URIRef) -> Response:
         raise NotFound(f"<{iri}> is not in this graph")
     view = Presenter()
     partitions = _partitions(st.bundle.graph(VOID_GRAPH), iri)
-    outgoing = [st for st in description.outgoing if st.predicate not in PARTITION_PROPERTIES]
+    outgoing = [s for s in description.outgoing if s.predicate not in PARTITION_PROPERTIES]
     body = render_template(
         "resource.html", d=description, view=view, outgoing=_grouped(outgoing), partitions=partitions,
         incoming=_grouped(description.incoming), alternates=_alternates(request.path),
@@ -224,7 +225,7 @@ def vocabulary() -> Response:
     """Prefixes, classes and properties the query editor completes (JSON, built from the dataset)."""
     response = jsonify(state().vocabulary)
     response.add_etag()
-    return response.make_conditional(request)
+    return cast(Response, response.make_conditional(request))
 
 
 SEARCH_LIMIT = 50
@@ -239,7 +240,7 @@ def search() -> Response:
     if len(matches) == 1:
         href = view.local(str(matches[0].iri))
         if href:
-            return redirect(href, code=303)  # type: ignore[return-value]
+            return cast(Response, redirect(href, code=303))
     body = render_template("search.html", q=text, matches=matches[:SEARCH_LIMIT], more=len(matches) > SEARCH_LIMIT,
                            view=view)
     return Response(body, content_type=HTML_CONTENT_TYPE)

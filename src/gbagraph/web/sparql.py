@@ -14,13 +14,15 @@ import math
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.datastructures import ETags
+from werkzeug.http import unquote_etag
 
-from .. import formats
-from ..cache import ResponseCache, dataset_hash, not_modified
+from .. import formats, sparqltext
+from ..cache import ResponseCache, dataset_hash
 from ..errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
 from ..query import Answer, QueryRequest
 from ..void import service_description
-from .conneg import pick
+from . import conneg
 from .pages import query_page
 from .state import state
 
@@ -104,7 +106,10 @@ def _graphs(params: Params, name: str) -> tuple[str, ...]:
 
 
 def build_request(params: Params) -> QueryRequest:
-    """Protocol parameters → ``QueryRequest`` (checks the protocol's rules; the engine checks the query)."""
+    """Protocol parameters → ``QueryRequest`` (checks the protocol's rules; the engine checks the query).
+
+    The query text is lexed here and the answer's format chosen here, once: the guard, the cache and the
+    engine use what the request carries."""
     queries, updates = _values(params, "query"), _values(params, "update")
     if len(queries) > 1:
         raise BadRequest("more than one 'query' parameter; send exactly one query")
@@ -120,14 +125,16 @@ def build_request(params: Params) -> QueryRequest:
     limit = state().settings.max_query_length
     if len(text) > limit:
         raise PayloadTooLarge(f"the query is {len(text)} characters; the limit is {limit}")
-    fmt = (_values(params, "format") or _values(params, "output") or [None])[0]
+    lexed = sparqltext.lex(text)
+    requested = [v for name in conneg.FORMAT_PARAMETERS for v in _values(params, name)]
+    fmt = conneg.query_format(lexed.query_form, request.accept_mimetypes, requested)
     return QueryRequest(
         query=text,
         default_graphs=_graphs(params, "default-graph-uri"),
         named_graphs=_graphs(params, "named-graph-uri"),
-        accept=request.headers.get("Accept"),
-        format=fmt or None,
+        format=fmt.name if fmt else None,
         timeout=_timeout(params),
+        lexed=lexed,
     )
 
 
@@ -162,8 +169,8 @@ def response_cache() -> ResponseCache | None:
 
 
 def _service_description(params: Params) -> Response:
-    fmt_param = (_values(params, "format") or [None])[0]
-    fmt = pick(request.headers.get("Accept"), fmt_param, ("graph",), html=True, default=formats.DEFAULTS["graph"])
+    fmt_param = next(iter(_values(params, "format")), None)
+    fmt = conneg.pick(request.headers.get("Accept"), fmt_param, ("graph",), html=True, default=formats.DEFAULTS["graph"])
     if isinstance(fmt, str):  # HTML
         return query_page()
     graph = service_description(state().bundle, state().public_url() + "sparql",
@@ -182,14 +189,19 @@ def endpoint() -> Response:
     cache = response_cache()
     if cache is None:
         return _answer_response(state().engine.answer(query), None, None, params)
-    if_none_match = request.headers.get("If-None-Match")
+    if_none_match = request.if_none_match
     etag = cache.etag(query)  # known before evaluation: a revalidation costs no query
-    if etag and if_none_match and if_none_match.strip() != "*" and not_modified(if_none_match, etag):
+    if etag and not if_none_match.star_tag and matches(if_none_match, etag):
         return _not_modified(etag)
-    answer, etag, hit = cache.answer(state().engine, query)
-    if etag and not_modified(if_none_match, etag):
+    answer, etag, hit = cache.answer(state().engine, query)  # "*" matches only an answer that exists
+    if etag and matches(if_none_match, etag):
         return _not_modified(etag)
     return _answer_response(answer, etag, hit, params)
+
+
+def matches(if_none_match: ETags, etag: str) -> bool:
+    """Whether ``If-None-Match`` holds ``etag`` (a quoted ETag): ``*``, lists and weak ``W/`` forms count."""
+    return if_none_match.contains_weak(unquote_etag(etag)[0])
 
 
 def _answer_response(answer: Answer, etag: str | None, hit: bool | None, params: Params) -> Response:

@@ -115,7 +115,7 @@ class State:
         return LabelIndex(self.bundle.dataset)
 
     @cached_property
-    def vocabulary(self) -> dict:
+    def vocabulary(self) -> dict[str, object]:
         """What the query editor completes (built on first use)."""
         return completion_vocabulary(self.bundle)
 
@@ -127,4 +127,5 @@ class State:
 
 def state() -> State:
     """The state of the app serving the current request."""
-    return current_app.extensions["gbagraph"]
+    found: State = current_app.extensions["gbagraph"]
+    return found

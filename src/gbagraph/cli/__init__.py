@@ -1,0 +1,49 @@
+"""``gbagraph`` command line: every subcommand lives here, a thin layer over the core (which returns values and
+raises, never prints).  Errors a user can cause print one line (``gbagraph: error: …``) and exit non-zero; no
+tracebacks.
+
+``--root``, ``--public-url`` and ``--trusted-proxy`` are taken before or after the subcommand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..errors import GbagraphError, ShapeViolation
+from . import data, link, push, serve
+from ._common import command_adder, global_options, settings_of
+from .data import render_table
+
+__all__ = ["build_parser", "main", "render_table", "settings_of"]
+
+#: the modules whose ``register(add)`` adds their subcommands, in the order ``--help`` lists them
+COMMANDS = (data, serve, link, push)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gbagraph", description=(__doc__ or "").splitlines()[0])
+    global_options(parser)
+    add = command_adder(parser.add_subparsers(dest="command", required=True))
+    for module in COMMANDS:
+        module.register(add)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ShapeViolation as exc:
+        print(f"gbagraph: error: {exc}\n{exc.report}", file=sys.stderr)
+        return 1
+    except GbagraphError as exc:
+        print(f"gbagraph: error: {exc}", file=sys.stderr)
+        return 2 if exc.status < 500 else 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Statements from outside the source: data/{source}/editorial.ttl, its provenance and its shape.
+
+Each triple there is marked by a gba:EditorialStatement (rdf:subject, rdf:predicate, rdf:object) with a
+skos:editorialNote; ``gbagraph validate`` fails on an unmarked one. The provenance graph types the graph as a
+gba:EditorialGraph attributed to the gbagraph project, not derived from a paragraph.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, SKOS
+
+from gbagraph.config import Settings
+from gbagraph.store import PROJECT, load
+from gbagraph.validate import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+GBA = "https://w3id.org/gbagraph/def/"
+EDITORIAL_GRAPH = URIRef("https://w3id.org/gbagraph/graph/plenary-23-press-release/editorial")
+EDITORIAL_STATEMENT = URIRef(GBA + "EditorialStatement")
+ID = "https://w3id.org/gbagraph/id/"
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return load(Settings(root=ROOT))
+
+
+def statements(bundle) -> list[tuple]:
+    ds = bundle.dataset
+    return [(st, ds.value(st, RDF.subject), ds.value(st, RDF.predicate), ds.value(st, RDF.object))
+            for st in set(ds.subjects(RDF.type, EDITORIAL_STATEMENT))]
+
+
+def test_the_editorial_graph_is_attributed_to_the_project_not_a_paragraph(bundle):
+    prov = bundle.provenance
+    assert (EDITORIAL_GRAPH, RDF.type, URIRef(GBA + "EditorialGraph")) in prov
+    assert (EDITORIAL_GRAPH, PROV.wasAttributedTo, PROJECT) in prov
+    assert (EDITORIAL_GRAPH, PROV.wasDerivedFrom, None) not in prov
+    assert str(PROJECT).startswith(ID)
+
+
+def test_every_marked_triple_is_in_the_graph_and_has_a_note(bundle):
+    found = statements(bundle)
+    assert len(found) >= 80
+    ds = bundle.dataset
+    for st, s, p, o in found:
+        assert (s, p, o) in ds, st
+        notes = [n for n in ds.objects(st, SKOS.editorialNote) if isinstance(n, Literal) and n.language == "en"]
+        assert notes and all(len(n) > 40 for n in notes), st
+
+
+def test_what_the_source_does_not_say_is_marked(bundle):
+    marked = {(str(s), str(p), str(o)) for _, s, p, o in statements(bundle)}
+    org = "http://www.w3.org/ns/org#"
+    # p28 lists the Secretaries; the source never ties them to the bureaus (p9 and p17 name FSTB and LWB)
+    assert (f"{ID}post/secretary-for-financial-services-and-the-treasury", org + "postIn",
+            f"{ID}body/financial-services-and-the-treasury-bureau") in marked
+    assert (f"{ID}post/secretary-for-labour-and-welfare", org + "postIn", f"{ID}body/labour-and-welfare-bureau") in marked
+    bureaus = {s for s, p, o in marked if p == org + "subOrganizationOf" and "-bureau" in s}
+    assert len(bureaus) == 8  # named only after their Secretaries' titles
+    # the year of "yesterday (March 21)" comes from the release date
+    assert (f"{ID}meeting/hk-gd-joint-conference-plenary-23", GBA + "date", "2023-03-21") in marked
+    # the triples wholly from outside the source are in the editorial graph only
+    editorial = bundle.dataset.graph(EDITORIAL_GRAPH)
+    for s, p, o in editorial:
+        if (s, RDF.type, EDITORIAL_STATEMENT) in editorial:
+            continue
+        homes = {str(g) for *_, g in bundle.dataset.quads((s, p, o, None))}
+        assert homes == {str(EDITORIAL_GRAPH)}, (s, p, o, homes)
+
+
+def test_an_unmarked_editorial_triple_fails_validation(bundle):
+    graph = bundle.dataset.graph(EDITORIAL_GRAPH)
+    triple = (URIRef(f"{ID}body/health-bureau"), SKOS.altLabel, Literal("HHB", lang="en"))
+    graph.add(triple)
+    try:
+        result = validate(bundle, Settings(root=ROOT).shapes_file)
+    finally:
+        graph.remove(triple)
+    assert not result.conforms
+    assert [v.shape for v in result.violations] == ["gbash:EditorialGraphShape"]
+    assert "HHB" in result.violations[0].message
+
+
+def test_cli_validate_names_the_unmarked_triple(tmp_path: Path):
+    project = tmp_path / "project"
+    for folder in ("ontology", "data"):
+        shutil.copytree(ROOT / folder, project / folder)
+    editorial = project / "data" / "plenary-23-press-release" / "editorial.ttl"
+    editorial.write_text(editorial.read_text(encoding="utf-8")
+                         + '\nbody:health-bureau skos:altLabel "HHB"@en .\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "gbagraph", "--root", str(project), "validate"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "EditorialGraphShape" in proc.stdout and "HHB" in proc.stdout

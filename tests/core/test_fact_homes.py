@@ -1,0 +1,138 @@
+"""Each fact lives only in the files of the paragraphs that state it (docs/data-model.md, "Provenance").
+
+A paragraph file may name any entity it refers to with rdf:type, rdfs:label, skos:prefLabel and skos:altLabel;
+every other triple has ONE home file, unless it is listed in FACTS_STATED_IN_SEVERAL_PARAGRAPHS below with the
+paragraphs of the press release (docs/source-paragraphs.md) that each state it. Facts the source does not state
+live in editorial.ttl only, each marked there by a gba:EditorialStatement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from gbagraph.store import EDITORIAL_FILE, PARAGRAPH_FILE
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE_DIR = ROOT / "data" / "plenary-23-press-release"
+NAMING = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel}
+GBA = "https://w3id.org/gbagraph/def/"
+ORG = "http://www.w3.org/ns/org#"
+SDO = "https://schema.org/"
+ID = "https://w3id.org/gbagraph/id/"
+
+PLENARY = "meeting/hk-gd-joint-conference-plenary-23"
+LEE_AT = "participation/hk-gd-joint-conference-plenary-23-john-lee"
+WANG_AT = "participation/hk-gd-joint-conference-plenary-23-wang-weizhong"
+CE = "post/chief-executive-of-the-hksar"
+GOVERNOR = "post/governor-of-guangdong-province"
+
+#: (subject, predicate, object) -> the paragraphs that state it; IRIs under id/ are written without the prefix.
+FACTS_STATED_IN_SEVERAL_PARAGRAPHS: dict[tuple[str, str, str], tuple[int, ...]] = {
+    # p1 "Mr John Lee"; p2 "Mr Lee said"; p28 "Mr John Lee"
+    ("person/john-lee", SDO + "honorificPrefix", "Mr"): (1, 2, 28),
+    # p1 and p28 "the Governor of Guangdong Province, Mr Wang Weizhong" (p3 writes him without "Mr")
+    ("person/wang-weizhong", SDO + "honorificPrefix", "Mr"): (1, 28),
+    # p1 and p28: "The Chief Executive of the HKSAR, Mr John Lee"
+    ("person/john-lee", ORG + "holds", CE): (1, 28),
+    (CE, ORG + "heldBy", "person/john-lee"): (1, 28),
+    (CE, ORG + "postIn", "body/hksar-government"): (1, 28),
+    # p1, p3 ("the Governor of Guangdong Province, Wang Weizhong") and p28
+    ("person/wang-weizhong", ORG + "holds", GOVERNOR): (1, 3, 28),
+    (GOVERNOR, ORG + "heldBy", "person/wang-weizhong"): (1, 3, 28),
+    (GOVERNOR, ORG + "postIn", "body/guangdong-provincial-government"): (1, 3, 28),
+    # p1 "co-chaired the 23rd Plenary"; p28 "The 23rd Plenary held yesterday was co-chaired by ..."
+    (PLENARY, GBA + "coChair", "person/john-lee"): (1, 28),
+    (PLENARY, GBA + "coChair", "person/wang-weizhong"): (1, 28),
+    (PLENARY, GBA + "ordinal", "23"): (1, 28),
+    (LEE_AT, GBA + "meeting", PLENARY): (1, 28),
+    (LEE_AT, GBA + "participant", "person/john-lee"): (1, 28),
+    (LEE_AT, GBA + "role", "role/co-chair"): (1, 28),
+    (LEE_AT, GBA + "inPost", CE): (1, 28),
+    (WANG_AT, GBA + "meeting", PLENARY): (1, 28),
+    (WANG_AT, GBA + "participant", "person/wang-weizhong"): (1, 28),
+    (WANG_AT, GBA + "role", "role/co-chair"): (1, 28),
+    (WANG_AT, GBA + "inPost", GOVERNOR): (1, 28),
+    # "the Mainland cities of the GBA" (p12 "Mainland cities of the GBA", p18, p23, p26 "GBA Mainland cities", p27)
+    ("place/mainland-cities-of-the-gba", GBA + "locatedIn", "place/greater-bay-area"): (12, 18, 23, 26, 27),
+    ("place/mainland-cities-of-the-gba", GBA + "locatedIn", "place/mainland"): (12, 18, 23, 26, 27),
+}
+
+
+def _term(value: str) -> str:
+    return value[len(ID):] if value.startswith(ID) else value
+
+
+def fact_homes(folder: Path) -> dict[tuple[str, str, str], set[int]]:
+    """(subject, predicate, object) of every fact (not a naming triple) -> the paragraph files holding it."""
+    homes: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    for path in sorted(folder.glob("p*.ttl")):
+        match = PARAGRAPH_FILE.match(path.name)
+        assert match, path
+        for s, p, o in Graph().parse(path, format="turtle"):
+            if p not in NAMING:
+                homes[(_term(str(s)), str(p), _term(str(o)))].add(int(match.group(1)))
+    return homes
+
+
+def repeated_facts(folder: Path) -> dict[tuple[str, str, str], tuple[int, ...]]:
+    """Facts in more than one paragraph file whose paragraphs are not exactly those listed as stating them."""
+    wrong = {}
+    for fact, paragraphs in fact_homes(folder).items():
+        listed = FACTS_STATED_IN_SEVERAL_PARAGRAPHS.get(fact)
+        if len(paragraphs) > 1 and tuple(sorted(paragraphs)) != listed:
+            wrong[fact] = tuple(sorted(paragraphs))
+    return wrong
+
+
+def test_every_fact_has_one_home_unless_several_paragraphs_state_it():
+    wrong = repeated_facts(SOURCE_DIR)
+    assert not wrong, "facts in files whose paragraphs do not state them (or missing from the exceptions):\n" + \
+        "\n".join(f"  {fact} in paragraphs {paras}" for fact, paras in sorted(wrong.items()))
+
+
+def test_every_listed_exception_is_in_exactly_its_paragraphs():
+    homes = fact_homes(SOURCE_DIR)
+    stale = {fact: (paras, tuple(sorted(homes.get(fact, ()))))
+             for fact, paras in FACTS_STATED_IN_SEVERAL_PARAGRAPHS.items()
+             if tuple(sorted(homes.get(fact, ()))) != paras or len(paras) < 2}
+    assert not stale, f"exceptions that do not match the files (listed, found): {stale}"
+
+
+def test_a_fact_copied_into_another_paragraph_file_is_caught(tmp_path: Path):
+    for path in SOURCE_DIR.glob("*.ttl"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    p03 = tmp_path / "p03.ttl"
+    p03.write_text(p03.read_text(encoding="utf-8") + "\nperson:yang-wanming schema:honorificPrefix \"Mr\" .\n",
+                   encoding="utf-8")
+    assert repeated_facts(tmp_path) == {("person/yang-wanming", SDO + "honorificPrefix", "Mr"): (1, 3)}
+
+
+def test_editorial_facts_are_in_no_paragraph_file():
+    editorial = Graph().parse(SOURCE_DIR / EDITORIAL_FILE, format="turtle")
+    statements = set(editorial.subjects(RDF.type, URIRef(GBA + "EditorialStatement")))
+    homes = fact_homes(SOURCE_DIR)
+    in_paragraphs = [(s, p, o) for s, p, o in editorial if s not in statements and p not in NAMING
+                     and (_term(str(s)), str(p), _term(str(o))) in homes]
+    assert not in_paragraphs
+
+
+@pytest.mark.parametrize(("fact", "paragraphs"), [
+    # the cases issue 11 lists: honorifics and the CE post in p03, the plenary's ordinal and series in p06, p09,
+    # p17, p19, FSTB and LWB under the HKSAR Government in p28, the governments' jurisdictions in many files
+    (("person/john-lee", SDO + "honorificPrefix", "Mr"), {1, 2, 28}),
+    (("person/wang-weizhong", SDO + "honorificPrefix", "Mr"), {1, 28}),
+    ((CE, ORG + "postIn", "body/hksar-government"), {1, 28}),
+    ((PLENARY, GBA + "partOfSeries", "meeting/hk-gd-joint-conference"), {1}),
+    ((PLENARY, GBA + "ordinal", "23"), {1, 28}),
+    (("body/financial-services-and-the-treasury-bureau", ORG + "subOrganizationOf", "body/hksar-government"), {9}),
+    (("body/labour-and-welfare-bureau", ORG + "subOrganizationOf", "body/hksar-government"), {17}),
+    (("body/hksar-government", GBA + "jurisdiction", "place/hong-kong"), {1}),
+    (("body/guangdong-provincial-government", GBA + "jurisdiction", "place/guangdong-province"), {1}),
+])
+def test_the_misfilings_issue_11_lists_are_gone(fact, paragraphs):
+    assert fact_homes(SOURCE_DIR)[fact] == paragraphs
