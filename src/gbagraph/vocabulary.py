@@ -4,6 +4,7 @@ data, each as a prefixed name with its label.  Built from the dataset; no web fr
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -52,6 +53,6 @@ def vocabulary_terms(bundle: GraphBundle) -> list[Term]:
     return sorted(terms.values(), key=lambda t: t.name.lower())
 
 
-def completion_vocabulary(bundle: GraphBundle) -> dict[str, object]:
+def completion_vocabulary(bundle: GraphBundle) -> dict[str, Any]:
     """What the query editor completes, as JSON-ready data: ``{"prefixes": {p: ns}, "terms": [...]}``."""
     return {"prefixes": prefixes(bundle.base), "terms": [asdict(t) for t in vocabulary_terms(bundle)]}

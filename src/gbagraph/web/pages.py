@@ -139,7 +139,7 @@ def resource_response(iri: URIRef) -> Response:
         raise NotFound(f"<{iri}> is not in this graph")
     view = Presenter()
     partitions = _partitions(st.bundle.graph(VOID_GRAPH), iri)
-    outgoing = [s for s in description.outgoing if s.predicate not in PARTITION_PROPERTIES]
+    outgoing = [st for st in description.outgoing if st.predicate not in PARTITION_PROPERTIES]
     body = render_template(
         "resource.html", d=description, view=view, outgoing=_grouped(outgoing), partitions=partitions,
         incoming=_grouped(description.incoming), alternates=_alternates(request.path),
@@ -225,7 +225,8 @@ def vocabulary() -> Response:
     """Prefixes, classes and properties the query editor completes (JSON, built from the dataset)."""
     response = jsonify(state().vocabulary)
     response.add_etag()
-    return cast(Response, response.make_conditional(request))
+    response.make_conditional(request)
+    return response
 
 
 SEARCH_LIMIT = 50
@@ -240,7 +241,7 @@ def search() -> Response:
     if len(matches) == 1:
         href = view.local(str(matches[0].iri))
         if href:
-            return cast(Response, redirect(href, code=303))
+            return redirect(href, code=303)  # type: ignore[return-value]
     body = render_template("search.html", q=text, matches=matches[:SEARCH_LIMIT], more=len(matches) > SEARCH_LIMIT,
                            view=view)
     return Response(body, content_type=HTML_CONTENT_TYPE)

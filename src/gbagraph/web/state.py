@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, request
 
@@ -115,7 +116,7 @@ class State:
         return LabelIndex(self.bundle.dataset)
 
     @cached_property
-    def vocabulary(self) -> dict[str, object]:
+    def vocabulary(self) -> dict[str, Any]:
         """What the query editor completes (built on first use)."""
         return completion_vocabulary(self.bundle)
 
