@@ -120,7 +120,7 @@ def test_syntax_error_is_shown(mini_site, page):
         range.setStart(document.getElementById('highlight'), 0);
         range.setEndBefore(mark);
         return range.toString().split('\\n').length; }""")
-    assert mark_line == 3
+    assert mark_line == 3 and page.locator("#highlight .tok-error").inner_text() == "}"  # line 3, column 1
     page.locator("#query").press("End")
     page.keyboard.type(" ")  # editing clears the marks
     assert page.locator(".gutter-lines .ln.error").count() == 0 and page.locator("#highlight .tok-error").count() == 0

@@ -126,14 +126,18 @@
     gutter.innerHTML = html;
   }
 
+  function addMark(offset, cls) {
+    marks[offset] = marks[offset] ? marks[offset] + " " + cls : cls;
+  }
+
   function render() {
     var text = textarea.value;
     marks = {};
     if (document.activeElement === textarea && textarea.selectionStart === textarea.selectionEnd) {
       var pair = matchBracket(text, textarea.selectionStart);
-      if (pair) {
-        marks[pair[0]] = pair[1] < 0 ? "bracket-unmatched" : "bracket-match";
-        if (pair[1] >= 0) { marks[pair[1]] = "bracket-match"; }
+      if (pair) {  // added to an error mark at the same place, not instead of it
+        addMark(pair[0], pair[1] < 0 ? "bracket-unmatched" : "bracket-match");
+        if (pair[1] >= 0) { addMark(pair[1], "bracket-match"); }
       }
     }
     if (errorAt) { marks[errorAt.offset] = "tok-error"; }  // after the brackets: an error on a bracket stays marked
