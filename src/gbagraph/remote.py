@@ -97,7 +97,9 @@ class RemoteEngine:
                  named_graphs: tuple[str, ...] = ()) -> None:
         """``default_graphs`` / ``named_graphs``: the dataset to query when a request names none — for a store
         whose own default dataset is not ours (Virtuoso's holds system graphs): the union graph written by
-        ``push(union_graph=...)`` and our named graphs."""
+        ``push(union_graph=...)`` and our named graphs.  They are sent as Virtuoso's ``DEFINE input:…`` pragmas at
+        the head of the query, not as protocol parameters: Virtuoso echoes each ``named-graph-uri`` parameter as a
+        response header, and past 100 of them Python's HTTP client refuses the answer."""
         self.endpoint = endpoint
         self.policy = policy or Policy()
         self.timeout = timeout
@@ -111,10 +113,14 @@ class RemoteEngine:
         if not kind:
             raise QueryError("syntax error: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
         fmt = answer_format(request.format, kind)
-        data: list[tuple[str, str]] = [("query", _with_prefixes(lexed, self.policy.prefixes))]
+        text = _with_prefixes(lexed, self.policy.prefixes)
         own = bool(request.default_graphs or request.named_graphs)
-        data += [("default-graph-uri", g) for g in (request.default_graphs if own else self.default_graphs)]
-        data += [("named-graph-uri", g) for g in (request.named_graphs if own else self.named_graphs)]
+        if not own and (self.default_graphs or self.named_graphs):
+            text = "".join([*(f"DEFINE input:default-graph-uri <{g}>\n" for g in self.default_graphs),
+                            *(f"DEFINE input:named-graph-uri <{g}>\n" for g in self.named_graphs)]) + text
+        data: list[tuple[str, str]] = [("query", text)]
+        data += [("default-graph-uri", g) for g in request.default_graphs]
+        data += [("named-graph-uri", g) for g in request.named_graphs]
         try:
             r = self.session.post(self.endpoint, data=data, timeout=self.timeout,
                                   headers={"Accept": fmt.media_type})

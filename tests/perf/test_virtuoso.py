@@ -5,6 +5,7 @@ differ in: numeric datatypes, row order where the query sets none — see tests/
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
@@ -101,10 +102,11 @@ def test_named_graphs_kept(pushed, virtuoso: str) -> None:
     assert isinstance(engine, RemoteEngine)
     local = {str(g.identifier): len(g) for g in prepared.bundle.dataset.graphs()
              if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")}
-    r = requests.post(f"{virtuoso}/sparql", headers={"Accept": "application/sparql-results+json"}, timeout=60,
-                      data=[("query", "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")]
-                      + [("named-graph-uri", g) for g in engine.named_graphs])
-    remote = {b["g"]["value"]: int(b["n"]["value"]) for b in r.json()["results"]["bindings"]}
+    from gbagraph.query import QueryRequest
+
+    answer = engine.answer(QueryRequest("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                                        format="json"))
+    remote = {b["g"]["value"]: int(b["n"]["value"]) for b in json.loads(answer.body)["results"]["bindings"]}
     assert remote == local
 
 
@@ -114,6 +116,7 @@ VIRTUOSO_DIFFERS = {
     "07-counterpart-pairs": "FILTER NOT EXISTS beside a rdfs:subClassOf* path drops rows (2 of 14 pairs missing)",
     "11-places": "FILTER NOT EXISTS beside a rdfs:subClassOf* path drops the places without located-in/"
                  "connects-to/contains values",
+    "31-series-meetings": "BIND(EXISTS {...}) gives the integers 0/1, not xsd:boolean false/true",
 }
 
 
