@@ -153,8 +153,8 @@ def test_every_query_is_pinned():
 # ---------------------------------------------------------------------------------------------------------------
 
 def test_q01_co_chairs(prepared):
-    # p1: "Mr John Lee, and the Governor of Guangdong Province, Mr Wang Weizhong, leading the delegations of the
-    # HKSAR and Guangdong Province respectively, co-chaired"; repeated in p28.
+    # p1: John Lee and Wang Weizhong co-chaired, each at the head of his own side's delegation (HKSAR,
+    # Guangdong Province); p28 names the co-chairs again.
     result = rows(prepared, "01-co-chairs.rq")
     assert project(result, "name", "postLabel", "delegationLabel") == [
         ("John Lee", "Chief Executive of the HKSAR", HKSAR),
@@ -253,15 +253,15 @@ def test_q05_agreements_signed_after(prepared):
             r.get("signingDate")) for r in result}
     day = "2023-03-21"  # "after the meeting", held "yesterday (March 21)" (p1)
     assert got == {
-        # p6: "the two sides signed two agreements after the meeting, including the renewal of ..." and "have also
-        # entered into" the smart city cluster agreement; the sides are the two governments, no signatory named
+        # p6: once the meeting was over the two sides signed two agreements, the renewed T&I agreement and the
+        # smart city cluster agreement; the sides are read as the two governments, no signatory named
         (RENEWAL, HKSAR, GDPG, frozenset(), AGREEMENT_TITLES["ti"], day),
         (AGREEMENT_TITLES["smart"], HKSAR, GDPG, frozenset(), None, day),
         # p9: FSTB and the Guangdong Financial Supervisory Authority "signed ... after the meeting"
         (AGREEMENT_TITLES["fin"], FSTB, GFSA, frozenset({FSTB, GFSA}), None, day),
         # p17: LWB and the HRSSD of Guangdong Province "signed ... after the meeting"
         (AGREEMENT_TITLES["labour"], LWB, HRSSD, frozenset({LWB, HRSSD}), None, day),
-        # p19: "the governments of Guangdong and Hong Kong signed the MoU ... after the meeting"
+        # p19: the MoU, signed after the meeting by the Guangdong and Hong Kong governments
         (AGREEMENT_TITLES["mou"], HKSAR, GDPG, frozenset({HKSAR, GDPG}), None, day),
     }
     # the Airport Authority - Dongguan agreement was signed "last month" (p15), not after the meeting
@@ -270,8 +270,7 @@ def test_q05_agreements_signed_after(prepared):
 
 
 def test_q06_renewals(prepared):
-    # p6: "the renewal of the 'Co-operation Agreement on Technology and Innovation Exchange between Guangdong and
-    # Hong Kong'", signed after the meeting
+    # p6: a renewal of the T&I exchange agreement (AGREEMENT_TITLES["ti"]), signed after the meeting
     result = rows(prepared, "06-renewals.rq")
     assert project(result, "renewalTitle", "earlierTitle", "signingDate", "meetingLabel") == [
         (RENEWAL, AGREEMENT_TITLES["ti"], "2023-03-21", PLENARY),
@@ -297,17 +296,17 @@ def test_q08_initiatives_of_an_area(prepared):
          "Guangdong-Hong Kong-Macao Greater Bay Area", HKSAR, "ongoing"),
         ("Funding Scheme for Youth Entrepreneurship in the Guangdong-Hong Kong-Macao Greater Bay Area", HKSAR,
          "ongoing"),
-        # p25: the Government will "kick-start the preparatory work for the establishment of the Alliance"
+        # p25: the Government will begin preparing to set up the Alliance ("kick-start the preparatory work")
         ("Alliance of Hong Kong Youth Innovative and Entrepreneurial Bases in the GBA", HKSAR,
          "preparatory work to be kick-started"),
-        # p26: "has also regularised the Greater Bay Area Youth Employment Scheme"
+        # p26: the Government has made the scheme a regular one ("regularised")
         ("Greater Bay Area Youth Employment Scheme", HKSAR, "regularised"),
         # p25: "has resumed programmes such as ..."
         ("Funding Scheme for Youth Exchange in the Mainland", HKSAR, "resumed"),
         ("Funding Scheme for Youth Internship in the Mainland", HKSAR, "resumed"),
     ]
     assert project(result, "initiativeLabel", "leadBody", "status") == expected
-    # p26: support "from the governments of Guangdong Province and the various cities in the GBA"
+    # p26: support from the provincial government and from the GBA cities' governments (not named one by one)
     supporters = {r["initiativeLabel"]: r.get("partnersOrSupporters") for r in result}
     assert supporters["Greater Bay Area Youth Employment Scheme"] == GDPG
 
@@ -368,7 +367,7 @@ def test_q10_timeline_2023(prepared):
         ("2023-03", AGREEMENT_TITLES["mou"]),
         # April: p22 "will kickstart in April this year"
         ("2023-04", "Mainland study tours for the subject of Citizenship and Social Development"),
-        # May: p12 "during the Guangdong-Hong Kong Co-operation Week in May this year"
+        # May: p12, the Guangdong-Hong Kong Co-operation Week ("in May this year") and its two events
         ("2023-05", "Chic HK (Shenzhen, 2023)"),
         ("2023-05", "Guangdong-Hong Kong Co-operation Week (2023)"),
         ("2023-05", "SmartHK (Guangzhou, 2023)"),
@@ -426,14 +425,14 @@ def test_q11_places(prepared):
     assert {r["placeLabel"]: r["kind"] for r in result} == PLACES
     assert len(result) == len(PLACES)  # one row per place, no Wikidata duplicates
     by_label = {r["placeLabel"]: r for r in result}
-    # p14 "Heung Yuen Wai Boundary Control Point, connecting to Liantang Port of the Mainland" (symmetric)
+    # p14: the Heung Yuen Wai Boundary Control Point links up with Liantang Port in the Mainland (symmetric)
     assert split(by_label["Heung Yuen Wai Boundary Control Point"].get("connectsTo"), "; ") == {"Liantang Port"}
     assert split(by_label["Liantang Port"].get("connectsTo"), "; ") == {"Heung Yuen Wai Boundary Control Point"}
     assert split(by_label["Liantang Port"].get("locatedIn"), "; ") == {"The Mainland"}
     # "Mainland cities of the GBA": in the GBA and in the Mainland
     assert split(by_label["Mainland cities of the Greater Bay Area"].get("locatedIn"), "; ") == {
         "Guangdong-Hong Kong-Macao Greater Bay Area", "The Mainland"}
-    # p10 the Northern Metropolis, "a new engine driving the future development of Hong Kong"
+    # p10: the Northern Metropolis, a "new engine" for Hong Kong's growth, lies in Hong Kong
     assert split(by_label["Northern Metropolis"].get("locatedIn"), "; ") == {
         "Hong Kong Special Administrative Region"}
     assert split(by_label["The Mainland"].get("contains"), "; ") == {
@@ -448,7 +447,7 @@ def test_q12_what_is_in_a_place(prepared):
     assert set(project(result, "thingLabel", "kind")) == {
         ("Visit of the Chief Executive of the HKSAR to Guangzhou and Shenzhen (February 2023)", "Visit"),  # p3
         ("First meeting of the Task Force for Collaboration on the Northern Metropolis Development Strategy",
-         "Meeting"),  # p10 "held in late February this year in Shenzhen"
+         "Meeting"),  # p10: in Shenzhen, late February 2023
         ("HKTDC GBA Centre", "Service centre or office"),  # p12 "in Shenzhen"
         ("Chic HK (Shenzhen, 2023)", "Trade event"),  # p12 '"Chic HK" in Shenzhen'
         ("First Mainland office of the Vocational Training Council, in Shenzhen", "Service centre or office"),  # p21
@@ -485,13 +484,12 @@ def test_q13_university_campuses(prepared):
     result = rows(prepared, "13-university-campuses.rq")
     gba = "Guangdong-Hong Kong-Macao Greater Bay Area"
     assert project(result, "institutionLabel", "placeLabel", "stage", "since", "approvedBy", "expected") == [
-        # "MoE has also approved the establishment of the City University of Hong Kong (Dongguan), and the first
-        # construction phase of its campus is expected to complete in mid-2023"
+        # MoE approved CityU (Dongguan); the first phase of its campus is due to be finished in mid-2023
         ("City University of Hong Kong (Dongguan)", "Dongguan", "approved", None, "Ministry of Education", "2023"),
-        # "the GBA campus development projects of the Hong Kong Metropolitan University, The Hong Kong Polytechnic
-        # University and The University of Hong Kong are also at different stages of implementation"
+        # HKMU, PolyU and HKU each have a GBA campus project, all under way but not equally far along
         ("Hong Kong Metropolitan University", gba, "under way", None, None, None),
-        # "officially opened in September last year", "with establishment approval from the Ministry of Education"
+        # opened in September 2022 ("September last year"); its establishment was approved by the Ministry of
+        # Education
         ("Hong Kong University of Science and Technology (Guangzhou)", "Guangzhou", "opened", "2022-09",
          "Ministry of Education", None),
         ("The Hong Kong Polytechnic University", gba, "under way", None, None, None),
@@ -529,23 +527,23 @@ def test_q15_figures(prepared):
                   for r in result)
     cluster = "Shenzhen-Hong Kong-Guangzhou Science and Technology Cluster"
     assert got == Counter({
-        # p5 "ranked second in the world for three consecutive years" (Global Innovation Index 2022)
+        # p5: second worldwide, three years running (Global Innovation Index 2022)
         (2, False, cluster, "Global Innovation Index 2022"): 1,
         (3, False, cluster, "Global Innovation Index 2022"): 1,
-        # p6 "the two sides signed two agreements after the meeting"
+        # p6: two agreements, signed by the two sides once the meeting was over
         (2, False, PLENARY, None): 1,
-        # p12 "all nine Mainland cities of the GBA"
+        # p12 "all nine Mainland cities"
         (9, False, "Mainland cities of the Greater Bay Area", None): 1,
-        # p18 "two hospitals under the HA will adopt ..."
+        # p18: two HA hospitals are to adopt the standards
         (2, False, "Adoption of the International Hospital Quality Accreditation Standards (2021 Version) by "
                    "hospitals of the Hospital Authority", None): 1,
-        # p22 "an estimated number of around 50 000 students"
+        # p22: some 50 000 students, an estimate
         (50000, True, "Mainland study tours for the subject of Citizenship and Social Development", None): 1,
     })
 
 
 def test_q16_fact_provenance(prepared):
-    # "co-chaired" by John Lee: stated in p1 and again in p28 ("was co-chaired by the Chief Executive ...")
+    # John Lee as co-chair: stated in p1 and again in p28
     result = rows(prepared, "16-fact-provenance.rq")
     assert [int(r["paragraphNumber"]) for r in result] == [1, 28]
     assert [r["paragraph"] for r in result] == [f"{ID}source/plenary-23-press-release/p01",
@@ -564,7 +562,7 @@ def test_q17_entity_paragraphs(prepared):
     result = rows(prepared, "17-entity-paragraphs.rq")
     assert [int(r["paragraphNumber"]) for r in result] == [1, 2, 3, 28]
 
-    # the GBA talent hub: p16 ("the GBA talent hub") and p20 ("will facilitate the establishment of a talent hub")
+    # the GBA talent hub: named in p16, and in p20 as a hub the new campuses will help to set up
     text = replace_once(text_of("17-entity-paragraphs.rq"), "person:john-lee",
                         "<https://w3id.org/gbagraph/id/initiative/gba-talent-hub>")
     assert [int(r["paragraphNumber"]) for r in rows(prepared, "17", text=text)] == [16, 20]
@@ -711,13 +709,13 @@ def test_q23_policy_documents(prepared):
         ("Opinion on Providing Financial Support for the Comprehensive Deepening Reform and Opening Up of the "
          "Qianhai Shenzhen-Hong Kong Modern Service Industry Cooperation Zone", "Policy document", None, None,
          frozenset({"8"})),
-        # p14 and again p20 ("since the promulgation of the Outline Development Plan ...")
+        # p14, and again p20 (HKUST (Guangzhou) is the first such collaboration since the Plan was issued)
         ("Outline Development Plan for the Guangdong-Hong Kong-Macao Greater Bay Area", "Plan", None, None,
          frozenset({"14", "20"})),
-        # p18 "(2021 Version) published by the Shenzhen Hospital Accreditation Research Center"
+        # p18: the 2021 Version, from the Shenzhen Hospital Accreditation Research Center
         ("International Hospital Quality Accreditation Standards (2021 Version)", "Standard",
          "Shenzhen Hospital Accreditation Research Center", "2021", frozenset({"18"})),
-        # p19 "the Central Government announced the 'Work Plan ...' in November 2020"
+        # p19: announced by the Central Government in November 2020
         ("Work Plan for Regulatory Innovation and Development of Pharmaceutical and Medical Device in the "
          "Guangdong-Hong Kong-Macao Greater Bay Area", "Plan", "Central People's Government", "2020-11", frozenset({"19"})),
         # p23 "In the Budget this year"
@@ -727,8 +725,8 @@ def test_q23_policy_documents(prepared):
 
 
 def test_q24_planned_for_2024(prepared):
-    # p18 "in 2023/2024, two hospitals under the HA will adopt" the standards: a period that includes 2024 (it was
-    # recorded as the year 2023 before issue 11); p23 "for hosting the GBA Culture and Arts Festival in 2024".
+    # p18: two HA hospitals are to adopt the standards in 2023/2024, a period that includes 2024 (it was
+    # recorded as the year 2023 before issue 11); p23: the GBA Culture and Arts Festival is to be held in 2024.
     result = rows(prepared, "24-planned-for-2024.rq")
     assert project(result, "label", "plannedDate", "leadBody", "status") == [
         ("Adoption of the International Hospital Quality Accreditation Standards (2021 Version) by hospitals of the "
@@ -786,25 +784,21 @@ def test_q27_facts_per_paragraph(prepared):
 
 # p25 and p26, in our words (the data's dcterms:description); one row per scheme and purpose
 YOUTH_PURPOSES = {
-    # p25 "To promote mutual development of young people in Guangdong and Hong Kong, and encourage Hong Kong young
-    # people to seize the opportunities ... the HKSAR Government has resumed programmes such as" the two schemes,
-    # "with a view to raising ... awareness and understanding of their home country and fostering their exchanges
-    # with Mainland young people"; "These programmes will also enhance the sense of national identity ... and
-    # strengthen Mainland people's understanding of Hong Kong young people."
+    # p25: the HKSAR Government gives the resumed internship and exchange schemes three aims: young people of both
+    # places developing together and taking up GBA opportunities; knowing the home country and meeting Mainland
+    # youth; a stronger national identity, and Mainland people understanding Hong Kong youth better
     "development": "To help young people of both Guangdong and Hong Kong develop together, and to encourage young "
                    "Hong Kong people to take up the opportunities that Greater Bay Area development brings.",
     "country": "To help Hong Kong young people know and understand their home country better and to build up their "
                "exchanges with young people of the Mainland.",
     "identity": "To strengthen young Hong Kong people's national identity and to help Mainland people understand "
                 "young Hong Kong people better.",
-    # p25 "continue to support potential Hong Kong young entrepreneurs through" the two GBA funding schemes
+    # p25: the two GBA funding schemes keep backing would-be young Hong Kong entrepreneurs
     "entrepreneurs": "To support Hong Kong young people with the potential to become entrepreneurs.",
-    # p25 the Alliance "to support Hong Kong young people starting their businesses in the GBA"
+    # p25: the Alliance is meant to back young Hong Kong people who set up a business in the GBA
     "alliance": "To support Hong Kong young people who start businesses in the Greater Bay Area.",
-    # p26 "to encourage enterprises with businesses in both Hong Kong and Mainland cities in the GBA to recruit
-    # university graduates from Hong Kong, and station them in the GBA Mainland cities to work, thereby promoting
-    # exchanges of talents, as well as creating favourable conditions for Hong Kong young people to explore career
-    # development opportunities in the GBA"
+    # p26: the scheme gets firms active in both Hong Kong and the GBA's Mainland cities to hire Hong Kong graduates
+    # and post them there, for the exchange of talents and for young people's careers in the GBA (two aims)
     "recruit": "To encourage enterprises with business in both Hong Kong and the Mainland cities of the Greater Bay "
                "Area to hire Hong Kong university graduates and post them to work in those cities.",
     "careers": "Through such hiring, to promote the exchange of talents and to give Hong Kong young people "
@@ -842,7 +836,7 @@ def test_q28_stated_purposes_of_youth_schemes(prepared):
         ("Mainland exchange programmes and study tours for Hong Kong teachers and students", 22): 3,
         ("First Mainland office of the Vocational Training Council, in Shenzhen", 21): 1,
         # the talent hub is filed under talents (p16) and education (p20); p16 gives the aim of the co-operation
-        # towards it: "with a view to expediting the establishment of the GBA talent hub and promoting ..."
+        # towards it: to set up the GBA talent hub sooner (and for high-quality development)
         ("Greater Bay Area talent hub", 16): 1,
     })
     exchange = {r.get("statedByLabel") for r in education if r["schemeLabel"].startswith("Mainland exchange")}
@@ -853,17 +847,17 @@ def test_q29_gratitude(prepared):
     result = rows(prepared, "29-gratitude.rq")
     quota_free = "Quota-free Scheme for Hong Kong Private Cars Travelling to Guangdong via the Hong Kong-Zhuhai-Macao Bridge"
     assert project(result, "paragraphNumber", "thankedLabel", "thankedKind", "forLabel") == [
-        # p11 "grateful for the many liberalisation measures that have been launched continually by various cities
-        # of Guangdong Province for the benefits of Hong Kong businesses and professionals"
+        # p11: thanks to Guangdong's cities for the liberalisation measures they keep launching for Hong Kong
+        # businesses and professionals
         ("11", "Cities of Guangdong Province", "collective actor",
          "Liberalisation measures for Hong Kong businesses and professionals launched by cities of Guangdong "
          "Province"),
-        # p14 "heartfelt gratitude to the Central Government and the Guangdong Provincial Government for their
-        # continuous strong support" of the Quota-free Scheme
+        # p14: heartfelt thanks, to both the Central Government and the Guangdong Provincial Government, for
+        # backing the Quota-free Scheme throughout
         ("14", "Central People's Government", "body", quota_free),
         ("14", GDPG, "body", quota_free),
-        # p26 "heartfelt gratitude for the immense support from the governments of Guangdong Province and the
-        # various cities in the GBA in implementing the scheme"
+        # p26: heartfelt thanks to the provincial government and the GBA cities' governments for their support in
+        # running the scheme
         ("26", "Governments of the cities in the Greater Bay Area", "collective actor", YES),
         ("26", GDPG, "body", YES),
     ]

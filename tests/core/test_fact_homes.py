@@ -45,7 +45,7 @@ FACTS_STATED_IN_SEVERAL_PARAGRAPHS: dict[tuple[str, str, str], tuple[int, ...]] 
     ("person/wang-weizhong", ORG + "holds", GOVERNOR): (1, 3, 28),
     (GOVERNOR, ORG + "heldBy", "person/wang-weizhong"): (1, 3, 28),
     (GOVERNOR, ORG + "postIn", "body/guangdong-provincial-government"): (1, 3, 28),
-    # p1 "co-chaired the 23rd Plenary"; p28 "The 23rd Plenary held yesterday was co-chaired by ..."
+    # p1 and p28 both name the two leaders as the plenary's co-chairs
     (PLENARY, GBA + "coChair", "person/john-lee"): (1, 28),
     (PLENARY, GBA + "coChair", "person/wang-weizhong"): (1, 28),
     (PLENARY, GBA + "ordinal", "23"): (1, 28),
