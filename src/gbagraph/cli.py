@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -150,6 +151,8 @@ def _global_options(parser: argparse.ArgumentParser, default: object = None) -> 
                              "the data's IRIs stay https://w3id.org/gbagraph/...")
     parser.add_argument("--trusted-proxy", metavar="ADDRESS", action="append", default=default,
                         help="a reverse proxy whose X-Forwarded-* headers are believed (repeatable)")
+    parser.add_argument("--no-progress", action="store_true", default=default or False,
+                        help="serve: do not log the start-up steps (parse, validate, infer, engine) on stderr")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    progress = logging.getLogger("gbagraph.start")
+    if args.command == "serve" and not getattr(args, "no_progress", False) and not progress.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("gbagraph: %(message)s"))
+        progress.addHandler(handler)
+        progress.setLevel(logging.INFO)
     try:
         return int(args.func(args))
     except ShapeViolation as exc:

@@ -1,4 +1,4 @@
-"""Fast OWL RL inference for big graphs, and a disk cache of closures keyed by the hash of their inputs.
+"""Fast OWL RL inference for big graphs, and the closure of a pyoxigraph store.
 
 ``owlrl`` (see :mod:`.infer`) stays the reference; it is pure Python and takes ~12 s on 10k triples. For
 big graphs :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL reasoner, ~50x faster):
@@ -15,33 +15,23 @@ big graphs :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL reasoner, ~
 After those corrections and :func:`gbagraph.infer.closure`'s own filter the two closures are equal on the
 bundled data (``tests/perf/test_reasoners.py`` checks it).
 
-:class:`DiskCache` keeps any value (here: the inferred graph as N-Triples, and a SHACL verdict) under
-``{cache_dir}/{kind}/{key}``, where the key is a SHA-256 over the input files' bytes, the base IRI, the
-reasoner and the versions of the libraries that compute the value; a changed input gives a new key, so no
-entry is ever stale.  The default folder is ``$XDG_CACHE_HOME/gbagraph`` (``~/.cache/gbagraph``): never the
-repository.
+:func:`store_closure` computes the closure of a pyoxigraph store's graphs (what :func:`gbagraph.pipeline.prepare`
+runs): the data reaches the reasoner as N-Triples and the new triples leave as N-Triples, with no rdflib copy of
+the instance data when ``reasonable`` runs.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict
-from importlib import metadata
+from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .config import Settings
-from .infer import InferenceResult, closure, new_triples
-from .namespaces import BASE
-from .store import GraphBundle, iter_data_files
-from .validate import ValidationResult, Violation, require_valid
+from .infer import InferenceResult, _trivial, check_consistency, closure, new_triples
 
 REASONERS = ("owlrl", "reasonable", "auto")
 
@@ -152,142 +142,238 @@ def run(asserted: Graph, reasoner: str = "owlrl", auto_limit: int = 50_000) -> t
     return name, (fast_closure(asserted) if name == "reasonable" else closure(asserted))
 
 
-# -- the disk cache ---------------------------------------------------------------------------------------------
+# -- the closure of a pyoxigraph store (no rdflib copy of the instance data) ----------------------------------------
 
-def default_cache_dir() -> Path:
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "gbagraph"
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "-"
+SCRATCH_ASSERTED = ox.NamedNode("urn:gbagraph:asserted")
+SCRATCH_CLOSURE = ox.NamedNode("urn:gbagraph:closure")
 
 
-def digest(files: Iterable[Path], *extra: str, root: Path | None = None) -> str:
-    """SHA-256 over the files (names relative to ``root``, and bytes) and ``extra`` strings."""
-    h = hashlib.sha256()
-    for value in extra:
-        h.update(value.encode("utf-8") + b"\0")
-    for path in sorted(files):
-        name = str(path.relative_to(root)) if root else path.name
-        h.update(name.encode("utf-8") + b"\0")
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        h.update(b"\0")
-    return h.hexdigest()
+@dataclass
+class StoreInference:
+    """The closure of the asserted graphs of a store: the new triples as N-Triples, and counts."""
+
+    ntriples: bytes
+    inferred_triples: int
+    asserted_triples: int
+    closure_triples: int
+    errors: list[str]
 
 
-def library_versions(*names: str) -> str:
-    """Versions of the libraries and a hash of our own loading/validating/reasoning code: a cache key part,
-    so that a change of code (not only of data) invalidates what was cached."""
-    here = Path(__file__).resolve().parent
-    code = hashlib.sha256()
-    for module in ("store.py", "validate.py", "infer.py", "reason.py", "pipeline.py"):
-        code.update((here / module).read_bytes())
-    versions = ";".join(f"{n}={_version(n)}" for n in ("gbagraph", "rdflib", *names))
-    return f"{versions};code={code.hexdigest()[:16]}"
+def _schema_graph(scratch: ox.Store, graph: ox.NamedNode | None = SCRATCH_ASSERTED) -> Graph:
+    """The schema part of the asserted triples (in ``graph``, or the default graph), as a small rdflib graph."""
+    types = ", ".join(f"<{t}>" for t in sorted(SCHEMA_TYPES))
+    preds = ", ".join(f"<{p}>" for p in sorted(SCHEMA_PREDICATES))
+    pattern = f"GRAPH <{graph.value}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} "
+             f"FILTER(isBlank(?s) || ?p IN ({preds}) || (?p = <{RDF.type}> && ?o IN ({types}))) }}")
+    body = scratch.query(query).serialize(format=ox.RdfFormat.N_TRIPLES)
+    return tbox(Graph().parse(data=body or b"", format="nt"))
 
 
-class DiskCache:
-    """Values stored under ``folder/kind/key`` (written atomically; a missing or unreadable entry is a miss)."""
-
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = Path(folder) if folder else default_cache_dir()
-
-    def path(self, kind: str, key: str, suffix: str = "") -> Path:
-        return self.folder / kind / f"{key}{suffix}"
-
-    def get(self, kind: str, key: str, suffix: str = "") -> bytes | None:
-        try:
-            return self.path(kind, key, suffix).read_bytes()
-        except OSError:
-            return None
-
-    def put(self, kind: str, key: str, value: bytes, suffix: str = "") -> None:
-        target = self.path(kind, key, suffix)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(value)
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a read-only or full disk only costs the next start its speed
-
-
-def save_inference(cache: DiskCache, key: str, reasoner: str, result: InferenceResult) -> None:
-    body = result.inferred.serialize(format="nt", encoding="utf-8")
-    meta = {"reasoner": reasoner, "asserted_triples": result.asserted_triples,
-            "closure_triples": result.closure_triples, "errors": result.errors}
-    cache.put("inferred", key, body, ".nt")
-    cache.put("inferred", key, json.dumps(meta).encode("utf-8"), ".json")
-
-
-def load_inference(cache: DiskCache, key: str) -> tuple[str, InferenceResult] | None:
-    body, meta_bytes = cache.get("inferred", key, ".nt"), cache.get("inferred", key, ".json")
-    if body is None or meta_bytes is None:
+def _line(triple: tuple) -> str | None:
+    s, p, o = triple
+    if not isinstance(s, URIRef) or not isinstance(p, URIRef) or _trivial(triple):
         return None
-    try:
-        meta = json.loads(meta_bytes)
-        graph = Graph()
-        graph.parse(io.BytesIO(body), format="nt")
-    except Exception:  # a damaged entry is a miss
+    return f"{s.n3()} {p.n3()} {o.n3()} .\n"
+
+
+def store_closure(body: bytes, reasoner: str) -> StoreInference:
+    """OWL RL closure of the N-Triples ``body`` (a store's asserted triples), filtered like :func:`infer.closure`.
+
+    The data goes from the store to the reasoner as N-Triples: ``reasonable`` (+ owlrl on the TBox) reads a file;
+    ``owlrl`` (small graphs only) an rdflib graph.  What the closure holds beyond the input is found by a query on
+    a scratch store holding both, so no rdflib copy of the instance data is made for ``reasonable``.
+    """
+    scratch = ox.Store()
+    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=SCRATCH_ASSERTED)
+    if reasoner == "owlrl":
+        asserted = Graph().parse(data=body, format="nt")
+        del body
+        result = closure(asserted)
+        out = result.inferred.serialize(format="nt", encoding="utf-8")
+        return StoreInference(out, len(result.inferred), result.asserted_triples, result.closure_triples,
+                              result.errors + check_consistency(asserted, result.inferred))
+    import reasonable
+
+    schema_inferred = closure(_schema_graph(scratch)).inferred
+    engine = reasonable.PyReasoner()
+    with tempfile.TemporaryDirectory(prefix="gbagraph-reason-") as tmp:
+        path = Path(tmp) / "asserted.ttl"  # reasonable reads Turtle; N-Triples is Turtle
+        path.write_bytes(body)
+        del body
+        engine.load_file(str(path))
+    if len(schema_inferred):
+        engine.from_graph(schema_inferred)
+    closed = engine.reason()
+    closure_triples = len(closed)
+    lines = [line for line in map(_line, closed) if line]
+    del closed
+    lines += [line for line in map(_line, schema_inferred) if line]
+    scratch.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=SCRATCH_CLOSURE)
+    del lines
+    new = scratch.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SCRATCH_CLOSURE.value}> {{ ?s ?p ?o }} "
+                        f"FILTER NOT EXISTS {{ GRAPH <{SCRATCH_ASSERTED.value}> {{ ?s ?p ?o }} }} }}")
+    out = new.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    asserted_triples = sum(1 for _ in scratch.quads_for_pattern(None, None, None, SCRATCH_ASSERTED))
+    return StoreInference(out, out.count(b"\n"), asserted_triples, closure_triples, store_clashes(scratch))
+
+
+def store_clashes(scratch: ox.Store) -> list[str]:
+    """:func:`clashes` as queries over the scratch store (asserted + closure)."""
+    owl, rdf = str(OWL), str(RDF)
+    queries = [
+        f"SELECT DISTINCT ?x ?a ?b WHERE {{ ?a <{owl}disjointWith> ?b . ?x a ?a . ?x a ?b }}",
+        f"SELECT DISTINCT ?x ?a ?b WHERE {{ ?n a <{owl}AllDisjointClasses> ; <{owl}members> ?l . "
+        f"?l <{rdf}rest>*/<{rdf}first> ?a . ?l <{rdf}rest>*/<{rdf}first> ?b . FILTER(STR(?a) < STR(?b)) "
+        f"?x a ?a . ?x a ?b }}",
+    ]
+    problems: set[str] = set()
+    for query in queries:
+        for row in scratch.query(query, use_default_graph_as_union=True):
+            problems.add(f"{row['x'].value} is a member of the disjoint classes {row['a'].value} "  # type: ignore[index, union-attr]
+                         f"and {row['b'].value}")  # type: ignore[index, union-attr]
+    for row in scratch.query(f"SELECT DISTINCT ?x WHERE {{ ?x a <{owl}Nothing> }}", use_default_graph_as_union=True):
+        problems.add(f"{row['x'].value} is inferred to be owl:Nothing")  # type: ignore[index, union-attr]
+    return sorted(problems)
+
+
+# -- OWL RL by rules on the store (for graphs too big for reasonable's memory) ---------------------------------------
+
+#: TBox constructs the rule reasoner handles; any other OWL construct in the TBox sends the closure to reasonable
+RULE_SUPPORTED = frozenset({
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass, OWL.equivalentProperty,
+    OWL.inverseOf, OWL.disjointWith, OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
+    OWL.AnnotationProperty, RDF.Property, OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
+    OWL.Ontology, OWL.AsymmetricProperty, OWL.IrreflexiveProperty,
+})
+INFERRED_WORK = ox.NamedNode("urn:gbagraph:inferred")
+
+
+def rules_apply(schema: Graph) -> bool:
+    """Whether :func:`rule_closure` covers every OWL construct of the TBox ``schema``."""
+    for _s, p, o in schema:
+        if p in SCHEMA_PREDICATES and p not in RULE_SUPPORTED:
+            return False
+        if p == RDF.type and o in SCHEMA_TYPES and o not in RULE_SUPPORTED:
+            return False
+    return True
+
+
+def _values(pairs: Iterable[tuple[object, ...]]) -> str:
+    return " ".join("(" + " ".join(f"<{t}>" for t in row) + ")" for row in sorted(set(pairs)))  # type: ignore[arg-type]
+
+
+def _rules(tbox_graph: Graph) -> list[str]:
+    """SPARQL updates for the OWL RL instance rules the TBox needs (cax-sco, prp-dom, prp-rng, prp-spo1,
+    prp-eqp, prp-inv, prp-symp, prp-trp, prp-fp and, when sameAs appears, eq-sym/trans/rep), each reading the
+    asserted triples (default graph) and those inferred so far, and adding to the inferred graph."""
+    g = tbox_graph
+    inf = INFERRED_WORK.value
+    any_triple = f"{{ ?x ?p ?y }} UNION {{ GRAPH <{inf}> {{ ?x ?p ?y }} }}"
+
+    def typed(var: str, cls: str) -> str:
+        return f"{{ {var} a {cls} }} UNION {{ GRAPH <{inf}> {{ {var} a {cls} }} }}"
+
+    subclass = [(c, d) for c, d in g.subject_objects(RDFS.subClassOf) if c != d and isinstance(c, URIRef)
+                and isinstance(d, URIRef)]
+    subclass += [(a, b) for a, b in g.subject_objects(OWL.equivalentClass) if isinstance(a, URIRef)
+                 and isinstance(b, URIRef)] + [(b, a) for a, b in g.subject_objects(OWL.equivalentClass)
+                                               if isinstance(a, URIRef) and isinstance(b, URIRef)]
+    subprop = [(p, q) for p, q in g.subject_objects(RDFS.subPropertyOf) if p != q]
+    subprop += [(a, b) for a, b in g.subject_objects(OWL.equivalentProperty)]
+    subprop += [(b, a) for a, b in g.subject_objects(OWL.equivalentProperty)]
+    inverse = [(a, b) for a, b in g.subject_objects(OWL.inverseOf)] + [(b, a) for a, b in g.subject_objects(OWL.inverseOf)]
+    updates = []
+    if subclass:
+        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?x a ?d }} }} WHERE {{ VALUES (?c ?d) {{ {_values(subclass)} }} "
+                       f"{typed('?x', '?c')} }}")
+    for rel, head in ((RDFS.domain, "?x a ?c"), (RDFS.range, "?y a ?c")):
+        pairs = [(p, c) for p, c in g.subject_objects(rel) if isinstance(c, URIRef)]
+        if pairs:
+            keep = "" if rel == RDFS.domain else "FILTER(!isLiteral(?y))"
+            updates.append(f"INSERT {{ GRAPH <{inf}> {{ {head} }} }} WHERE {{ VALUES (?p ?c) {{ {_values(pairs)} }} "
+                           f"{any_triple} {keep} }}")
+    if subprop:
+        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?x ?q ?y }} }} WHERE {{ VALUES (?p ?q) {{ {_values(subprop)} }} "
+                       f"{any_triple} }}")
+    if inverse:
+        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?y ?q ?x }} }} WHERE {{ VALUES (?p ?q) {{ {_values(inverse)} }} "
+                       f"{any_triple} FILTER(!isLiteral(?y)) }}")
+    symmetric = [(p,) for p in g.subjects(RDF.type, OWL.SymmetricProperty)]
+    if symmetric:
+        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?y ?p ?x }} }} WHERE {{ VALUES (?p) {{ {_values(symmetric)} }} "
+                       f"{any_triple} FILTER(!isLiteral(?y)) }}")
+    for (p,) in sorted({(p,) for p in g.subjects(RDF.type, OWL.TransitiveProperty)}):
+        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?x <{p}> ?z }} }} WHERE {{ "
+                       f"{{ ?x <{p}> ?y }} UNION {{ GRAPH <{inf}> {{ ?x <{p}> ?y }} }} "
+                       f"{{ ?y <{p}> ?z }} UNION {{ GRAPH <{inf}> {{ ?y <{p}> ?z }} }} }}")
+    functional = [(p,) for p in g.subjects(RDF.type, OWL.FunctionalProperty)]
+    if functional:
+        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?y <{OWL.sameAs}> ?z }} }} WHERE {{ "
+                       f"VALUES (?p) {{ {_values(functional)} }} {any_triple} "
+                       f"{{ ?x ?p ?z }} UNION {{ GRAPH <{inf}> {{ ?x ?p ?z }} }} "
+                       f"FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z)) }}")
+    return updates
+
+
+def _equality_rules() -> list[str]:
+    inf, same = INFERRED_WORK.value, OWL.sameAs
+    both = f"{{ ?a <{same}> ?b }} UNION {{ GRAPH <{inf}> {{ ?a <{same}> ?b }} }}"
+    return [
+        f"INSERT {{ GRAPH <{inf}> {{ ?b <{same}> ?a }} }} WHERE {{ {both} }}",
+        f"INSERT {{ GRAPH <{inf}> {{ ?a <{same}> ?c }} }} WHERE {{ {both} "
+        f"{{ ?b <{same}> ?c }} UNION {{ GRAPH <{inf}> {{ ?b <{same}> ?c }} }} }}",
+        f"INSERT {{ GRAPH <{inf}> {{ ?b ?p ?o }} }} WHERE {{ {both} "
+        f"{{ ?a ?p ?o }} UNION {{ GRAPH <{inf}> {{ ?a ?p ?o }} }} }}",
+        f"INSERT {{ GRAPH <{inf}> {{ ?s ?p ?b }} }} WHERE {{ {both} "
+        f"{{ ?s ?p ?a }} UNION {{ GRAPH <{inf}> {{ ?s ?p ?a }} }} }}",
+    ]
+
+
+def _size(store: ox.Store, graph: ox.NamedNode) -> int:
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)  # type: ignore[index, union-attr]
+
+
+TRIVIAL_FILTER = (
+    f"FILTER(isIRI(?s) && !isBlank(?o)) "
+    f"FILTER(!(?p = <{OWL.sameAs}> && ?s = ?o)) "
+    f"FILTER(!(?p = <{RDF.type}> && ?o IN (<{OWL.Thing}>, <{RDFS.Resource}>, <{OWL.NamedIndividual}>))) "
+    f"FILTER(!(?p IN (<{RDFS.subClassOf}>, <{RDFS.subPropertyOf}>, <{OWL.equivalentClass}>, "
+    f"<{OWL.equivalentProperty}>) && ?s = ?o)) "
+    + "".join(f'FILTER(!STRSTARTS(STR(?s), "{ns}")) ' for ns in (XSD, OWL, RDFS, RDF))
+)
+
+
+def rule_closure(body: bytes, workdir: Path | None = None) -> StoreInference | None:
+    """OWL RL closure of the N-Triples ``body`` by SPARQL rules on a scratch store (on disk in ``workdir``), with
+    the TBox closed by owlrl; None when the TBox uses a construct the rules do not cover."""
+    scratch = ox.Store(str(workdir)) if workdir else ox.Store()
+    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+    schema = _schema_graph(scratch, None)
+    if not rules_apply(schema):
         return None
-    return meta["reasoner"], InferenceResult(inferred=graph, asserted_triples=meta["asserted_triples"],
-                                             closure_triples=meta["closure_triples"], errors=meta["errors"])
-
-
-# -- the cached steps of the pipeline ---------------------------------------------------------------------------
-
-def input_files(settings: Settings, *, shapes: bool) -> list[Path]:
-    """The files a start-up step reads: ontology (with or without shapes.ttl) and data."""
-    onto = [p for p in settings.ontology_dir.glob("*.ttl") if p.is_file() and (shapes or p.name != "shapes.ttl")]
-    return sorted(onto) + [path for _name, path, _para in iter_data_files(settings)]
-
-
-def cache_for(settings: Settings) -> DiskCache | None:
-    return DiskCache(Path(settings.cache_dir) if settings.cache_dir else None) if settings.cache else None
-
-
-def validate_cached(settings: Settings, bundle: GraphBundle) -> ValidationResult:
-    """``require_valid``, skipped when the same inputs (with the same shapes) conformed before."""
-    cache = cache_for(settings)
-    key = ""
-    if cache is not None and settings.shapes_file.exists():
-        key = digest(input_files(settings, shapes=True), BASE, library_versions("pyshacl"),
-                     root=settings.root)
-        hit = cache.get("valid", key, ".json")
-        if hit is not None:
-            try:
-                data = json.loads(hit)
-                return ValidationResult(conforms=True, violations=[Violation(**v) for v in data["violations"]],
-                                        shapes=data["shapes"])
-            except (ValueError, KeyError, TypeError):
-                pass
-    result = require_valid(bundle, settings.shapes_file)  # raises when it does not conform: never cached
-    if cache is not None and key:
-        data = {"shapes": result.shapes,
-                "violations": [{**asdict(v), "files": list(v.files)} for v in result.violations]}
-        cache.put("valid", key, json.dumps(data).encode("utf-8"), ".json")
-    return result
-
-
-def infer_cached(settings: Settings, asserted: Graph) -> tuple[str, InferenceResult]:
-    """The closure of ``asserted`` by the configured reasoner, from the disk cache when the inputs are known."""
-    name = choose(settings.reasoner, len(asserted), settings.reasoner_auto_limit)
-    cache = cache_for(settings)
-    key = ""
-    if cache is not None:
-        key = digest(input_files(settings, shapes=False), BASE, name,
-                     library_versions("owlrl", "reasonable"), root=settings.root)
-        hit = load_inference(cache, key)
-        if hit is not None:
-            return hit
-    result = fast_closure(asserted) if name == "reasonable" else closure(asserted)
-    if cache is not None:
-        save_inference(cache, key, name, result)
-    return name, result
+    schema_closure = closure(schema).inferred
+    full_tbox = schema + schema_closure
+    scratch.bulk_load(schema_closure.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                      to_graph=INFERRED_WORK)
+    updates = _rules(full_tbox)
+    size, passes = _size(scratch, INFERRED_WORK), 0
+    while True:
+        passes += 1
+        for update in updates:
+            scratch.update(update)
+        if scratch.query(f"ASK {{ {{ ?a <{OWL.sameAs}> ?b }} UNION {{ GRAPH <{INFERRED_WORK.value}> "
+                         f"{{ ?a <{OWL.sameAs}> ?b }} }} FILTER(?a != ?b) }}"):
+            for update in _equality_rules():
+                scratch.update(update)
+        new_size = _size(scratch, INFERRED_WORK)
+        if new_size == size:
+            break
+        size = new_size
+    new = scratch.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{INFERRED_WORK.value}> {{ ?s ?p ?o }} "
+                        f"{TRIVIAL_FILTER} FILTER NOT EXISTS {{ ?s ?p ?o }} }}")
+    out = new.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    asserted = sum(1 for _ in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    problems = store_clashes(scratch)
+    return StoreInference(out, out.count(b"\n"), asserted, asserted + size, problems)

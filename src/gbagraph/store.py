@@ -9,10 +9,11 @@ Parse errors name the file and line.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
@@ -24,17 +25,57 @@ from .namespaces import BASE, graph_iri, prefixes
 PARAGRAPH_FILE = re.compile(r"^p(\d+)\.ttl$")
 
 
-@dataclass
 class GraphBundle:
-    """The loaded dataset and where each named graph came from."""
+    """The loaded dataset and where each named graph came from.
 
-    dataset: Dataset
-    base: str = BASE
-    sources: dict[str, list[Path]] = field(default_factory=dict)  # graph IRI -> files it was read from
+    Built either as an rdflib ``Dataset`` (:func:`load`, the reference loader) or around a pyoxigraph store
+    (:func:`gbagraph.pipeline.prepare`); then :attr:`dataset` is an rdflib copy made on first use, for the
+    features that read rdflib (resource pages, dumps of small graphs), and never at start-up.
+    """
+
+    def __init__(self, dataset: Dataset | None = None, *, store: ox.Store | None = None, base: str = BASE,
+                 sources: dict[str, list[Path]] | None = None) -> None:
+        self._dataset = dataset
+        self.store = store
+        self.base = base
+        self.sources: dict[str, list[Path]] = sources if sources is not None else {}  # graph IRI -> its files
+        self._lock = threading.Lock()
+        self._counts: dict[str, int] | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The rdflib dataset (built from the store on first use)."""
+        with self._lock:
+            if self._dataset is None:
+                self._dataset = rdflib_copy(self.store)  # type: ignore[arg-type]
+            return self._dataset
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per non-empty named graph (from the store when there is one: no rdflib copy)."""
+        if self._counts is None:
+            if self.store is not None:
+                rows = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+                self._counts = {row["g"].value: int(row["n"].value) for row in rows}  # type: ignore[index, union-attr]
+            else:
+                self._counts = {str(g.identifier): len(g) for g in self.dataset.graphs()
+                                if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")}
+        return self._counts
 
     def graph(self, name: str) -> Graph:
         """The named graph ``{base}graph/{name}``."""
         return self.dataset.graph(URIRef(graph_iri(self.base, name)))
+
+    def set_counts(self, counts: dict[str, int] | None) -> None:
+        """Triples per named graph, when known already (from the store's marker)."""
+        if counts:
+            self._counts = dict(counts)
+
+    def union_count(self) -> int:
+        """Distinct triples over all named graphs (the default graph's size)."""
+        if self.store is not None:
+            rows = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            return int(next(iter(rows))["n"].value)  # type: ignore[index, union-attr]
+        return len({t for g in self.dataset.graphs() if not str(g.identifier).startswith("urn:x-rdflib:") for t in g})
 
     @property
     def ontology(self) -> Graph:
@@ -72,10 +113,27 @@ class GraphBundle:
     def file_of(self, node: Node) -> list[Path]:
         """The files in which ``node`` is a subject (for readable validation reports)."""
         files: list[Path] = []
+        if self._dataset is None and self.store is not None and isinstance(node, URIRef):
+            rows = self.store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{node}> ?p ?o }} }}")
+            holding = {row["g"].value for row in rows}  # type: ignore[index, union-attr]
+            return [p for g_iri, paths in self.sources.items() if g_iri in holding for p in paths]
         for g_iri, paths in self.sources.items():
             if (node, None, None) in self.dataset.graph(URIRef(g_iri)):
                 files.extend(paths)
         return files
+
+
+def rdflib_copy(store: ox.Store) -> Dataset:
+    """An rdflib ``Dataset`` (default graph = union) holding the named graphs of ``store``."""
+    dataset = Dataset(default_union=True)
+    for prefix, ns in prefixes(BASE).items():
+        dataset.bind(prefix, ns, override=True)
+    for graph in sorted(store.named_graphs(), key=str):
+        if isinstance(graph, ox.NamedNode):
+            body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            if body:
+                dataset.graph(URIRef(graph.value)).parse(data=body, format="nt")
+    return dataset
 
 
 def parse_file(path: Path, root: Path | None = None) -> Graph:

@@ -1,17 +1,25 @@
-"""SHACL validation of the asserted graph with pyshacl, reported as short readable lines."""
+"""SHACL validation of the asserted graph, reported as short readable lines.
+
+The engine is pyshacl-turbo (a Rust engine with pyshacl's API and report vocabulary, ~10x faster at 100k
+triples, and able to read a pyoxigraph store without an rdflib copy); pyshacl stays the reference
+(``engine="pyshacl"``), and ``tests/core/test_shacl_engines.py`` checks both report the same results on the
+bundled graph and on every case of the shape-breaking suite.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
+import pyshacl_turbo
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from .errors import ShapeViolation
-from .namespaces import SH
+from .namespaces import SH, prefixes
 from .store import GraphBundle, parse_file
 
 
@@ -52,11 +60,27 @@ def count_shapes(shapes: Graph) -> int:
     return len(set(shapes.subjects(RDF.type, SH.NodeShape)))
 
 
-def validate_graph(data: Graph, shapes: Graph, bundle: GraphBundle | None = None) -> ValidationResult:
-    """Validate ``data`` against ``shapes`` (no inference: shapes see the triples as written)."""
-    conforms, report, _text = pyshacl.validate(
+#: the SHACL engines: the fast one serves, the reference checks it
+ENGINES = {"turbo": pyshacl_turbo.validate, "pyshacl": pyshacl.validate}
+
+
+def shacl_report(data: Graph | ox.Store, shapes: Graph, engine: str = "turbo") -> tuple[bool, Graph]:
+    """(conforms, report graph) of ``data`` (an rdflib graph, or a store's default graph) against ``shapes``."""
+    conforms, report, _text = ENGINES[engine](
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
+    return bool(conforms), report
+
+
+def validate_graph(data: Graph | ox.Store, shapes: Graph, bundle: GraphBundle | None = None,
+                   engine: str = "turbo") -> ValidationResult:
+    """Validate ``data`` against ``shapes`` (no inference: shapes see the triples as written)."""
+    conforms, report = shacl_report(data, shapes, engine)
+    if isinstance(data, ox.Store):  # names are shortened with our prefixes
+        data = Graph()
+        for prefix, ns in prefixes().items():
+            data.bind(prefix, ns)
+        data.bind("sh", SH)
     violations = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)

@@ -11,6 +11,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from gbagraph import reason
 from gbagraph.config import Settings
 from gbagraph.infer import closure
+from gbagraph.pipeline import prepare
 from gbagraph.store import load
 
 EX = "http://example.org/"
@@ -70,21 +71,22 @@ def test_auto_picks_owlrl_for_small_graphs() -> None:
 
 
 def test_inference_cache_round_trip_and_key_changes_with_inputs(mini_copy: Path, tmp_path: Path) -> None:
-    settings = Settings(root=mini_copy, cache=True, cache_dir=str(tmp_path / "cache"), reasoner="owlrl")
-    asserted = load(settings).asserted()
-    name, first = reason.infer_cached(settings, asserted)
+    settings = Settings(root=mini_copy, cache=True, cache_dir=str(tmp_path / "cache"), reasoner="owlrl",
+                        query_workers=0)
+    first = prepare(settings)
     entries = list((tmp_path / "cache" / "inferred").glob("*.nt"))
-    assert name == "owlrl" and len(entries) == 1
-    _, second = reason.infer_cached(settings, asserted)
-    assert set(second.inferred) == set(first.inferred)
+    assert len(entries) == 1 and first.steps[2].counts["reasoner"] == "owlrl" and not first.steps[2].cached
+    second = prepare(settings)
+    assert [s.name for s in second.steps if s.cached] == ["parse", "validate", "infer", "engine"]
+    assert set(second.inferred) == set(first.inferred) and len(first.inferred)
     # a changed data file gives a new key (no stale closure)
     p01 = mini_copy / "data" / "mini-source" / "p01.ttl"
     p01.write_text(p01.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    reason.infer_cached(settings, load(settings).asserted())
+    third = prepare(settings)
+    assert not third.steps[2].cached
     assert len(list((tmp_path / "cache" / "inferred").glob("*.nt"))) == 2
 
 
 def test_cache_off_writes_nothing(mini_copy: Path, tmp_path: Path) -> None:
-    settings = Settings(root=mini_copy, cache=False, cache_dir=str(tmp_path / "cache"))
-    reason.infer_cached(settings, load(settings).asserted())
+    prepare(Settings(root=mini_copy, cache=False, cache_dir=str(tmp_path / "cache"), query_workers=0))
     assert not (tmp_path / "cache").exists()

@@ -64,8 +64,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
     if prepared is None:
         prepared = prepare(settings or Settings.from_env())
     settings = prepared.settings
-    graph_names = frozenset(str(g.identifier) for g in prepared.bundle.dataset.graphs()
-                            if len(g) and not str(g.identifier).startswith("urn:x-rdflib:"))
+    graph_names = frozenset(prepared.bundle.graph_counts())
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
