@@ -46,15 +46,15 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _file_lines(path: Path, graph: str, root: Path, subjects: set[str] | None) -> Iterator[str]:
-    """The triples of one Turtle file as N-Quads lines in ``graph`` and in the default graph (the union);
-    a syntax error names ``file:line``."""
+def _file_lines(path: Path, graph: str, root: Path, subjects: set[str] | None) -> Iterator[tuple[str, str]]:
+    """The triples of one Turtle file as (N-Quads lines in ``graph`` and in the default graph (the union),
+    N-Triples line); a syntax error names ``file:line``."""
     try:
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
             triple = f"{quad.subject} {quad.predicate} {quad.object}"
             if subjects is not None and isinstance(quad.subject, ox.NamedNode):
                 subjects.add(quad.subject.value)
-            yield f"{triple} {graph} .\n{triple} .\n"
+            yield f"{triple} {graph} .\n{triple} .\n", f"{triple} .\n"
     except SyntaxError as exc:
         reason = " ".join(str(exc.msg).split())[:300]
         raise LoadError(f"{_shown(path, root)}:{exc.lineno or '?'}: {reason}") from exc
@@ -62,9 +62,11 @@ def _file_lines(path: Path, graph: str, root: Path, subjects: set[str] | None) -
         raise LoadError(f"{_shown(path, root)}: cannot read: {exc}") from exc
 
 
-def input_lines(inputs: Inputs) -> Iterator[str]:
+def input_lines(inputs: Inputs) -> Iterator[tuple[str, str]]:
     """The asserted dataset as N-Quads: ontology, data files, and the provenance computed from them, each triple
-    also in the default graph (the store's set semantics make that the union)."""
+    also in the default graph (the store's set semantics make that the union); with each, the triple as
+    N-Triples, or "" for the triples of ``graph/links/*`` (what the reasoner reads)."""
+    links = graph_iri(BASE, "links/")
     if not inputs.ontology:
         raise LoadError(f"{inputs.root / 'ontology'}: no ontology files")
     onto = str(graph_node("ontology"))
@@ -74,11 +76,15 @@ def input_lines(inputs: Inputs) -> Iterator[str]:
     for name, path, paragraph in inputs.data:
         graph = str(graph_node(name))
         subjects: set[str] | None = set() if paragraph else None
-        yield from _file_lines(path, graph, inputs.root, subjects)
+        if graph[1:].startswith(links):
+            yield from ((quads, "") for quads, _triple in _file_lines(path, graph, inputs.root, subjects))
+        else:
+            yield from _file_lines(path, graph, inputs.root, subjects)
         if paragraph and subjects is not None:
             para = f"<{paragraph}>"
             for subject in [graph[1:-1], *sorted(subjects - {paragraph})]:
-                yield f"<{subject}> {PROV_DERIVED} {para} {prov} .\n<{subject}> {PROV_DERIVED} {para} .\n"
+                yield (f"<{subject}> {PROV_DERIVED} {para} {prov} .\n<{subject}> {PROV_DERIVED} {para} .\n",
+                       f"<{subject}> {PROV_DERIVED} {para} .\n")
 
 
 DERIVED = ("inferred", "void")
@@ -148,21 +154,35 @@ class StoreBuild:
 
     def load(self, inputs: Inputs) -> None:
         """Parse every input file (one N-Quads file is written aside, then bulk-loaded: no Python per quad in
-        the store)."""
+        the store); the triples the reasoner reads are kept aside as N-Triples (:meth:`reasoner_input`)."""
         nquads = self.scratch / "asserted.nq"
         try:
-            with nquads.open("w", encoding="utf-8") as out:
-                out.writelines(input_lines(inputs))
+            with nquads.open("w", encoding="utf-8") as out, self.reasoning.open("w", encoding="utf-8") as nt:
+                for quads, triple in input_lines(inputs):
+                    out.write(quads)
+                    nt.write(triple)
             self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         finally:
             nquads.unlink(missing_ok=True)
-            if self.tmp is None:
-                shutil.rmtree(self.scratch, ignore_errors=True)
+
+    @property
+    def reasoning(self) -> Path:
+        return self.scratch / "reasoning.nt"
+
+    def reasoner_input(self) -> bytes:
+        """The asserted triples without ``graph/links/*``, as N-Triples (written while parsing)."""
+        return self.reasoning.read_bytes()
+
+    def validation_input(self) -> bytes:
+        """The asserted triples, links included, as N-Triples: the default graph before anything is derived."""
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
 
     def finish(self, meta: dict) -> ox.Store:
         """Seal the store: on disk, flush, close, write the marker, rename into place and open read-only."""
         if self.tmp is None or self.cache is None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
             return self.store
+        self.reasoning.unlink(missing_ok=True)
         self.store.flush()
         self.store.optimize()
         del self.store
@@ -181,7 +201,9 @@ class StoreBuild:
 
     def abandon(self) -> None:
         """Drop a build that failed (a parse error, data failing SHACL): nothing of it stays."""
-        if self.tmp is not None:
+        if self.tmp is None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        else:
             self.store = ox.Store()  # release the on-disk one before removing its files
             gc.collect()
             shutil.rmtree(self.tmp, ignore_errors=True)

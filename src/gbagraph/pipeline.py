@@ -11,12 +11,15 @@ line (``gbagraph.start``: counts, seconds, whether it came from the cache) and c
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -126,9 +129,10 @@ def inference_key(inputs: Inputs, reasoner: str) -> str:
 # -- the cached steps --------------------------------------------------------------------------------------------
 
 def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, bundle: GraphBundle,
-                    report: StepReport) -> ValidationResult:
+                    report: StepReport, asserted: Callable[[], bytes] | None = None) -> ValidationResult:
     """The SHACL verdict on the asserted graphs (refusing data that does not conform), from the cache when these
-    inputs and shapes conformed before.  The engine reads a scratch store holding their union: no rdflib copy."""
+    inputs and shapes conformed before.  The engine reads a scratch store holding their union (``asserted()``, or
+    read from the store): no rdflib copy."""
     key = validation_key(inputs) if cache is not None else ""
     if cache is not None:
         hit = cache.get("valid", key, ".json")
@@ -143,7 +147,9 @@ def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None,
                 pass
     assert bundle.store is not None and inputs.shapes is not None
     scratch = ox.Store()
-    scratch.bulk_load(oxstore.asserted_ntriples(bundle.store), format=ox.RdfFormat.N_TRIPLES)
+    body = asserted() if asserted else oxstore.asserted_ntriples(bundle.store)
+    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+    del body
     report.counts["triples"] = len(scratch)
     result = validate_graph(scratch, load_shapes(inputs.shapes), bundle)
     del scratch
@@ -158,11 +164,15 @@ def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None,
     return result
 
 
-def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, store: ox.Store,
-                 report: StepReport) -> bytes:
+#: from this many asserted triples the rule reasoner works on disk (in the store's building folder)
+RULES_ON_DISK = 200_000
+
+
+def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, body: bytes,
+                 report: StepReport, workdir: Path | None = None) -> bytes:
     """The OWL RL triples the asserted graphs (without links) entail, as N-Triples; from the cache when these
-    inputs were reasoned on before.  Raises ``InconsistentGraph`` when the closure holds a contradiction."""
-    body = oxstore.asserted_ntriples(store, links=False)
+    inputs were reasoned on before (``body``: those triples as N-Triples).  Raises ``InconsistentGraph`` when the
+    closure holds a contradiction."""
     name = choose(settings.reasoner, body.count(b"\n"), settings.reasoner_auto_limit)
     report.counts["reasoner"] = name
     key = inference_key(inputs, name) if cache is not None else ""
@@ -175,7 +185,8 @@ def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, st
         except (ValueError, KeyError, TypeError):
             pass
     if not report.cached:
-        result = store_closure(body, name)
+        triples = body.count(b"\n")
+        result = store_closure(body, name, workdir if workdir and triples >= RULES_ON_DISK else None)
         body, errors = result.ntriples, result.errors
         if cache is not None:
             meta = {"reasoner": name, "asserted_triples": result.asserted_triples,
@@ -243,13 +254,19 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
         validation = None
         with steps.step("validate") as report:
             if settings.validate and inputs.shapes is not None:
-                validation = validate_cached(settings, inputs, cache, bundle, report)
+                validation = validate_cached(settings, inputs, cache, bundle, report,
+                                             build.validation_input if build else None)
         with steps.step("infer") as report:
             if build is None:
                 report.cached = True
                 report.counts["inferred"] = bundle.graph_counts().get(oxstore.graph_node("inferred").value, 0)
             elif settings.infer:
-                oxstore.load_ntriples(store, infer_cached(settings, inputs, cache, store, report), "inferred")
+                workdir = build.tmp / "reasoning" if build.tmp else None
+                inferred = infer_cached(settings, inputs, cache, build.reasoner_input(), report, workdir)
+                if workdir is not None:  # the rules' scratch store is closed by now
+                    gc.collect()
+                    shutil.rmtree(workdir, ignore_errors=True)
+                oxstore.load_ntriples(store, inferred, "inferred")
         with steps.step("engine") as report:
             if build is not None:  # the default graph (the union) and the description, then seal the store
                 void = dataset_description(store, BASE, settings.public_url or DEFAULT_PUBLIC_URL)

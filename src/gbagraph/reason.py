@@ -33,7 +33,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .infer import InferenceResult, _trivial, check_consistency, closure, new_triples
 
-REASONERS = ("owlrl", "reasonable", "auto")
+REASONERS = ("owlrl", "reasonable", "rules", "auto")
 
 #: predicates whose triples are schema (TBox) statements
 SCHEMA_PREDICATES = frozenset({
@@ -52,7 +52,7 @@ SCHEMA_TYPES = frozenset({
 def available(name: str) -> bool:
     """Whether the reasoner ``name`` can be used here (``reasonable`` is an optional dependency)."""
     if name != "reasonable":
-        return name == "owlrl"
+        return name in ("owlrl", "rules")
     try:
         import reasonable  # noqa: F401
     except ImportError:
@@ -61,11 +61,12 @@ def available(name: str) -> bool:
 
 
 def choose(reasoner: str, triples: int, auto_limit: int) -> str:
-    """The reasoner to run: ``auto`` means owlrl under ``auto_limit`` triples, else reasonable if installed."""
+    """The reasoner to run: ``auto`` means owlrl under ``auto_limit`` triples, else the rules on the store
+    (:func:`rule_closure`, which hands over to reasonable when the TBox uses a construct it does not cover)."""
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r} (use {', '.join(REASONERS)})")
     if reasoner == "auto":
-        return "reasonable" if triples >= auto_limit and available("reasonable") else "owlrl"
+        return "rules" if triples >= auto_limit else "owlrl"
     if reasoner == "reasonable" and not available("reasonable"):
         raise ValueError("reasoner 'reasonable' is not installed (pip install reasonable)")
     return reasoner
@@ -177,12 +178,13 @@ def _line(triple: tuple) -> str | None:
     return f"{s.n3()} {p.n3()} {o.n3()} .\n"
 
 
-def store_closure(body: bytes, reasoner: str) -> StoreInference:
+def store_closure(body: bytes, reasoner: str, workdir: Path | None = None) -> StoreInference:
     """OWL RL closure of the N-Triples ``body`` (a store's asserted triples), filtered like :func:`infer.closure`.
 
     The data goes from the store to the reasoner as N-Triples: ``reasonable`` (+ owlrl on the TBox) reads a file;
     ``owlrl`` (small graphs only) an rdflib graph.  What the closure holds beyond the input is found by a query on
-    a scratch store holding both, so no rdflib copy of the instance data is made for ``reasonable``.
+    a scratch store holding both, so no rdflib copy of the instance data is made for ``reasonable``.  The rules
+    work on a scratch store on disk in ``workdir`` when one is given (memory stays bounded), else in memory.
     """
     scratch = ox.Store()
     scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=SCRATCH_ASSERTED)
@@ -193,6 +195,10 @@ def store_closure(body: bytes, reasoner: str) -> StoreInference:
         out = result.inferred.serialize(format="nt", encoding="utf-8")
         return StoreInference(out, len(result.inferred), result.asserted_triples, result.closure_triples,
                               result.errors + check_consistency(asserted, result.inferred))
+    if reasoner == "rules":
+        by_rules = rule_closure(body, workdir)
+        if by_rules is not None:
+            return by_rules
     import reasonable
 
     schema_inferred = closure(_schema_graph(scratch)).inferred
@@ -247,6 +253,8 @@ RULE_SUPPORTED = frozenset({
     OWL.Ontology, OWL.AsymmetricProperty, OWL.IrreflexiveProperty,
 })
 INFERRED_WORK = ox.NamedNode("urn:gbagraph:inferred")
+DELTA = ox.NamedNode("urn:gbagraph:delta")
+NEXT = ox.NamedNode("urn:gbagraph:next")
 
 
 def rules_apply(schema: Graph) -> bool:
@@ -259,74 +267,75 @@ def rules_apply(schema: Graph) -> bool:
     return True
 
 
-def _values(pairs: Iterable[tuple[object, ...]]) -> str:
-    return " ".join("(" + " ".join(f"<{t}>" for t in row) + ")" for row in sorted(set(pairs)))  # type: ignore[arg-type]
+def _values(rows: Iterable[tuple[object, ...]]) -> str:
+    return " ".join("(" + " ".join(f"<{t}>" for t in row) + ")" for row in sorted(set(rows)))  # type: ignore[arg-type]
 
 
-def _rules(tbox_graph: Graph) -> list[str]:
-    """SPARQL updates for the OWL RL instance rules the TBox needs (cax-sco, prp-dom, prp-rng, prp-spo1,
-    prp-eqp, prp-inv, prp-symp, prp-trp, prp-fp and, when sameAs appears, eq-sym/trans/rep), each reading the
-    asserted triples (default graph) and those inferred so far, and adding to the inferred graph."""
-    g = tbox_graph
-    inf = INFERRED_WORK.value
-    any_triple = f"{{ ?x ?p ?y }} UNION {{ GRAPH <{inf}> {{ ?x ?p ?y }} }}"
+def _in(graphs: tuple[str, ...], triple: str) -> str:
+    """``triple`` matched in any of ``graphs`` ("" is the default graph: the asserted triples)."""
+    return " UNION ".join(f"{{ GRAPH <{g}> {{ {triple} }} }}" if g else f"{{ {triple} }}" for g in graphs)
 
-    def typed(var: str, cls: str) -> str:
-        return f"{{ {var} a {cls} }} UNION {{ GRAPH <{inf}> {{ {var} a {cls} }} }}"
 
-    subclass = [(c, d) for c, d in g.subject_objects(RDFS.subClassOf) if c != d and isinstance(c, URIRef)
-                and isinstance(d, URIRef)]
-    subclass += [(a, b) for a, b in g.subject_objects(OWL.equivalentClass) if isinstance(a, URIRef)
-                 and isinstance(b, URIRef)] + [(b, a) for a, b in g.subject_objects(OWL.equivalentClass)
-                                               if isinstance(a, URIRef) and isinstance(b, URIRef)]
+def _rule(head: str, body: str) -> str:
+    """Add ``head`` to the NEXT graph where ``body`` holds and ``head`` is neither asserted nor inferred yet."""
+    known = _in(("", INFERRED_WORK.value), head)
+    return f"INSERT {{ GRAPH <{NEXT.value}> {{ {head} }} }} WHERE {{ {body} FILTER NOT EXISTS {{ {known} }} }}"
+
+
+def _rules(g: Graph, first: bool) -> list[str]:
+    """SPARQL updates for the OWL RL instance rules the TBox ``g`` needs: cax-sco/cax-eqc, prp-dom, prp-rng,
+    prp-spo1/prp-eqp, prp-inv, prp-symp (one premise: read from the triples new in the last pass, semi-naive),
+    prp-trp and prp-fp (two premises: read from everything known)."""
+    delta = ("", DELTA.value) if first else (DELTA.value,)
+    everything = ("", INFERRED_WORK.value)
+    iri = (URIRef,)
+    subclass = [(c, d) for c, d in g.subject_objects(RDFS.subClassOf) if c != d and isinstance(c, iri)
+                and isinstance(d, iri)]
+    for a, b in g.subject_objects(OWL.equivalentClass):
+        if isinstance(a, iri) and isinstance(b, iri):
+            subclass += [(a, b), (b, a)]
     subprop = [(p, q) for p, q in g.subject_objects(RDFS.subPropertyOf) if p != q]
-    subprop += [(a, b) for a, b in g.subject_objects(OWL.equivalentProperty)]
-    subprop += [(b, a) for a, b in g.subject_objects(OWL.equivalentProperty)]
-    inverse = [(a, b) for a, b in g.subject_objects(OWL.inverseOf)] + [(b, a) for a, b in g.subject_objects(OWL.inverseOf)]
+    for a, b in g.subject_objects(OWL.equivalentProperty):
+        subprop += [(a, b), (b, a)]
+    inverse = [pair for a, b in g.subject_objects(OWL.inverseOf) for pair in ((a, b), (b, a))]
     updates = []
     if subclass:
-        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?x a ?d }} }} WHERE {{ VALUES (?c ?d) {{ {_values(subclass)} }} "
-                       f"{typed('?x', '?c')} }}")
-    for rel, head in ((RDFS.domain, "?x a ?c"), (RDFS.range, "?y a ?c")):
-        pairs = [(p, c) for p, c in g.subject_objects(rel) if isinstance(c, URIRef)]
-        if pairs:
-            keep = "" if rel == RDFS.domain else "FILTER(!isLiteral(?y))"
-            updates.append(f"INSERT {{ GRAPH <{inf}> {{ {head} }} }} WHERE {{ VALUES (?p ?c) {{ {_values(pairs)} }} "
-                           f"{any_triple} {keep} }}")
+        updates.append(_rule("?x a ?d", f"VALUES (?c ?d) {{ {_values(subclass)} }} {_in(delta, '?x a ?c')}"))
+    domains = [(p, c) for p, c in g.subject_objects(RDFS.domain) if isinstance(c, iri)]
+    if domains:
+        updates.append(_rule("?x a ?c", f"VALUES (?p ?c) {{ {_values(domains)} }} {_in(delta, '?x ?p ?y')}"))
+    ranges = [(p, c) for p, c in g.subject_objects(RDFS.range) if isinstance(c, iri)]
+    if ranges:
+        updates.append(_rule("?y a ?c", f"VALUES (?p ?c) {{ {_values(ranges)} }} {_in(delta, '?x ?p ?y')} "
+                                        "FILTER(!isLiteral(?y))"))
     if subprop:
-        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?x ?q ?y }} }} WHERE {{ VALUES (?p ?q) {{ {_values(subprop)} }} "
-                       f"{any_triple} }}")
+        updates.append(_rule("?x ?q ?y", f"VALUES (?p ?q) {{ {_values(subprop)} }} {_in(delta, '?x ?p ?y')}"))
     if inverse:
-        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?y ?q ?x }} }} WHERE {{ VALUES (?p ?q) {{ {_values(inverse)} }} "
-                       f"{any_triple} FILTER(!isLiteral(?y)) }}")
+        updates.append(_rule("?y ?q ?x", f"VALUES (?p ?q) {{ {_values(inverse)} }} {_in(delta, '?x ?p ?y')} "
+                                         "FILTER(!isLiteral(?y))"))
     symmetric = [(p,) for p in g.subjects(RDF.type, OWL.SymmetricProperty)]
     if symmetric:
-        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?y ?p ?x }} }} WHERE {{ VALUES (?p) {{ {_values(symmetric)} }} "
-                       f"{any_triple} FILTER(!isLiteral(?y)) }}")
-    for (p,) in sorted({(p,) for p in g.subjects(RDF.type, OWL.TransitiveProperty)}):
-        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?x <{p}> ?z }} }} WHERE {{ "
-                       f"{{ ?x <{p}> ?y }} UNION {{ GRAPH <{inf}> {{ ?x <{p}> ?y }} }} "
-                       f"{{ ?y <{p}> ?z }} UNION {{ GRAPH <{inf}> {{ ?y <{p}> ?z }} }} }}")
+        updates.append(_rule("?y ?p ?x", f"VALUES (?p) {{ {_values(symmetric)} }} {_in(delta, '?x ?p ?y')} "
+                                         "FILTER(!isLiteral(?y))"))
+    for p in sorted(set(g.subjects(RDF.type, OWL.TransitiveProperty))):
+        updates.append(_rule(f"?x <{p}> ?z", f"{_in(everything, f'?x <{p}> ?y')} {_in(everything, f'?y <{p}> ?z')}"))
     functional = [(p,) for p in g.subjects(RDF.type, OWL.FunctionalProperty)]
     if functional:
-        updates.append(f"INSERT {{ GRAPH <{inf}> {{ ?y <{OWL.sameAs}> ?z }} }} WHERE {{ "
-                       f"VALUES (?p) {{ {_values(functional)} }} {any_triple} "
-                       f"{{ ?x ?p ?z }} UNION {{ GRAPH <{inf}> {{ ?x ?p ?z }} }} "
-                       f"FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z)) }}")
+        updates.append(_rule(f"?y <{OWL.sameAs}> ?z",
+                             f"VALUES (?p) {{ {_values(functional)} }} {_in(everything, '?x ?p ?y')} "
+                             f"{_in(everything, '?x ?p ?z')} FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z))"))
     return updates
 
 
 def _equality_rules() -> list[str]:
-    inf, same = INFERRED_WORK.value, OWL.sameAs
-    both = f"{{ ?a <{same}> ?b }} UNION {{ GRAPH <{inf}> {{ ?a <{same}> ?b }} }}"
+    """eq-sym, eq-trans, eq-rep-s, eq-rep-o (run only when the data has an owl:sameAs)."""
+    everything = ("", INFERRED_WORK.value)
+    same = _in(everything, f"?a <{OWL.sameAs}> ?b")
     return [
-        f"INSERT {{ GRAPH <{inf}> {{ ?b <{same}> ?a }} }} WHERE {{ {both} }}",
-        f"INSERT {{ GRAPH <{inf}> {{ ?a <{same}> ?c }} }} WHERE {{ {both} "
-        f"{{ ?b <{same}> ?c }} UNION {{ GRAPH <{inf}> {{ ?b <{same}> ?c }} }} }}",
-        f"INSERT {{ GRAPH <{inf}> {{ ?b ?p ?o }} }} WHERE {{ {both} "
-        f"{{ ?a ?p ?o }} UNION {{ GRAPH <{inf}> {{ ?a ?p ?o }} }} }}",
-        f"INSERT {{ GRAPH <{inf}> {{ ?s ?p ?b }} }} WHERE {{ {both} "
-        f"{{ ?s ?p ?a }} UNION {{ GRAPH <{inf}> {{ ?s ?p ?a }} }} }}",
+        _rule(f"?b <{OWL.sameAs}> ?a", same),
+        _rule(f"?a <{OWL.sameAs}> ?c", f"{same} {_in(everything, f'?b <{OWL.sameAs}> ?c')}"),
+        _rule("?b ?p ?o", f"{same} {_in(everything, '?a ?p ?o')}"),
+        _rule("?s ?p ?b", f"{same} {_in(everything, '?s ?p ?a')}"),
     ]
 
 
@@ -355,22 +364,25 @@ def rule_closure(body: bytes, workdir: Path | None = None) -> StoreInference | N
         return None
     schema_closure = closure(schema).inferred
     full_tbox = schema + schema_closure
-    scratch.bulk_load(schema_closure.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                      to_graph=INFERRED_WORK)
-    updates = _rules(full_tbox)
-    size, passes = _size(scratch, INFERRED_WORK), 0
-    while True:
-        passes += 1
-        for update in updates:
+    for graph in (INFERRED_WORK, DELTA):  # the TBox's own closure takes part from the first pass
+        scratch.bulk_load(schema_closure.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                          to_graph=graph)
+    first = True
+    while True:  # semi-naive: each pass applies the one-premise rules to the triples the last pass added
+        for update in _rules(full_tbox, first):
             scratch.update(update)
-        if scratch.query(f"ASK {{ {{ ?a <{OWL.sameAs}> ?b }} UNION {{ GRAPH <{INFERRED_WORK.value}> "
-                         f"{{ ?a <{OWL.sameAs}> ?b }} }} FILTER(?a != ?b) }}"):
+        if scratch.query(f"ASK {{ {_in(('', INFERRED_WORK.value, NEXT.value), f'?a <{OWL.sameAs}> ?b')} "
+                         "FILTER(?a != ?b) }"):
             for update in _equality_rules():
                 scratch.update(update)
-        new_size = _size(scratch, INFERRED_WORK)
-        if new_size == size:
+        if not _size(scratch, NEXT):
             break
-        size = new_size
+        scratch.clear_graph(DELTA)
+        scratch.update(f"INSERT {{ GRAPH <{INFERRED_WORK.value}> {{ ?s ?p ?o }} GRAPH <{DELTA.value}> {{ ?s ?p ?o }} }} "
+                       f"WHERE {{ GRAPH <{NEXT.value}> {{ ?s ?p ?o }} }}")
+        scratch.clear_graph(NEXT)
+        first = False
+    size = _size(scratch, INFERRED_WORK)
     new = scratch.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{INFERRED_WORK.value}> {{ ?s ?p ?o }} "
                         f"{TRIVIAL_FILTER} FILTER NOT EXISTS {{ ?s ?p ?o }} }}")
     out = new.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
