@@ -65,6 +65,7 @@ class Prepared:
     validation: ValidationResult | None
     engine: Engine
     steps: list[StepReport] = field(default_factory=list)
+    dumps_folder: Path | None = None  # where big graphs' dumps are written (per store key), if there is a cache
 
     @property
     def inferred(self) -> Graph:
@@ -290,7 +291,8 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
     cached = [s.name for s in steps.done if s.cached]
     log.info("ready in %.2f s: %d quads in %d named graphs; from the cache: %s", time.perf_counter() - total,
              steps.done[-1].counts["quads"], len(bundle.graph_counts()), ", ".join(cached) or "nothing")
-    return Prepared(settings, bundle, validation, engine, steps.done)
+    dumps = cache.path("dumps", key) if cache is not None else None
+    return Prepared(settings, bundle, validation, engine, steps.done, dumps)
 
 
 def _sources(inputs: Inputs) -> dict[str, list]:

@@ -16,7 +16,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..config import Settings
 from ..pipeline import Prepared, prepare
 from . import dumps, errors, health, pages, sparql
-from .state import DumpCache, State, read_examples
+from . import state as state_module
+from .state import DumpCache, State, StoreDumps, read_examples
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -40,6 +41,16 @@ def _last_modified(prepared: Prepared) -> datetime:
     times = [p.stat().st_mtime for p in paths if p.exists()]
     stamp = max(times) if times else datetime.now(UTC).timestamp()
     return datetime.fromtimestamp(int(stamp), UTC)
+
+
+def _store_dumps(prepared: Prepared) -> StoreDumps | None:
+    """Big graphs with a cache folder get their dumps written from the store (never through rdflib)."""
+    bundle = prepared.bundle
+    if bundle.store is None or prepared.dumps_folder is None:
+        return None
+    if sum(bundle.graph_counts().values()) < state_module.STORE_DUMPS_FROM:
+        return None
+    return StoreDumps(bundle.store, bundle.base, prepared.dumps_folder)
 
 
 class TrustedProxies:
@@ -74,6 +85,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
         dumps=DumpCache(prepared.bundle),
         graph_names=graph_names,
         last_modified=_last_modified(prepared),
+        store_dumps=_store_dumps(prepared),
     )
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
