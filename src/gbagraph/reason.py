@@ -23,7 +23,7 @@ the instance data when ``reasonable`` runs.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -282,6 +282,11 @@ def _rule(head: str, body: str) -> str:
     return f"INSERT {{ GRAPH <{NEXT.value}> {{ {head} }} }} WHERE {{ {body} FILTER NOT EXISTS {{ {known} }} }}"
 
 
+def _per_row(rule: Callable[[str], str], rows: Iterable[tuple[object, ...]]) -> list[str]:
+    """One update per VALUES row: each transaction holds what one class or property derives, not everything."""
+    return [rule(_values([row])) for row in sorted(set(rows))]
+
+
 def _rules(g: Graph, first: bool) -> list[str]:
     """SPARQL updates for the OWL RL instance rules the TBox ``g`` needs: cax-sco/cax-eqc, prp-dom, prp-rng,
     prp-spo1/prp-eqp, prp-inv, prp-symp (one premise: read from the triples new in the last pass, semi-naive),
@@ -300,30 +305,34 @@ def _rules(g: Graph, first: bool) -> list[str]:
     inverse = [pair for a, b in g.subject_objects(OWL.inverseOf) for pair in ((a, b), (b, a))]
     updates = []
     if subclass:
-        updates.append(_rule("?x a ?d", f"VALUES (?c ?d) {{ {_values(subclass)} }} {_in(delta, '?x a ?c')}"))
+        updates += _per_row(lambda v: _rule("?x a ?d", f"VALUES (?c ?d) {{ {v} }} {_in(delta, '?x a ?c')}"),
+                            subclass)
     domains = [(p, c) for p, c in g.subject_objects(RDFS.domain) if isinstance(c, iri)]
     if domains:
-        updates.append(_rule("?x a ?c", f"VALUES (?p ?c) {{ {_values(domains)} }} {_in(delta, '?x ?p ?y')}"))
+        updates += _per_row(lambda v: _rule("?x a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
+                            domains)
     ranges = [(p, c) for p, c in g.subject_objects(RDFS.range) if isinstance(c, iri)]
     if ranges:
-        updates.append(_rule("?y a ?c", f"VALUES (?p ?c) {{ {_values(ranges)} }} {_in(delta, '?x ?p ?y')} "
-                                        "FILTER(!isLiteral(?y))"))
+        updates += _per_row(lambda v: _rule("?y a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')} "
+                                                       "FILTER(!isLiteral(?y))"), ranges)
     if subprop:
-        updates.append(_rule("?x ?q ?y", f"VALUES (?p ?q) {{ {_values(subprop)} }} {_in(delta, '?x ?p ?y')}"))
+        updates += _per_row(lambda v: _rule("?x ?q ?y", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
+                            subprop)
     if inverse:
-        updates.append(_rule("?y ?q ?x", f"VALUES (?p ?q) {{ {_values(inverse)} }} {_in(delta, '?x ?p ?y')} "
-                                         "FILTER(!isLiteral(?y))"))
+        updates += _per_row(lambda v: _rule("?y ?q ?x", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')} "
+                                                        "FILTER(!isLiteral(?y))"), inverse)
     symmetric = [(p,) for p in g.subjects(RDF.type, OWL.SymmetricProperty)]
     if symmetric:
-        updates.append(_rule("?y ?p ?x", f"VALUES (?p) {{ {_values(symmetric)} }} {_in(delta, '?x ?p ?y')} "
-                                         "FILTER(!isLiteral(?y))"))
+        updates += _per_row(lambda v: _rule("?y ?p ?x", f"VALUES (?p) {{ {v} }} {_in(delta, '?x ?p ?y')} "
+                                                        "FILTER(!isLiteral(?y))"), symmetric)
     for p in sorted(set(g.subjects(RDF.type, OWL.TransitiveProperty))):
         updates.append(_rule(f"?x <{p}> ?z", f"{_in(everything, f'?x <{p}> ?y')} {_in(everything, f'?y <{p}> ?z')}"))
     functional = [(p,) for p in g.subjects(RDF.type, OWL.FunctionalProperty)]
     if functional:
-        updates.append(_rule(f"?y <{OWL.sameAs}> ?z",
-                             f"VALUES (?p) {{ {_values(functional)} }} {_in(everything, '?x ?p ?y')} "
-                             f"{_in(everything, '?x ?p ?z')} FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z))"))
+        updates += _per_row(lambda v: _rule(f"?y <{OWL.sameAs}> ?z",
+                                            f"VALUES (?p) {{ {v} }} {_in(everything, '?x ?p ?y')} "
+                                            f"{_in(everything, '?x ?p ?z')} "
+                                            "FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z))"), functional)
     return updates
 
 
