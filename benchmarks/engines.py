@@ -47,10 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rdflib", action="store_true")
     args = parser.parse_args(argv)
     settings = Settings(root=args.root, cache=True, cache_dir=args.cache_dir, validate=False, **NO_WORKERS)
-    prepared = prepare(settings.with_(engine="rdflib"))
+    prepared = prepare(settings)  # the served store (warm: opened from the cache)
     policy = policy_for(settings)
-    engines: dict[str, Engine] = {"oxigraph": OxigraphEngine.from_dataset(prepared.bundle.dataset, policy)}
-    if not args.no_rdflib:
+    engines: dict[str, Engine] = {"oxigraph": OxigraphEngine(prepared.store, policy)}
+    if not args.no_rdflib:  # an rdflib copy of the store, made here only
         engines["rdflib"] = RdflibEngine(prepared.bundle.dataset, policy)
     _, queries = query_set()
     out: dict[str, dict[str, dict[str, float]]] = {}

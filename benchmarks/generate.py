@@ -4,9 +4,9 @@ The output is a project folder the pipeline loads as it is (``Settings(root=OUT)
 
 * ``ontology/`` — a copy of the repository's ontology (``shapes.ttl`` included when it exists);
 * ``data/`` — the bundled curated data, copied unchanged (so queries naming real IRIs still find them), plus
-  synthetic press releases ``data/plenary-{k}-press-release/`` of further plenaries of the same Joint
-  Conference, each with ``source.ttl`` and 28 paragraph files ``pNN.ttl``, and a linkset
-  ``data/links/synthetic-wikidata.ttl``;
+  synthetic press releases ``data/synthetic-plenary-{k}-press-release/`` of synthetic plenaries in a series of
+  their own (``meeting:synthetic-joint-conference``: never the real Joint Conference's IRIs or ordinals), each
+  with ``source.ttl`` and 28 paragraph files ``pNN.ttl``, and a linkset ``data/links/synthetic-wikidata.ttl``;
 * ``manifest.json`` — seed, target, counts of triples written.
 
 Every synthetic paragraph states facts of the kinds the real ones do (meetings and participations, statements,
@@ -69,6 +69,8 @@ PREFIXES = {
     "source": BASE + "id/source/",
     "wd": "http://www.wikidata.org/entity/",
 }
+#: the series the synthetic plenaries belong to (the real Joint Conference plenaries are never generated)
+SYNTHETIC_SERIES = "meeting:synthetic-joint-conference"
 HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n"
 
 SCALES = {"2k": 0, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
@@ -199,19 +201,16 @@ class Generator:
 
     # -- pools --------------------------------------------------------------------------------------------------
     def make_pools(self, plenaries: int) -> Pools:
-        bundled, concepts, series = bundled_pools(self.root)
+        bundled, concepts, _real_series = bundled_pools(self.root)
         for kind, fallback in (("area", "innovation-and-technology"), ("status", "under-way"),
                                ("role", "co-chair"), ("audience", "young-people"), ("topic", "smart-city")):
             concepts.setdefault(kind, [f"{kind}:{fallback}"])
         pools = Pools(people=list(bundled["person"]), bodies=list(bundled["body"]), posts=list(bundled["post"]),
-                      places=list(bundled["place"]), series=series or "meeting:hk-gd-joint-conference",
-                      concepts=concepts)
+                      places=list(bundled["place"]), series=SYNTHETIC_SERIES, concepts=concepts)
         pools.defined.update(pools.people + pools.bodies + pools.posts + pools.places)
-        if series is not None:
-            pools.defined.add(series)
-        else:
-            pools.classes[pools.series] = "MeetingSeries"
-            pools.labels[pools.series] = "Hong Kong/Guangdong Co-operation Joint Conference"
+        # a series of their own: synthetic plenaries never share IRIs or ordinals with the real ones
+        pools.classes[pools.series] = "MeetingSeries"
+        pools.labels[pools.series] = "Synthetic plenaries (benchmark data, not real meetings)"
         n_people, n_bodies, n_places = 40 + 6 * plenaries, 30 + 2 * plenaries, 30 + plenaries
         for i in range(n_places):
             name = f"{self.rng.choice(WORDS)} {self.rng.choice(['Bay', 'Park', 'Point', 'Town', 'Port', 'Hill'])} {i}"
@@ -300,7 +299,7 @@ class Generator:
     def participation(self, para: Para, pools: Pools, meeting: str, k: int, i: int, prop: str, role: str) -> None:
         person = self.pick(para, pools, "people")
         para.add(meeting, f"gba:{prop}", person)
-        p = f"part:plenary-{k}-{i:02d}"
+        p = f"part:synthetic-plenary-{k}-{i:02d}"
         para.add(p, "a", "gba:Participation")
         para.add(p, "rdfs:label", lit(f"{pools.labels.get(person, person)} at plenary {k}"))
         para.add(p, "gba:meeting", meeting)
@@ -313,7 +312,7 @@ class Generator:
             para.add(p, "gba:delegationOf", self.pick(para, pools, "bodies"))
 
     def statement_paragraph(self, para: Para, pools: Pools, k: int, n: int, year: int) -> None:
-        s = f"stmt:plenary-{k}-p{n:02d}"
+        s = f"stmt:synthetic-plenary-{k}-p{n:02d}"
         para.add(s, "a", "gba:Statement")
         para.add(s, "rdfs:label", lit(f"Remarks {n} at plenary {k}"))
         para.add(s, "dcterms:description", lit(f"A co-chair stressed {self.rng.choice(WORDS).lower()} co-operation "
@@ -325,7 +324,7 @@ class Generator:
         para.add(s, "gba:issuedDate", self.date(year))
 
     def visit_paragraph(self, para: Para, pools: Pools, k: int, year: int) -> None:
-        v = f"meeting:visit-before-plenary-{k}"
+        v = f"meeting:synthetic-visit-before-plenary-{k}"
         para.add(v, "a", "gba:Visit")
         para.add(v, "rdfs:label", lit(f"Visit before plenary {k}"))
         para.add(v, "gba:ledBy", self.pick(para, pools, "people"))
@@ -420,11 +419,11 @@ class Generator:
 
     # -- one press release -------------------------------------------------------------------------------------
     def plenary(self, pools: Pools, k: int) -> int:
-        slug_ = f"plenary-{k}-press-release"
+        slug_ = f"synthetic-plenary-{k}-press-release"
         folder = self.out / "data" / slug_
         folder.mkdir(parents=True, exist_ok=True)
         year = 1999 + k % 100  # the shapes accept years 1949-2100
-        meeting = f"meeting:hk-gd-joint-conference-plenary-{k}"
+        meeting = f"{SYNTHETIC_SERIES}-plenary-{k}"
         src_text = Para()
         source = f"source:{slug_}"
         title = f"{k}th Plenary of Hong Kong/Guangdong Co-operation Joint Conference held"
@@ -496,12 +495,7 @@ class Generator:
         plenaries = max(0, (self.target - base_triples) // per_plenary)
         pools = self.make_pools(plenaries)
         written, k = 0, 0
-        # skip the ordinals of the meetings the bundled data holds (the series from the 2nd to the 24th), and any
-        # folder name the bundled data already uses
-        taken = {int(n) for path in (self.out / "data").glob("*/*.ttl")
-                 for n in re.findall(r"gba:ordinal (\d+)", path.read_text(encoding="utf-8"))}
-        ordinals = (o for o in range(1, 1_000_000)
-                    if o not in taken and not (self.out / "data" / f"plenary-{o}-press-release").exists())
+        ordinals = iter(range(1, 1_000_000))  # ordinals in the synthetic series (the real ones are elsewhere)
         while base_triples + written < self.target:
             k = next(ordinals)
             written += self.plenary(pools, k)

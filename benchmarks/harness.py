@@ -39,14 +39,51 @@ def free_port() -> int:
 
 
 def tree_memory_mb(pid: int) -> dict[str, float]:
-    """Peak RSS (VmHWM) of the process and of its largest child, and the current RSS summed over the tree."""
+    """Peak RSS (VmHWM) of the process and of its largest child, the current RSS summed over the tree, and the
+    current PSS summed over the tree (shared pages counted once: what the tree really holds)."""
     pids = [pid] + _children(pid)
     peaks, now = [], 0.0
     for p in pids:
         status = _status(p)
         peaks.append(status.get("VmHWM", 0.0))
         now += status.get("VmRSS", 0.0)
-    return {"peak_rss_mb": round(max(peaks or [0.0]), 1), "rss_sum_mb": round(now, 1), "processes": len(pids)}
+    return {"peak_rss_mb": round(max(peaks or [0.0]), 1), "rss_sum_mb": round(now, 1),
+            "pss_sum_mb": round(tree_pss_mb(pid), 1), "processes": len(pids)}
+
+
+def tree_pss_mb(pid: int) -> float:
+    """PSS summed over ``pid`` and its descendants (``/proc/PID/smaps_rollup``), in MB."""
+    total = 0
+    for p in [pid] + _children(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+    return total / 1024
+
+
+class PssSampler:
+    """The peak of :func:`tree_pss_mb` over a process tree, sampled every ``interval`` seconds in a thread."""
+
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
+        self.pid, self.interval, self.peak_mb = pid, interval, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, tree_pss_mb(self.pid))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
 
 
 def _children(pid: int) -> list[int]:

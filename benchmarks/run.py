@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from .generate import ROOT, generate
-from .harness import latencies, start_ours, start_oxigraph, throughput
+from .harness import PssSampler, latencies, start_ours, start_oxigraph, throughput
 from .report import write_reports
 
 HERE = Path(__file__).resolve().parent
@@ -111,12 +111,18 @@ def bench_scale(scale: str, args: argparse.Namespace, queries: dict[str, str], w
         print(f"[{scale}] servers ready: ours {ours.ready_seconds:.1f}s, oxigraph {oxi.ready_seconds:.2f}s "
               f"(+ load {oxi.extra['load_seconds']}s)", flush=True)
         servers = [ours, oxi]
+        samplers = {s.name: PssSampler(s.proc.pid) for s in servers if s.proc}
+        for sampler in samplers.values():
+            sampler.__enter__()
         result["latency"] = latencies(servers, queries, reps=args.reps, budget=args.budget)
         texts = list(queries.values())
         result["throughput"] = {
             s.name: {str(c): throughput(s, texts, c, args.seconds) for c in (1, args.clients)} for s in servers}
-        result["servers"] = {s.name: {"ready_seconds": round(s.ready_seconds, 3), **s.extra, **s.memory()}
-                             for s in servers}
+        for sampler in samplers.values():
+            sampler.__exit__()
+        result["servers"] = {s.name: {"ready_seconds": round(s.ready_seconds, 3), **s.extra, **s.memory(),
+                                      "peak_pss_sum_mb": round(samplers[s.name].peak_mb, 1) if s.name in samplers
+                                      else None} for s in servers}
     finally:
         for s in (ours, oxi):
             if s:

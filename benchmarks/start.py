@@ -1,9 +1,9 @@
-"""Start-up cost of one project folder: load → SHACL → OWL RL → engine, timed per step, with peak RSS.
+"""Start-up cost of one project folder: parse → SHACL → OWL RL → engine, timed per step, with peak RSS.
 
-Runs the steps of :func:`gbagraph.pipeline.prepare` one by one (same functions, same order) in *this* process,
-so run it in a fresh subprocess per measurement (``python -m benchmarks.start ROOT --cache-dir DIR``): the
-peak RSS it reports is then the start-up's own.  Cold = empty cache folder; warm = the same folder again.
-Optionally writes the served dataset as N-Quads (``--dump``) for the Oxigraph server.
+Runs :func:`gbagraph.pipeline.prepare` itself and times its steps through its hooks, in *this* process, so run
+it in a fresh subprocess per measurement (``python -m benchmarks.start ROOT --cache-dir DIR``): the peak RSS it
+reports is then the start-up's own.  Cold = empty cache folder; warm = the same folder again.  Optionally
+writes the served dataset as N-Quads (``--dump``) for the Oxigraph server.
 """
 
 from __future__ import annotations
@@ -18,10 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from gbagraph.config import SETTING_HELP, Settings
-from gbagraph.infer import require_consistent
-from gbagraph.pipeline import make_engine
-from gbagraph.reason import infer_cached, validate_cached
-from gbagraph.store import load
+from gbagraph.pipeline import StepReport, prepare
 
 
 def peak_rss_mb() -> float:
@@ -29,34 +26,19 @@ def peak_rss_mb() -> float:
 
 
 def measure(settings: Settings, dump: Path | None = None) -> dict[str, object]:
-    times: dict[str, float] = {}
+    reports: list[StepReport] = []
     t0 = time.perf_counter()
-    bundle = load(settings)
-    times["load"] = time.perf_counter() - t0
-    t = time.perf_counter()
-    if settings.validate:
-        validate_cached(settings, bundle)
-    times["validate"] = time.perf_counter() - t
-    t = time.perf_counter()
-    reasoner, inferred = "-", 0
-    if settings.infer:
-        asserted = bundle.asserted()
-        reasoner, inference = infer_cached(settings, asserted)
-        require_consistent(inference, asserted)
-        bundle.graph("inferred").__iadd__(inference.inferred)
-        inferred = len(inference.inferred)
-    times["infer"] = time.perf_counter() - t
-    t = time.perf_counter()
-    engine = make_engine(settings, bundle)
-    times["engine"] = time.perf_counter() - t
+    prepared = prepare(settings, hooks=[reports.append])
+    times = {r.name: r.seconds for r in reports}
     times["total"] = time.perf_counter() - t0
-    quads = sum(len(g) for g in bundle.dataset.graphs())
+    infer = next(r for r in reports if r.name == "infer")
     if dump is not None:
-        store = getattr(engine, "store", None)
-        assert isinstance(store, ox.Store), "--dump needs the oxigraph engine"
-        store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-    return {"seconds": {k: round(v, 3) for k, v in times.items()}, "quads": quads, "inferred": inferred,
-            "reasoner": reasoner, "validated": settings.validate, "peak_rss_mb": round(peak_rss_mb(), 1)}
+        prepared.store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+    return {"seconds": {k: round(v, 3) for k, v in times.items()},
+            "cached": [r.name for r in reports if r.cached],
+            "quads": sum(prepared.bundle.graph_counts().values()), "inferred": infer.counts.get("inferred", 0),
+            "reasoner": infer.counts.get("reasoner", "-"), "validated": settings.validate,
+            "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,12 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", required=True)
     parser.add_argument("--reasoner", default="auto")
     parser.add_argument("--no-validate", action="store_true")
+    parser.add_argument("--no-infer", action="store_true", help="no OWL RL step (graph/inferred stays empty)")
     parser.add_argument("--dump", type=Path)
     args = parser.parse_args(argv)
     validate = not args.no_validate and (args.root / "ontology" / "shapes.ttl").exists()
     extra = {"query_workers": 0} if "query_workers" in SETTING_HELP else {}  # no pool: in-process engine
     settings = Settings(root=args.root, cache=True, cache_dir=args.cache_dir, reasoner=args.reasoner,
-                        validate=validate, **extra)
+                        validate=validate, infer=not args.no_infer, **extra)
     json.dump(measure(settings, args.dump), sys.stdout)
     print()
     return 0

@@ -76,12 +76,14 @@ class Settings:
     sparql_backend: str | None = _setting(None, "URL of a remote SPARQL endpoint to serve instead of the "
                                           "bundled graph.")
     reasoner: str = _setting("auto", "OWL RL reasoner for graph/inferred: 'owlrl' (pure Python, the reference), "
-                             "'reasonable' (Rust, ~15-50x faster; same closure on our data) or 'auto' (owlrl "
-                             "under reasoner_auto_limit asserted triples, else reasonable if installed).")
-    reasoner_auto_limit: int = _setting(10_000, "Asserted triples from which reasoner 'auto' uses reasonable.")
-    cache: bool = _setting(True, "Keep the inferred graph and the SHACL verdict on disk, keyed by a hash of "
-                           "ontology, data, shapes and library versions, so that a restart on the "
-                           "same inputs skips validation and inference.")
+                             "'reasonable' (Rust, ~15-50x faster, but ~6 GB at 1M triples), 'rules' (OWL RL "
+                             "rules as SPARQL updates on a store: memory-bounded; reasonable for TBox constructs "
+                             "they do not cover) or 'auto' (owlrl under reasoner_auto_limit asserted triples, "
+                             "else 'rules').")
+    reasoner_auto_limit: int = _setting(10_000, "Asserted triples from which reasoner 'auto' uses 'rules'.")
+    cache: bool = _setting(True, "Keep the parsed store, the inferred graph and the SHACL verdict on disk, keyed "
+                           "by a hash of what each depends on (ontology, data, shapes, library versions), so "
+                           "that a restart on the same inputs parses, validates and infers nothing.")
     cache_dir: str | None = _setting(None, "Folder of that cache (default $XDG_CACHE_HOME/gbagraph, i.e. "
                                      "~/.cache/gbagraph; never inside the repository).")
 

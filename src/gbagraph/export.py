@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from .formats import Format
-from .namespaces import graph_iri
+from .namespaces import graph_iri, prefixes
 from .store import GraphBundle
 
 
@@ -69,3 +75,56 @@ def make_dump(bundle: GraphBundle, fmt: Format, *, inferred: bool) -> Dump:
     triples = sum(len(c) for c in data.graphs()) if fmt.kind == "dataset" else len(
         {t for c in data.graphs() for t in c})
     return Dump(dump_name(fmt, inferred=inferred), fmt, inferred, body, gzip.compress(body, mtime=0), triples)
+
+
+# -- dumps streamed from the pyoxigraph store (big graphs: no rdflib copy) -----------------------------------------
+
+def _counted(items: Iterable[Any], counter: list[int]) -> Iterator[Any]:
+    for item in items:
+        counter[0] += 1
+        yield item
+
+
+def store_dump(store: ox.Store, base: str, fmt: Format, out: BinaryIO, *, inferred: bool) -> int:
+    """Write the dump in ``fmt`` from ``store`` to ``out`` (quad formats keep the named graphs, triple formats
+    hold their union as a set); the number of quads or triples written."""
+    skip = graph_iri(base, "inferred")
+    counter = [0]
+    target = getattr(ox.RdfFormat, fmt.oxigraph)
+    prefixes_ = prefixes(base) if fmt.name in ("turtle", "trig") else None
+    if fmt.kind == "dataset":
+        quads = (q for q in store.quads_for_pattern(None, None, None, None)
+                 if isinstance(q.graph_name, ox.NamedNode) and (inferred or q.graph_name.value != skip))
+        ox.serialize(_counted(quads, counter), out, format=target, prefixes=prefixes_)
+    else:
+        where = "?s ?p ?o" if inferred else (f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                                             f"FILTER(?g != <{skip}>) }}")
+        triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
+        ox.serialize(_counted(triples, counter), out, format=target, prefixes=prefixes_)  # type: ignore[arg-type]
+    return counter[0]
+
+
+def build_dump_files(store: ox.Store, base: str, fmt: Format, folder: Path, *, inferred: bool) -> dict[str, Any]:
+    """Write ``NAME`` and ``NAME.gz`` (gzip with a fixed mtime: the same inputs give the same bytes) into
+    ``folder`` atomically, then ``NAME.json`` (triples, sizes, SHA-256s) last: a dump is there when that is."""
+    name = dump_name(fmt, inferred=inferred)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".tmp-{os.getpid()}-{name}"
+    with tmp.open("wb") as fh:
+        triples = store_dump(store, base, fmt, fh, inferred=inferred)
+    plain_sha, gz_sha = hashlib.sha256(), hashlib.sha256()
+    with tmp.open("rb") as src, (folder / f".tmp-{os.getpid()}-{name}.gz").open("wb") as raw:
+        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gz:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                plain_sha.update(chunk)
+                gz.write(chunk)
+    with (folder / f".tmp-{os.getpid()}-{name}.gz").open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            gz_sha.update(chunk)
+    os.replace(folder / f".tmp-{os.getpid()}-{name}.gz", folder / f"{name}.gz")
+    os.replace(tmp, folder / name)
+    meta = {"triples": triples, "bytes": (folder / name).stat().st_size, "sha256": plain_sha.hexdigest(),
+            "gzip_bytes": (folder / f"{name}.gz").stat().st_size, "gzip_sha256": gz_sha.hexdigest()}
+    (folder / f".tmp-{os.getpid()}-{name}.json").write_text(json.dumps(meta))
+    os.replace(folder / f".tmp-{os.getpid()}-{name}.json", folder / f"{name}.json")
+    return meta

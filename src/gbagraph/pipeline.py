@@ -1,20 +1,61 @@
-"""Load → validate → infer → query engine: the steps every entry point (CLI, web) runs once at start-up."""
+"""Parse → validate → infer → engine: the steps every entry point (CLI, web, benchmarks) runs once at start-up.
+
+:func:`prepare` is the only place they run, in that order.  The data goes straight from the Turtle files into a
+pyoxigraph store (:mod:`.oxstore`), on disk in the cache folder: a warm start opens the complete store read-only
+and parses nothing.  Each step keys its cache entry on what it depends on (:mod:`.diskcache`): the store on the
+input files and the parser; the SHACL verdict on the inputs, the shapes and the SHACL engine; the closure on the
+inputs and the reasoner — so editing a page template or a query never rebuilds anything.  Each step logs one
+line (``gbagraph.start``: counts, seconds, whether it came from the cache) and calls the ``hooks`` it was given
+(the benchmarks time the steps through them).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gc
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
+from . import oxstore
 from .config import Settings
-from .infer import InferenceResult, require_consistent
-from .namespaces import prefixes
+from .diskcache import DiskCache, Inputs, cache_for, code_hash, library_versions, version
+from .errors import InconsistentGraph, ShapeViolation
+from .namespaces import BASE, prefixes
 from .query import Engine, OxigraphEngine, Policy, RdflibEngine
-from .reason import infer_cached, validate_cached
-from .store import GraphBundle, load
-from .validate import ValidationResult
+from .reason import choose, store_closure
+from .store import GraphBundle
+from .validate import ValidationResult, Violation, load_shapes, validate_store
 from .void import DEFAULT_PUBLIC_URL, VOID_GRAPH, dataset_description
 from .workers import WorkerPoolEngine
+
+log = logging.getLogger("gbagraph.start")
+
+STEPS = ("parse", "validate", "infer", "engine")
+
+
+@dataclass
+class StepReport:
+    """What one start-up step did: its name, seconds, whether its result came from the cache, and counts."""
+
+    name: str
+    seconds: float = 0.0
+    cached: bool = False
+    counts: dict[str, int | str] = field(default_factory=dict)
+
+    def line(self) -> str:
+        told = ", ".join(f"{k} {v}" for k, v in self.counts.items())
+        return f"{self.name}: {self.seconds:.2f} s{' (cache)' if self.cached else ''}{'; ' + told if told else ''}"
+
+
+Hook = Callable[[StepReport], None]
 
 
 @dataclass
@@ -22,12 +63,18 @@ class Prepared:
     settings: Settings
     bundle: GraphBundle
     validation: ValidationResult | None
-    inference: InferenceResult | None
     engine: Engine
+    steps: list[StepReport] = field(default_factory=list)
+    dumps_folder: Path | None = None  # where big graphs' dumps are written (per store key), if there is a cache
 
     @property
     def inferred(self) -> Graph:
         return self.bundle.graph("inferred")
+
+    @property
+    def store(self) -> ox.Store:
+        assert self.bundle.store is not None
+        return self.bundle.store
 
 
 def policy_for(settings: Settings) -> Policy:
@@ -53,26 +100,209 @@ def make_engine(settings: Settings, bundle: GraphBundle) -> Engine:
 
 
 def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine | RdflibEngine:
-    """The in-process engine (no timeout, no isolation): what the worker processes run."""
+    """The in-process engine (no timeout, no isolation): what the worker processes run (they inherit the store
+    handle when they fork: one store, no copy per process)."""
     policy = policy_for(settings)
     if settings.engine == "rdflib":
         return RdflibEngine(bundle.dataset, policy)
     if settings.engine == "oxigraph":
+        if bundle.store is not None:
+            return OxigraphEngine(bundle.store, policy)
         return OxigraphEngine.from_dataset(bundle.dataset, policy)
     raise ValueError(f"unknown engine {settings.engine!r} (use 'oxigraph' or 'rdflib')")
 
 
-def prepare(settings: Settings) -> Prepared:
-    """Load the graph, refuse it if it fails SHACL or is inconsistent, add inferences, build the engine."""
-    bundle = load(settings)
-    # the SHACL verdict and the closure are cached on disk by the hash of their inputs (see reason.py)
-    validation = validate_cached(settings, bundle) if settings.validate else None
-    inference = None
-    if settings.infer:
-        asserted = bundle.asserted(links=False)
-        _reasoner, inference = infer_cached(settings, asserted)
-        require_consistent(inference, asserted)
-        bundle.graph("inferred").__iadd__(inference.inferred)
-    # the dataset describes itself (VoID + DCAT) in graph/void, counted over the other graphs
-    bundle.graph(VOID_GRAPH).__iadd__(dataset_description(bundle, settings.public_url or DEFAULT_PUBLIC_URL))
-    return Prepared(settings, bundle, validation, inference, make_engine(settings, bundle))
+# -- the cache keys ----------------------------------------------------------------------------------------------
+
+def store_key(settings: Settings, inputs: Inputs) -> str:
+    """The served store: inputs + parser, and what the derived graphs depend on (reasoner, public URL)."""
+    infer = f"infer={settings.reasoner}/{settings.reasoner_auto_limit};{library_versions('owlrl', 'reasonable')}" \
+        if settings.infer else "infer=no"
+    return inputs.key(BASE, f"pyoxigraph={version('pyoxigraph')}", infer,
+                      f"public_url={settings.public_url or DEFAULT_PUBLIC_URL}",
+                      f"code={code_hash('oxstore.py', 'void.py', 'query.py', 'pipeline.py')}", shapes=False)
+
+
+def validation_key(inputs: Inputs) -> str:
+    return inputs.key(BASE, library_versions("pyshacl-turbo", "pyoxigraph"), shapes=True)
+
+
+def inference_key(inputs: Inputs, reasoner: str) -> str:
+    return inputs.key(BASE, reasoner, library_versions("owlrl", "reasonable", "pyoxigraph"), shapes=False)
+
+
+# -- the cached steps --------------------------------------------------------------------------------------------
+
+def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, bundle: GraphBundle,
+                    report: StepReport, asserted: Callable[[], bytes] | None = None) -> ValidationResult:
+    """The SHACL verdict on the asserted graphs (refusing data that does not conform), from the cache when these
+    inputs and shapes conformed before.  The engine reads a scratch store holding their union (``asserted()``, or
+    read from the store): no rdflib copy."""
+    key = validation_key(inputs) if cache is not None else ""
+    if cache is not None:
+        hit = cache.get("valid", key, ".json")
+        if hit is not None:
+            try:
+                data = json.loads(hit)
+                report.cached = True
+                report.counts["shapes"] = data["shapes"]
+                return ValidationResult(conforms=True, violations=[Violation(**{**v, "files": tuple(v["files"])})
+                                                                   for v in data["violations"]], shapes=data["shapes"])
+            except (ValueError, KeyError, TypeError):
+                pass
+    assert bundle.store is not None and inputs.shapes is not None
+    scratch = ox.Store()
+    body = asserted() if asserted else oxstore.asserted_ntriples(bundle.store)
+    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+    del body
+    report.counts["triples"] = len(scratch)
+    result = validate_store(bundle.store, scratch, load_shapes(inputs.shapes), bundle)
+    del scratch
+    report.counts["shapes"] = result.shapes
+    report.counts["violations"] = len(result.violations)
+    if not result.conforms:  # never cached
+        raise ShapeViolation("data does not conform to the SHACL shapes", result.text())
+    if cache is not None:
+        data = {"shapes": result.shapes,
+                "violations": [{**asdict(v), "files": list(v.files)} for v in result.violations]}
+        cache.put("valid", key, json.dumps(data).encode("utf-8"), ".json")
+    return result
+
+
+#: from this many asserted triples the rule reasoner works on disk (in the store's building folder)
+RULES_ON_DISK = 200_000
+
+
+def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, body: bytes,
+                 report: StepReport, workdir: Path | None = None) -> bytes:
+    """The OWL RL triples the asserted graphs (without links) entail, as N-Triples; from the cache when these
+    inputs were reasoned on before (``body``: those triples as N-Triples).  Raises ``InconsistentGraph`` when the
+    closure holds a contradiction."""
+    name = choose(settings.reasoner, body.count(b"\n"), settings.reasoner_auto_limit)
+    report.counts["reasoner"] = name
+    key = inference_key(inputs, name) if cache is not None else ""
+    hit, meta_bytes = (cache.get("inferred", key, ".nt"), cache.get("inferred", key, ".json")) if cache else (None, None)
+    if hit is not None and meta_bytes is not None:
+        try:
+            meta = json.loads(meta_bytes)
+            errors = list(meta["errors"])
+            body, report.cached = hit, True
+        except (ValueError, KeyError, TypeError):
+            pass
+    if not report.cached:
+        triples = body.count(b"\n")
+        result = store_closure(body, name, workdir if workdir and triples >= RULES_ON_DISK else None)
+        body, errors = result.ntriples, result.errors
+        if cache is not None:
+            meta = {"reasoner": name, "asserted_triples": result.asserted_triples,
+                    "closure_triples": result.closure_triples, "errors": errors}
+            cache.put("inferred", key, body, ".nt")
+            cache.put("inferred", key, json.dumps(meta).encode("utf-8"), ".json")
+    if errors:
+        raise InconsistentGraph("; ".join(errors))
+    report.counts["inferred"] = body.count(b"\n")
+    return body
+
+
+# -- prepare ------------------------------------------------------------------------------------------------------
+
+class _Steps:
+    def __init__(self, hooks: list[Hook]) -> None:
+        self.hooks = hooks
+        self.done: list[StepReport] = []
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[StepReport]:
+        report = StepReport(name)
+        start = time.perf_counter()
+        yield report
+        report.seconds = time.perf_counter() - start
+        self.done.append(report)
+        log.info("%s", report.line())
+        for hook in self.hooks:
+            hook(report)
+
+
+def _usable_cache(settings: Settings) -> DiskCache | None:
+    cache = cache_for(settings)
+    if cache is not None:
+        problem = cache.writable()
+        if problem:
+            log.warning("cache folder not writable (%s): starting without the cache", problem)
+            return None
+    return cache
+
+
+def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
+    """Parse the data into the store, refuse it if it fails SHACL or is inconsistent, add the inferences and
+    the dataset description, build the engine.  A failing step leaves nothing a later start would trust."""
+    steps = _Steps(list(hooks or []))
+    total = time.perf_counter()
+    cache = _usable_cache(settings)
+    inputs = Inputs.scan(settings)
+    bundle = GraphBundle(sources=_sources(inputs))
+    build: oxstore.StoreBuild | None = None
+    try:
+        with steps.step("parse") as report:
+            key = store_key(settings, inputs)
+            store = oxstore.open_complete(cache, key) if cache is not None else None
+            if store is None:
+                build = oxstore.StoreBuild(cache, key)
+                build.load(inputs)
+                store = build.store
+            else:
+                report.cached = True
+                bundle.set_counts(oxstore.marker(cache, key).get("counts"))
+            bundle.store = store
+            report.counts["files"] = len(inputs.ontology) + len(inputs.data)
+            report.counts["graphs"] = sum(1 for _ in store.named_graphs())
+        validation = None
+        with steps.step("validate") as report:
+            if settings.validate and inputs.shapes is not None:
+                validation = validate_cached(settings, inputs, cache, bundle, report,
+                                             build.validation_input if build else None)
+        with steps.step("infer") as report:
+            if build is None:
+                report.cached = True
+                report.counts["inferred"] = bundle.graph_counts().get(oxstore.graph_node("inferred").value, 0)
+            elif settings.infer:
+                workdir = build.tmp / "reasoning" if build.tmp else None
+                inferred = infer_cached(settings, inputs, cache, build.reasoner_input(), report, workdir)
+                if workdir is not None:  # the rules' scratch store is closed by now
+                    gc.collect()
+                    shutil.rmtree(workdir, ignore_errors=True)
+                oxstore.load_ntriples(store, inferred, "inferred")
+        with steps.step("engine") as report:
+            if build is not None:  # the default graph (the union) and the description, then seal the store
+                void = dataset_description(store, BASE, settings.public_url or DEFAULT_PUBLIC_URL)
+                oxstore.load_ntriples(store, void.serialize(format="nt", encoding="utf-8"), VOID_GRAPH)
+                bundle.store = store
+                counts = bundle.graph_counts()
+                bundle.store = store = build.finish({"graphs": sum(1 for _ in store.named_graphs()),
+                                                     "counts": counts, "quads": len(store)})
+                build = None
+            else:
+                report.cached = True
+            bundle.store = store
+            engine = make_engine(settings, bundle)
+            report.counts["quads"] = sum(bundle.graph_counts().values())
+            report.counts["engine"] = engine.name
+    except BaseException:
+        if build is not None:
+            bundle.store = None
+            build.abandon()
+        raise
+    cached = [s.name for s in steps.done if s.cached]
+    log.info("ready in %.2f s: %d quads in %d named graphs; from the cache: %s", time.perf_counter() - total,
+             steps.done[-1].counts["quads"], len(bundle.graph_counts()), ", ".join(cached) or "nothing")
+    dumps = cache.path("dumps", key) if cache is not None else None
+    return Prepared(settings, bundle, validation, engine, steps.done, dumps)
+
+
+def _sources(inputs: Inputs) -> dict[str, list[Path]]:
+    from .namespaces import graph_iri
+
+    out: dict[str, list[Path]] = {graph_iri(BASE, "ontology"): list(inputs.ontology)}
+    for name, path, _para in inputs.data:
+        out[graph_iri(BASE, name)] = [path]
+    return out

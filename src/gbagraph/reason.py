@@ -1,4 +1,4 @@
-"""Fast OWL RL inference for big graphs, and a disk cache of closures keyed by the hash of their inputs.
+"""Fast OWL RL inference for big graphs, and the closure of a pyoxigraph store.
 
 ``owlrl`` (see :mod:`.infer`) stays the reference; it is pure Python and takes ~12 s on 10k triples. For
 big graphs :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL reasoner, ~50x faster):
@@ -15,36 +15,28 @@ big graphs :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL reasoner, ~
 After those corrections and :func:`gbagraph.infer.closure`'s own filter the two closures are equal on the
 bundled data (``tests/perf/test_reasoners.py`` checks it).
 
-:class:`DiskCache` keeps any value (here: the inferred graph as N-Triples, and a SHACL verdict) under
-``{cache_dir}/{kind}/{key}``, where the key is a SHA-256 over the input files' bytes, the base IRI, the
-reasoner and the versions of the libraries that compute the value; a changed input gives a new key, so no
-entry is ever stale.  The default folder is ``$XDG_CACHE_HOME/gbagraph`` (``~/.cache/gbagraph``): never the
-repository.
+:func:`store_closure` computes the closure of a pyoxigraph store's graphs (what :func:`gbagraph.pipeline.prepare`
+runs): the data reaches the reasoner as N-Triples and the new triples leave as N-Triples, with no rdflib copy of
+the instance data when ``reasonable`` runs.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import os
 import tempfile
-from collections.abc import Iterable
-from dataclasses import asdict
-from importlib import metadata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from rdflib import BNode, Graph, Literal
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from .config import Settings
-from .infer import InferenceResult, closure, new_triples
-from .namespaces import BASE
-from .store import GraphBundle, iter_data_files
-from .validate import ValidationResult, Violation, require_valid
+from .infer import InferenceResult, _trivial, check_consistency, closure, new_triples
+from .store import constructed, solutions
 
-REASONERS = ("owlrl", "reasonable", "auto")
+REASONERS = ("owlrl", "reasonable", "rules", "auto")
 
 #: predicates whose triples are schema (TBox) statements
 SCHEMA_PREDICATES = frozenset({
@@ -63,7 +55,7 @@ SCHEMA_TYPES = frozenset({
 def available(name: str) -> bool:
     """Whether the reasoner ``name`` can be used here (``reasonable`` is an optional dependency)."""
     if name != "reasonable":
-        return name == "owlrl"
+        return name in ("owlrl", "rules")
     try:
         import reasonable  # noqa: F401
     except ImportError:
@@ -72,11 +64,12 @@ def available(name: str) -> bool:
 
 
 def choose(reasoner: str, triples: int, auto_limit: int) -> str:
-    """The reasoner to run: ``auto`` means owlrl under ``auto_limit`` triples, else reasonable if installed."""
+    """The reasoner to run: ``auto`` means owlrl under ``auto_limit`` triples, else the rules on the store
+    (:func:`rule_closure`, which hands over to reasonable when the TBox uses a construct it does not cover)."""
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r} (use {', '.join(REASONERS)})")
     if reasoner == "auto":
-        return "reasonable" if triples >= auto_limit and available("reasonable") else "owlrl"
+        return "rules" if triples >= auto_limit else "owlrl"
     if reasoner == "reasonable" and not available("reasonable"):
         raise ValueError("reasoner 'reasonable' is not installed (pip install reasonable)")
     return reasoner
@@ -153,142 +146,259 @@ def run(asserted: Graph, reasoner: str = "owlrl", auto_limit: int = 50_000) -> t
     return name, (fast_closure(asserted) if name == "reasonable" else closure(asserted))
 
 
-# -- the disk cache ---------------------------------------------------------------------------------------------
+# -- the closure of a pyoxigraph store (no rdflib copy of the instance data) ----------------------------------------
 
-def default_cache_dir() -> Path:
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "gbagraph"
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "-"
+SCRATCH_ASSERTED = ox.NamedNode("urn:gbagraph:asserted")
+SCRATCH_CLOSURE = ox.NamedNode("urn:gbagraph:closure")
 
 
-def digest(files: Iterable[Path], *extra: str, root: Path | None = None) -> str:
-    """SHA-256 over the files (names relative to ``root``, and bytes) and ``extra`` strings."""
-    h = hashlib.sha256()
-    for value in extra:
-        h.update(value.encode("utf-8") + b"\0")
-    for path in sorted(files):
-        name = str(path.relative_to(root)) if root else path.name
-        h.update(name.encode("utf-8") + b"\0")
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        h.update(b"\0")
-    return h.hexdigest()
+@dataclass
+class StoreInference:
+    """The closure of the asserted graphs of a store: the new triples as N-Triples, and counts."""
+
+    ntriples: bytes
+    inferred_triples: int
+    asserted_triples: int
+    closure_triples: int
+    errors: list[str]
 
 
-def library_versions(*names: str) -> str:
-    """Versions of the libraries and a hash of our own loading/validating/reasoning code: a cache key part,
-    so that a change of code (not only of data) invalidates what was cached."""
-    here = Path(__file__).resolve().parent
-    code = hashlib.sha256()
-    for module in ("store.py", "validate.py", "infer.py", "reason.py", "pipeline.py"):
-        code.update((here / module).read_bytes())
-    versions = ";".join(f"{n}={_version(n)}" for n in ("gbagraph", "rdflib", *names))
-    return f"{versions};code={code.hexdigest()[:16]}"
+def _schema_graph(scratch: ox.Store, graph: ox.NamedNode | None = SCRATCH_ASSERTED) -> Graph:
+    """The schema part of the asserted triples (in ``graph``, or the default graph), as a small rdflib graph."""
+    types = ", ".join(f"<{t}>" for t in sorted(SCHEMA_TYPES))
+    preds = ", ".join(f"<{p}>" for p in sorted(SCHEMA_PREDICATES))
+    pattern = f"GRAPH <{graph.value}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} "
+             f"FILTER(isBlank(?s) || ?p IN ({preds}) || (?p = <{RDF.type}> && ?o IN ({types}))) }}")
+    body = constructed(scratch, query).serialize(format=ox.RdfFormat.N_TRIPLES)
+    return tbox(Graph().parse(data=body or b"", format="nt"))
 
 
-class DiskCache:
-    """Values stored under ``folder/kind/key`` (written atomically; a missing or unreadable entry is a miss)."""
-
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = Path(folder) if folder else default_cache_dir()
-
-    def path(self, kind: str, key: str, suffix: str = "") -> Path:
-        return self.folder / kind / f"{key}{suffix}"
-
-    def get(self, kind: str, key: str, suffix: str = "") -> bytes | None:
-        try:
-            return self.path(kind, key, suffix).read_bytes()
-        except OSError:
-            return None
-
-    def put(self, kind: str, key: str, value: bytes, suffix: str = "") -> None:
-        target = self.path(kind, key, suffix)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(value)
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a read-only or full disk only costs the next start its speed
-
-
-def save_inference(cache: DiskCache, key: str, reasoner: str, result: InferenceResult) -> None:
-    body = result.inferred.serialize(format="nt", encoding="utf-8")
-    meta = {"reasoner": reasoner, "asserted_triples": result.asserted_triples,
-            "closure_triples": result.closure_triples, "errors": result.errors}
-    cache.put("inferred", key, body, ".nt")
-    cache.put("inferred", key, json.dumps(meta).encode("utf-8"), ".json")
-
-
-def load_inference(cache: DiskCache, key: str) -> tuple[str, InferenceResult] | None:
-    body, meta_bytes = cache.get("inferred", key, ".nt"), cache.get("inferred", key, ".json")
-    if body is None or meta_bytes is None:
+def _line(triple: tuple[Any, ...]) -> str | None:
+    s, p, o = triple
+    if not isinstance(s, URIRef) or not isinstance(p, URIRef) or _trivial(triple):
         return None
-    try:
-        meta = json.loads(meta_bytes)
-        graph = Graph()
-        graph.parse(io.BytesIO(body), format="nt")
-    except Exception:  # a damaged entry is a miss
+    return f"{s.n3()} {p.n3()} {o.n3()} .\n"
+
+
+def store_closure(body: bytes, reasoner: str, workdir: Path | None = None) -> StoreInference:
+    """OWL RL closure of the N-Triples ``body`` (a store's asserted triples), filtered like :func:`infer.closure`.
+
+    The data goes from the store to the reasoner as N-Triples: ``reasonable`` (+ owlrl on the TBox) reads a file;
+    ``owlrl`` (small graphs only) an rdflib graph.  What the closure holds beyond the input is found by a query on
+    a scratch store holding both, so no rdflib copy of the instance data is made for ``reasonable``.  The rules
+    work on a scratch store on disk in ``workdir`` when one is given (memory stays bounded), else in memory.
+    """
+    scratch = ox.Store()
+    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=SCRATCH_ASSERTED)
+    if reasoner == "owlrl":
+        asserted = Graph().parse(data=body, format="nt")
+        del body
+        result = closure(asserted)
+        out = result.inferred.serialize(format="nt", encoding="utf-8")
+        return StoreInference(out, len(result.inferred), result.asserted_triples, result.closure_triples,
+                              result.errors + check_consistency(asserted, result.inferred))
+    if reasoner == "rules":
+        by_rules = rule_closure(body, workdir)
+        if by_rules is not None:
+            return by_rules
+    import reasonable
+
+    schema_inferred = closure(_schema_graph(scratch)).inferred
+    engine = reasonable.PyReasoner()
+    with tempfile.TemporaryDirectory(prefix="gbagraph-reason-") as tmp:
+        path = Path(tmp) / "asserted.ttl"  # reasonable reads Turtle; N-Triples is Turtle
+        path.write_bytes(body)
+        del body
+        engine.load_file(str(path))
+    if len(schema_inferred):
+        engine.from_graph(schema_inferred)
+    closed = engine.reason()
+    closure_triples = len(closed)
+    lines = [line for line in map(_line, closed) if line]
+    del closed
+    lines += [line for line in map(_line, schema_inferred) if line]
+    scratch.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=SCRATCH_CLOSURE)
+    del lines
+    new = constructed(scratch, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SCRATCH_CLOSURE.value}> {{ ?s ?p ?o }} "
+                        f"FILTER NOT EXISTS {{ GRAPH <{SCRATCH_ASSERTED.value}> {{ ?s ?p ?o }} }} }}")
+    out = new.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    asserted_triples = sum(1 for _ in scratch.quads_for_pattern(None, None, None, SCRATCH_ASSERTED))
+    return StoreInference(out, out.count(b"\n"), asserted_triples, closure_triples, store_clashes(scratch))
+
+
+def store_clashes(scratch: ox.Store) -> list[str]:
+    """:func:`clashes` as queries over the scratch store (asserted + closure)."""
+    owl, rdf = str(OWL), str(RDF)
+    queries = [
+        f"SELECT DISTINCT ?x ?a ?b WHERE {{ ?a <{owl}disjointWith> ?b . ?x a ?a . ?x a ?b }}",
+        f"SELECT DISTINCT ?x ?a ?b WHERE {{ ?n a <{owl}AllDisjointClasses> ; <{owl}members> ?l . "
+        f"?l <{rdf}rest>*/<{rdf}first> ?a . ?l <{rdf}rest>*/<{rdf}first> ?b . FILTER(STR(?a) < STR(?b)) "
+        f"?x a ?a . ?x a ?b }}",
+    ]
+    problems: set[str] = set()
+    for query in queries:
+        for row in solutions(scratch, query, use_default_graph_as_union=True):
+            problems.add(f"{row['x'].value} is a member of the disjoint classes {row['a'].value} "
+                         f"and {row['b'].value}")
+    for row in solutions(scratch, f"SELECT DISTINCT ?x WHERE {{ ?x a <{owl}Nothing> }}",
+                         use_default_graph_as_union=True):
+        problems.add(f"{row['x'].value} is inferred to be owl:Nothing")
+    return sorted(problems)
+
+
+# -- OWL RL by rules on the store (for graphs too big for reasonable's memory) ---------------------------------------
+
+#: TBox constructs the rule reasoner handles; any other OWL construct in the TBox sends the closure to reasonable
+RULE_SUPPORTED = frozenset({
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass, OWL.equivalentProperty,
+    OWL.inverseOf, OWL.disjointWith, OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
+    OWL.AnnotationProperty, RDF.Property, OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
+    OWL.Ontology, OWL.AsymmetricProperty, OWL.IrreflexiveProperty,
+})
+INFERRED_WORK = ox.NamedNode("urn:gbagraph:inferred")
+DELTA = ox.NamedNode("urn:gbagraph:delta")
+NEXT = ox.NamedNode("urn:gbagraph:next")
+
+
+def rules_apply(schema: Graph) -> bool:
+    """Whether :func:`rule_closure` covers every OWL construct of the TBox ``schema``."""
+    for _s, p, o in schema:
+        if p in SCHEMA_PREDICATES and p not in RULE_SUPPORTED:
+            return False
+        if p == RDF.type and o in SCHEMA_TYPES and o not in RULE_SUPPORTED:
+            return False
+    return True
+
+
+def _values(rows: Iterable[tuple[object, ...]]) -> str:
+    return " ".join("(" + " ".join(f"<{t}>" for t in row) + ")" for row in sorted(set(rows)))
+
+
+def _in(graphs: tuple[str, ...], triple: str) -> str:
+    """``triple`` matched in any of ``graphs`` ("" is the default graph: the asserted triples)."""
+    return " UNION ".join(f"{{ GRAPH <{g}> {{ {triple} }} }}" if g else f"{{ {triple} }}" for g in graphs)
+
+
+def _rule(head: str, body: str) -> str:
+    """Add ``head`` to the NEXT graph where ``body`` holds and ``head`` is neither asserted nor inferred yet."""
+    known = _in(("", INFERRED_WORK.value), head)
+    return f"INSERT {{ GRAPH <{NEXT.value}> {{ {head} }} }} WHERE {{ {body} FILTER NOT EXISTS {{ {known} }} }}"
+
+
+def _per_row(rule: Callable[[str], str], rows: Iterable[tuple[object, ...]]) -> list[str]:
+    """One update per VALUES row: each transaction holds what one class or property derives, not everything."""
+    return [rule(_values([row])) for row in sorted(set(rows))]
+
+
+def _rules(g: Graph, first: bool) -> list[str]:
+    """SPARQL updates for the OWL RL instance rules the TBox ``g`` needs: cax-sco/cax-eqc, prp-dom, prp-rng,
+    prp-spo1/prp-eqp, prp-inv, prp-symp (one premise: read from the triples new in the last pass, semi-naive),
+    prp-trp and prp-fp (two premises: read from everything known)."""
+    delta = ("", DELTA.value) if first else (DELTA.value,)
+    everything = ("", INFERRED_WORK.value)
+    iri = (URIRef,)
+    subclass = [(c, d) for c, d in g.subject_objects(RDFS.subClassOf) if c != d and isinstance(c, iri)
+                and isinstance(d, iri)]
+    for a, b in g.subject_objects(OWL.equivalentClass):
+        if isinstance(a, iri) and isinstance(b, iri):
+            subclass += [(a, b), (b, a)]
+    subprop = [(p, q) for p, q in g.subject_objects(RDFS.subPropertyOf) if p != q]
+    for a, b in g.subject_objects(OWL.equivalentProperty):
+        subprop += [(a, b), (b, a)]
+    inverse = [pair for a, b in g.subject_objects(OWL.inverseOf) for pair in ((a, b), (b, a))]
+    updates = []
+    if subclass:
+        updates += _per_row(lambda v: _rule("?x a ?d", f"VALUES (?c ?d) {{ {v} }} {_in(delta, '?x a ?c')}"),
+                            subclass)
+    domains = [(p, c) for p, c in g.subject_objects(RDFS.domain) if isinstance(c, iri)]
+    if domains:
+        updates += _per_row(lambda v: _rule("?x a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
+                            domains)
+    ranges = [(p, c) for p, c in g.subject_objects(RDFS.range) if isinstance(c, iri)]
+    if ranges:
+        updates += _per_row(lambda v: _rule("?y a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')} "
+                                                       "FILTER(!isLiteral(?y))"), ranges)
+    if subprop:
+        updates += _per_row(lambda v: _rule("?x ?q ?y", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
+                            subprop)
+    if inverse:
+        updates += _per_row(lambda v: _rule("?y ?q ?x", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')} "
+                                                        "FILTER(!isLiteral(?y))"), inverse)
+    symmetric = [(p,) for p in g.subjects(RDF.type, OWL.SymmetricProperty)]
+    if symmetric:
+        updates += _per_row(lambda v: _rule("?y ?p ?x", f"VALUES (?p) {{ {v} }} {_in(delta, '?x ?p ?y')} "
+                                                        "FILTER(!isLiteral(?y))"), symmetric)
+    for p in sorted(set(g.subjects(RDF.type, OWL.TransitiveProperty)), key=str):
+        updates.append(_rule(f"?x <{p}> ?z", f"{_in(everything, f'?x <{p}> ?y')} {_in(everything, f'?y <{p}> ?z')}"))
+    functional = [(p,) for p in g.subjects(RDF.type, OWL.FunctionalProperty)]
+    if functional:
+        updates += _per_row(lambda v: _rule(f"?y <{OWL.sameAs}> ?z",
+                                            f"VALUES (?p) {{ {v} }} {_in(everything, '?x ?p ?y')} "
+                                            f"{_in(everything, '?x ?p ?z')} "
+                                            "FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z))"), functional)
+    return updates
+
+
+def _equality_rules() -> list[str]:
+    """eq-sym, eq-trans, eq-rep-s, eq-rep-o (run only when the data has an owl:sameAs)."""
+    everything = ("", INFERRED_WORK.value)
+    same = _in(everything, f"?a <{OWL.sameAs}> ?b")
+    return [
+        _rule(f"?b <{OWL.sameAs}> ?a", same),
+        _rule(f"?a <{OWL.sameAs}> ?c", f"{same} {_in(everything, f'?b <{OWL.sameAs}> ?c')}"),
+        _rule("?b ?p ?o", f"{same} {_in(everything, '?a ?p ?o')}"),
+        _rule("?s ?p ?b", f"{same} {_in(everything, '?s ?p ?a')}"),
+    ]
+
+
+def _size(store: ox.Store, graph: ox.NamedNode) -> int:
+    rows = solutions(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)
+
+
+TRIVIAL_FILTER = (
+    f"FILTER(isIRI(?s) && !isBlank(?o)) "
+    f"FILTER(!(?p = <{OWL.sameAs}> && ?s = ?o)) "
+    f"FILTER(!(?p = <{RDF.type}> && ?o IN (<{OWL.Thing}>, <{RDFS.Resource}>, <{OWL.NamedIndividual}>))) "
+    f"FILTER(!(?p IN (<{RDFS.subClassOf}>, <{RDFS.subPropertyOf}>, <{OWL.equivalentClass}>, "
+    f"<{OWL.equivalentProperty}>) && ?s = ?o)) "
+    + "".join(f'FILTER(!STRSTARTS(STR(?s), "{ns}")) ' for ns in (XSD, OWL, RDFS, RDF))
+)
+
+
+def rule_closure(body: bytes, workdir: Path | None = None) -> StoreInference | None:
+    """OWL RL closure of the N-Triples ``body`` by SPARQL rules on a scratch store (on disk in ``workdir``), with
+    the TBox closed by owlrl; None when the TBox uses a construct the rules do not cover."""
+    scratch = ox.Store(str(workdir)) if workdir else ox.Store()
+    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+    schema = _schema_graph(scratch, None)
+    if not rules_apply(schema):
         return None
-    return meta["reasoner"], InferenceResult(inferred=graph, asserted_triples=meta["asserted_triples"],
-                                             closure_triples=meta["closure_triples"], errors=meta["errors"])
-
-
-# -- the cached steps of the pipeline ---------------------------------------------------------------------------
-
-def input_files(settings: Settings, *, shapes: bool) -> list[Path]:
-    """The files a start-up step reads: ontology (with or without shapes.ttl) and data."""
-    onto = [p for p in settings.ontology_dir.glob("*.ttl") if p.is_file() and (shapes or p.name != "shapes.ttl")]
-    return sorted(onto) + [path for _name, path, _para in iter_data_files(settings)]
-
-
-def cache_for(settings: Settings) -> DiskCache | None:
-    return DiskCache(Path(settings.cache_dir) if settings.cache_dir else None) if settings.cache else None
-
-
-def validate_cached(settings: Settings, bundle: GraphBundle) -> ValidationResult:
-    """``require_valid``, skipped when the same inputs (with the same shapes) conformed before."""
-    cache = cache_for(settings)
-    key = ""
-    if cache is not None and settings.shapes_file.exists():
-        key = digest(input_files(settings, shapes=True), BASE, library_versions("pyshacl"),
-                     root=settings.root)
-        hit = cache.get("valid", key, ".json")
-        if hit is not None:
-            try:
-                data = json.loads(hit)
-                return ValidationResult(conforms=True, violations=[Violation(**v) for v in data["violations"]],
-                                        shapes=data["shapes"])
-            except (ValueError, KeyError, TypeError):
-                pass
-    result = require_valid(bundle, settings.shapes_file)  # raises when it does not conform: never cached
-    if cache is not None and key:
-        data = {"shapes": result.shapes,
-                "violations": [{**asdict(v), "files": list(v.files)} for v in result.violations]}
-        cache.put("valid", key, json.dumps(data).encode("utf-8"), ".json")
-    return result
-
-
-def infer_cached(settings: Settings, asserted: Graph) -> tuple[str, InferenceResult]:
-    """The closure of ``asserted`` by the configured reasoner, from the disk cache when the inputs are known."""
-    name = choose(settings.reasoner, len(asserted), settings.reasoner_auto_limit)
-    cache = cache_for(settings)
-    key = ""
-    if cache is not None:
-        key = digest(input_files(settings, shapes=False), BASE, name,
-                     library_versions("owlrl", "reasonable"), root=settings.root)
-        hit = load_inference(cache, key)
-        if hit is not None:
-            return hit
-    result = fast_closure(asserted) if name == "reasonable" else closure(asserted)
-    if cache is not None:
-        save_inference(cache, key, name, result)
-    return name, result
+    schema_closure = closure(schema).inferred
+    full_tbox = schema + schema_closure
+    for graph in (INFERRED_WORK, DELTA):  # the TBox's own closure takes part from the first pass
+        scratch.bulk_load(schema_closure.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                          to_graph=graph)
+    first = True
+    while True:  # semi-naive: each pass applies the one-premise rules to the triples the last pass added
+        for update in _rules(full_tbox, first):
+            scratch.update(update)
+        if scratch.query(f"ASK {{ {_in(('', INFERRED_WORK.value, NEXT.value), f'?a <{OWL.sameAs}> ?b')} "
+                         "FILTER(?a != ?b) }"):
+            for update in _equality_rules():
+                scratch.update(update)
+        if not _size(scratch, NEXT):
+            break
+        scratch.clear_graph(DELTA)
+        scratch.update(f"INSERT {{ GRAPH <{INFERRED_WORK.value}> {{ ?s ?p ?o }} GRAPH <{DELTA.value}> {{ ?s ?p ?o }} }} "
+                       f"WHERE {{ GRAPH <{NEXT.value}> {{ ?s ?p ?o }} }}")
+        scratch.clear_graph(NEXT)
+        first = False
+    size = _size(scratch, INFERRED_WORK)
+    new = constructed(scratch, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{INFERRED_WORK.value}> {{ ?s ?p ?o }} "
+                        f"{TRIVIAL_FILTER} FILTER NOT EXISTS {{ ?s ?p ?o }} }}")
+    out = new.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    asserted = sum(1 for _ in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    problems = store_clashes(scratch)
+    return StoreInference(out, out.count(b"\n"), asserted, asserted + size, problems)

@@ -11,10 +11,12 @@ states outright, each reified as a ``gba:EditorialStatement``) → ``graph/{sour
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, PROV, RDF, RDFS
 from rdflib.term import Node
@@ -30,17 +32,67 @@ EDITORIAL_FILE = "editorial.ttl"
 PROJECT = URIRef(f"{BASE}id/agent/gbagraph-project")
 
 
-@dataclass
-class GraphBundle:
-    """The loaded dataset and where each named graph came from."""
+def solutions(store: ox.Store, query: str, **options: Any) -> ox.QuerySolutions:
+    """The rows of a SELECT on ``store`` (typed: pyoxigraph's ``query`` returns any kind of answer)."""
+    return cast(ox.QuerySolutions, store.query(query, **options))
 
-    dataset: Dataset
-    base: str = BASE
-    sources: dict[str, list[Path]] = field(default_factory=dict)  # graph IRI -> files it was read from
+
+def constructed(store: ox.Store, query: str, **options: Any) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT on ``store``."""
+    return cast(ox.QueryTriples, store.query(query, **options))
+
+
+class GraphBundle:
+    """The loaded dataset and where each named graph came from.
+
+    Built either as an rdflib ``Dataset`` (:func:`load`, the reference loader) or around a pyoxigraph store
+    (:func:`gbagraph.pipeline.prepare`); then :attr:`dataset` is an rdflib copy made on first use, for the
+    features that read rdflib (resource pages, dumps of small graphs), and never at start-up.
+    """
+
+    def __init__(self, dataset: Dataset | None = None, *, store: ox.Store | None = None, base: str = BASE,
+                 sources: dict[str, list[Path]] | None = None) -> None:
+        self._dataset = dataset
+        self.store = store
+        self.base = base
+        self.sources: dict[str, list[Path]] = sources if sources is not None else {}  # graph IRI -> its files
+        self._lock = threading.Lock()
+        self._counts: dict[str, int] | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The rdflib dataset (built from the store on first use)."""
+        with self._lock:
+            if self._dataset is None:
+                self._dataset = rdflib_copy(self.store)  # type: ignore[arg-type]
+            return self._dataset
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per non-empty named graph (from the store when there is one: no rdflib copy)."""
+        if self._counts is None:
+            if self.store is not None:
+                rows = solutions(self.store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+                self._counts = {row["g"].value: int(row["n"].value) for row in rows}
+            else:
+                self._counts = {str(g.identifier): len(g) for g in self.dataset.graphs()
+                                if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")}
+        return self._counts
 
     def graph(self, name: str) -> Graph:
         """The named graph ``{base}graph/{name}``."""
         return self.dataset.graph(URIRef(graph_iri(self.base, name)))
+
+    def set_counts(self, counts: dict[str, int] | None) -> None:
+        """Triples per named graph, when known already (from the store's marker)."""
+        if counts:
+            self._counts = dict(counts)
+
+    def union_count(self) -> int:
+        """Distinct triples over all named graphs (the default graph's size)."""
+        if self.store is not None:
+            rows = solutions(self.store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            return int(next(iter(rows))["n"].value)
+        return len({t for g in self.dataset.graphs() if not str(g.identifier).startswith("urn:x-rdflib:") for t in g})
 
     @property
     def ontology(self) -> Graph:
@@ -79,6 +131,12 @@ class GraphBundle:
         """The files in which ``node`` is a subject, and for a paragraph the files whose graphs cite it (for
         readable validation reports: a paragraph no ``source.ttl`` describes is still traced to its ``pNN.ttl``)."""
         files: list[Path] = []
+        citing_query = (f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ <{node}> ?p ?o }} }} UNION "
+                        f"{{ GRAPH <{graph_iri(self.base, 'provenance')}> {{ ?g <{PROV.wasDerivedFrom}> <{node}> }} }} }}")
+        if self._dataset is None and self.store is not None and isinstance(node, URIRef):
+            rows = solutions(self.store, citing_query)
+            holding = {row["g"].value for row in rows}
+            return [p for g_iri, paths in self.sources.items() if g_iri in holding for p in paths]
         citing = {str(g) for g in self.provenance.subjects(PROV.wasDerivedFrom, node)}
         for g_iri, paths in self.sources.items():
             if g_iri in citing or (node, None, None) in self.dataset.graph(URIRef(g_iri)):
@@ -101,6 +159,17 @@ def add_reachable(source: Graph | Dataset, start: Iterable[Node], out: Graph,
             out.add((s, p, o))
             if follow(p, o):
                 todo.append(o)
+def rdflib_copy(store: ox.Store) -> Dataset:
+    """An rdflib ``Dataset`` (default graph = union) holding the named graphs of ``store``."""
+    dataset = Dataset(default_union=True)
+    for prefix, ns in prefixes(BASE).items():
+        dataset.bind(prefix, ns, override=True)
+    for graph in sorted(store.named_graphs(), key=str):
+        if isinstance(graph, ox.NamedNode):
+            body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            if body:
+                dataset.graph(URIRef(graph.value)).parse(data=body, format="nt")
+    return dataset
 
 
 def parse_file(path: Path, root: Path | None = None) -> Graph:

@@ -5,16 +5,15 @@ and the SPARQL 1.1 Service Description (``GET /sparql``).  No web framework here
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from . import formats
 from .export import dump_name
 from .namespaces import SD, graph_iri, prefixes
-from .store import GraphBundle
+from .store import GraphBundle, solutions
 
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 #: DCAT 3 terms (versions) that rdflib's closed DCAT namespace lacks
@@ -54,24 +53,30 @@ def dump_formats() -> list[formats.Format]:
     return [f for f in formats.FORMATS if f.kind in ("graph", "dataset")]
 
 
-def _graphs(bundle: GraphBundle) -> list[Graph]:
-    return [g for g in bundle.dataset.graphs() if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")]
+def _rows(store: ox.Store, query: str) -> list[ox.QuerySolution]:
+    return list(solutions(store, query))
 
+
+def _term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef:
+    return URIRef(node.value)
+
+
+def _number(store: ox.Store, query: str) -> int:
+    return int(_rows(store, query)[0]["n"].value)
 
 def _part(dataset: URIRef, kind: str, key: str) -> URIRef:
     return URIRef(f"{dataset}#{kind}-{hashlib.sha1(key.encode()).hexdigest()[:10]}")
 
 
-def dataset_description(bundle: GraphBundle, public_url: str = DEFAULT_PUBLIC_URL) -> Graph:
-    """VoID + DCAT description of the dataset: title, licence, publisher, sources, statistics, class and property
-    partitions, link sets, and the dumps and SPARQL endpoint of the server reached at ``public_url``."""
-    base = bundle.base
+def dataset_description(store: ox.Store, base: str, public_url: str = DEFAULT_PUBLIC_URL) -> Graph:
+    """VoID + DCAT description of the dataset in ``store`` (its default graph: the union of the named graphs):
+    title, licence, publisher, sources, statistics, class and property partitions, link sets, and the dumps and
+    SPARQL endpoint of the server reached at ``public_url``.  Counted by queries: no rdflib copy of the data."""
     ds = dataset_iri(base)
     g = Graph()
     for prefix, ns in prefixes(base).items():
         g.bind(prefix, ns)
     g.bind("formats", FORMATS_NS)
-    union = {t for graph in _graphs(bundle) for t in graph}
     add = g.add
     add((ds, RDF.type, VOID.Dataset))
     add((ds, RDF.type, DCAT.Dataset))
@@ -83,7 +88,7 @@ def dataset_description(bundle: GraphBundle, public_url: str = DEFAULT_PUBLIC_UR
     add((ds, DCTERMS.publisher, publisher))
     add((publisher, RDF.type, FOAF.Organization))
     add((publisher, FOAF.name, Literal("the gbagraph project")))
-    for source in _sources(bundle):
+    for source in _sources(store, base):
         add((ds, DCTERMS.source, source))
     add((ds, VOID.uriSpace, Literal(base + "id/")))
     add((ds, VOID.vocabulary, URIRef(base + "def/")))
@@ -94,11 +99,11 @@ def dataset_description(bundle: GraphBundle, public_url: str = DEFAULT_PUBLIC_UR
     add((endpoint, DCAT.servesDataset, ds))
     add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     add((ds, DCAT.accessService, endpoint))
-    _versions(g, ds, base)
-    _statistics(g, ds, union, base)
-    _linksets(g, ds, bundle)
+    _statistics(g, ds, store, base)
+    _linksets(g, ds, store, base)
     _distributions(g, ds, public_url)
-    _served_counts(g, ds, bundle, public_url)
+    _versions(g, ds, base)
+    _served_counts(g, ds, store, base, public_url)
     return g
 
 
@@ -131,12 +136,10 @@ DUMP_SUBSETS = (("curated-triples", False, False), ("curated-quads", False, True
                 ("inferred-triples", True, False), ("inferred-quads", True, True))
 
 
-def _served_counts(g: Graph, ds: URIRef, bundle: GraphBundle, public_url: str) -> None:
+def _served_counts(g: Graph, ds: URIRef, store: ox.Store, base: str, public_url: str) -> None:
     """``void:triples`` of the dataset and of one subset per dump family, counted as served: the description
-    itself (this graph) included, as it is in the default graph and in every dump.  Quad dumps count a triple
-    once per named graph holding it; triple dumps and the default graph count it once."""
-    inferred = graph_iri(bundle.base, "inferred")
-    graphs = _graphs(bundle)
+    itself (this graph, not yet in ``store``) included, as it is in the default graph and in every dump.  Quad
+    dumps count a triple once per named graph holding it; triple dumps and the default graph count it once."""
     for fragment, with_inferred, quads in DUMP_SUBSETS:
         subset = URIRef(f"{ds}#{fragment}")
         g.add((ds, VOID.subset, subset))
@@ -150,46 +153,47 @@ def _served_counts(g: Graph, ds: URIRef, bundle: GraphBundle, public_url: str) -
                     name = dump_name(fmt, inferred=with_inferred) + (".gz" if gz else "")
                     g.add((subset, VOID.dataDump, URIRef(f"{public_url}dumps/{name}")))
         g.add((subset, VOID.triples, Literal(0, datatype=XSD.integer)))  # placeholder: counted below
-    # every count literal is unique to this graph, so the graph's size is final now; fill in the counts
-    own = set(g)
+    # every count literal is unique to this graph, so the graph's size is final now; count, then fill in
+    own = ox.Store()
+    own.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    own_new = sum(1 for q in own.quads_for_pattern(None, None, None, ox.DefaultGraph())
+                  if not any(True for _ in store.quads_for_pattern(q.subject, q.predicate, q.object, ox.DefaultGraph())))
+    inferred = graph_iri(base, "inferred")
     counts: dict[str, int] = {}
     for fragment, with_inferred, quads in DUMP_SUBSETS:
-        chosen = [gr for gr in graphs if with_inferred or str(gr.identifier) != inferred]
+        where = "GRAPH ?g { ?s ?p ?o }" + ("" if with_inferred else f" FILTER(?g != <{inferred}>)")
         if quads:
-            n = sum(len(gr) for gr in chosen) + len(own)
+            n = _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}") + len(g)
         else:
-            n = len({t for gr in chosen for t in gr} | own)
+            n = _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}") \
+                + own_new
         counts[fragment] = n
         g.set((URIRef(f"{ds}#{fragment}"), VOID.triples, Literal(n, datatype=XSD.integer)))
     g.set((ds, VOID.triples, Literal(counts["inferred-triples"], datatype=XSD.integer)))
 
 
-def _sources(bundle: GraphBundle) -> list[URIRef]:
-    prefix = bundle.base + "id/source/"
-    found = set()
-    for graph in _graphs(bundle):
-        for s in graph.subjects():
-            if isinstance(s, URIRef) and s.startswith(prefix) and "/" not in s[len(prefix):]:
-                found.add(s)
-    return sorted(found)
+def _sources(store: ox.Store, base: str) -> list[URIRef]:
+    prefix = base + "id/source/"
+    rows = _rows(store, f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{prefix}")) }}')
+    return sorted(URIRef(r["s"].value) for r in rows if "/" not in r["s"].value[len(prefix):])
 
 
-def _statistics(g: Graph, ds: URIRef, union: set[tuple[Any, Any, Any]], base: str) -> None:
-    classes: Counter[URIRef] = Counter()
-    props: Counter[URIRef] = Counter()
-    entities = set()
-    for s, p, o in union:
-        props[p] += 1
-        if p == RDF.type and isinstance(o, URIRef):
-            classes[o] += 1
-        if isinstance(s, URIRef) and s.startswith(base + "id/"):
-            entities.add(s)
-    g.add((ds, VOID.triples, Literal(len(union), datatype=XSD.integer)))
-    g.add((ds, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
+def _statistics(g: Graph, ds: URIRef, store: ox.Store, base: str) -> None:
+    numbers = {
+        VOID.triples: "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        VOID.entities: f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && '
+                       f'STRSTARTS(STR(?s), "{base}id/")) }}',
+        VOID.distinctSubjects: "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
+        VOID.distinctObjects: "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
+    }
+    classes = {_term(r["c"]): int(r["n"].value) for r in _rows(
+        store, f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?c)) }} GROUP BY ?c")}
+    props = {_term(r["p"]): int(r["n"].value) for r in _rows(
+        store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
+    for prop, query in numbers.items():
+        g.add((ds, prop, Literal(_number(store, query), datatype=XSD.integer)))
     g.add((ds, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
     g.add((ds, VOID.properties, Literal(len(props), datatype=XSD.integer)))
-    g.add((ds, VOID.distinctSubjects, Literal(len({t[0] for t in union}), datatype=XSD.integer)))
-    g.add((ds, VOID.distinctObjects, Literal(len({t[2] for t in union}), datatype=XSD.integer)))
     for cls, n in sorted(classes.items()):
         part = _part(ds, "class", str(cls))
         g.add((ds, VOID.classPartition, part))
@@ -202,23 +206,28 @@ def _statistics(g: Graph, ds: URIRef, union: set[tuple[Any, Any, Any]], base: st
         g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
 
 
-def _linksets(g: Graph, ds: URIRef, bundle: GraphBundle) -> None:
-    prefix = graph_iri(bundle.base, "links/")
-    for graph in _graphs(bundle):
-        name = str(graph.identifier)
+def _linksets(g: Graph, ds: URIRef, store: ox.Store, base: str) -> None:
+    prefix = graph_iri(base, "links/")
+    for graph in sorted(store.named_graphs(), key=str):
+        name = graph.value
         if not name.startswith(prefix):
             continue
+        size = _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        if not size:
+            continue
         linkset = _part(ds, "linkset", name)
-        predicates = sorted(set(graph.predicates()), key=str)  # URIRefs: their text order
+        predicates = sorted(_term(r["p"]) for r in
+                            _rows(store, f"SELECT DISTINCT ?p WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"))
+        objects = _rows(store, f"SELECT DISTINCT ?o WHERE {{ GRAPH <{name}> {{ ?s ?p ?o FILTER(isIRI(?o)) }} }}")
         g.add((ds, VOID.subset, linkset))
         g.add((linkset, RDF.type, VOID.Linkset))
         g.add((linkset, RDFS.label, Literal(f"links: {name[len(prefix):]}", lang="en")))
-        g.add((linkset, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+        g.add((linkset, VOID.triples, Literal(size, datatype=XSD.integer)))
         g.add((linkset, DCTERMS.source, URIRef(name)))
         for p in predicates:
             g.add((linkset, VOID.linkPredicate, p))
         g.add((linkset, VOID.subjectsTarget, ds))
-        targets = {_target(o) for o in graph.objects() if isinstance(o, URIRef)}
+        targets = {_target(_term(r["o"])) for r in objects}
         for target in sorted(t for t in targets if t):
             g.add((linkset, VOID.objectsTarget, target))
             g.add((target, RDF.type, VOID.Dataset))
@@ -279,17 +288,16 @@ def service_description(bundle: GraphBundle, endpoint: str, *, federated: bool =
     g.add((ds, RDF.type, SD.Dataset))
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
-    graphs = _graphs(bundle)
     default = BNode()
     g.add((ds, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
-    g.add((default, VOID.triples, Literal(len({t for gr in graphs for t in gr}), datatype=XSD.integer)))
-    for graph in sorted(graphs, key=lambda gr: str(gr.identifier)):
+    g.add((default, VOID.triples, Literal(bundle.union_count(), datatype=XSD.integer)))
+    for name, size in sorted(bundle.graph_counts().items()):
         named, desc = BNode(), BNode()
         g.add((ds, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
-        g.add((named, SD.name, graph.identifier))
+        g.add((named, SD.name, URIRef(name)))
         g.add((named, SD.graph, desc))
         g.add((desc, RDF.type, SD.Graph))
-        g.add((desc, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+        g.add((desc, VOID.triples, Literal(size, datatype=XSD.integer)))
     return g

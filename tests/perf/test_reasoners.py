@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from gbagraph import reason
 from gbagraph.config import Settings
 from gbagraph.infer import closure
+from gbagraph.pipeline import prepare
 from gbagraph.store import load
 
 EX = "http://example.org/"
@@ -34,6 +35,45 @@ def test_fast_closure_equals_owlrl_on_bundled_data(asserted: Graph) -> None:
 def test_fast_closure_equals_owlrl_on_mini_fixture(mini_settings: Settings) -> None:
     asserted = load(mini_settings).asserted()
     assert set(reason.fast_closure(asserted).inferred) == set(closure(asserted).inferred)
+
+
+def _by_rules(asserted: Graph) -> reason.StoreInference:
+    result = reason.rule_closure(asserted.serialize(format="nt", encoding="utf-8"))
+    assert result is not None, "the TBox uses a construct the rules do not cover"
+    return result
+
+
+def test_rule_closure_equals_owlrl_on_bundled_data(asserted: Graph) -> None:
+    reference = set(closure(asserted).inferred)
+    result = _by_rules(asserted)
+    got = set(Graph().parse(data=result.ntriples, format="nt"))
+    assert reference and result.errors == []
+    assert got - reference == set(), sorted(got - reference)[:10]
+    assert reference - got == set(), sorted(reference - got)[:10]
+
+
+def test_rule_closure_follows_inverse_transitive_functional_and_clashes() -> None:
+    g = _tiny()
+    p, q, t, f = (URIRef(EX + n) for n in ("p", "q", "t", "f"))
+    x, y, z, w = (URIRef(EX + n) for n in "xyzw")
+    g.add((p, OWL.inverseOf, q))
+    g.add((t, RDF.type, OWL.TransitiveProperty))
+    g.add((f, RDF.type, OWL.FunctionalProperty))
+    g += [(x, p, y), (x, t, y), (y, t, z), (z, t, w), (w, f, x), (w, f, y)]
+    want = set(closure(g).inferred)
+    got = set(Graph().parse(data=_by_rules(g).ntriples, format="nt"))
+    assert (y, q, x) in got and (x, t, w) in got and (x, OWL.sameAs, y) in got
+    assert got == want, (sorted(got - want)[:5], sorted(want - got)[:5])
+    g.add((URIRef(EX + "A"), OWL.disjointWith, URIRef(EX + "B")))
+    g.add((x, RDF.type, URIRef(EX + "B")))
+    assert _by_rules(g).errors and closure(g).errors
+
+
+def test_rule_closure_hands_over_what_it_does_not_cover() -> None:
+    g = _tiny()
+    restriction = BNode()
+    g += [(restriction, RDF.type, OWL.Restriction), (restriction, OWL.onProperty, URIRef(EX + "p"))]
+    assert reason.rule_closure(g.serialize(format="nt", encoding="utf-8")) is None
 
 
 def _tiny() -> Graph:
@@ -70,21 +110,37 @@ def test_auto_picks_owlrl_for_small_graphs() -> None:
 
 
 def test_inference_cache_round_trip_and_key_changes_with_inputs(mini_copy: Path, tmp_path: Path) -> None:
-    settings = Settings(root=mini_copy, cache=True, cache_dir=str(tmp_path / "cache"), reasoner="owlrl")
-    asserted = load(settings).asserted()
-    name, first = reason.infer_cached(settings, asserted)
+    settings = Settings(root=mini_copy, cache=True, cache_dir=str(tmp_path / "cache"), reasoner="owlrl",
+                        query_workers=0)
+    first = prepare(settings)
     entries = list((tmp_path / "cache" / "inferred").glob("*.nt"))
-    assert name == "owlrl" and len(entries) == 1
-    _, second = reason.infer_cached(settings, asserted)
-    assert set(second.inferred) == set(first.inferred)
+    assert len(entries) == 1 and first.steps[2].counts["reasoner"] == "owlrl" and not first.steps[2].cached
+    second = prepare(settings)
+    assert [s.name for s in second.steps if s.cached] == ["parse", "validate", "infer", "engine"]
+    assert set(second.inferred) == set(first.inferred) and len(first.inferred)
     # a changed data file gives a new key (no stale closure)
     p01 = mini_copy / "data" / "mini-source" / "p01.ttl"
     p01.write_text(p01.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    reason.infer_cached(settings, load(settings).asserted())
+    third = prepare(settings)
+    assert not third.steps[2].cached
     assert len(list((tmp_path / "cache" / "inferred").glob("*.nt"))) == 2
 
 
 def test_cache_off_writes_nothing(mini_copy: Path, tmp_path: Path) -> None:
-    settings = Settings(root=mini_copy, cache=False, cache_dir=str(tmp_path / "cache"))
-    reason.infer_cached(settings, load(settings).asserted())
+    prepare(Settings(root=mini_copy, cache=False, cache_dir=str(tmp_path / "cache"), query_workers=0))
     assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.slow
+def test_rule_closure_equals_owlrl_at_10k(tmp_path: Path) -> None:
+    """On a generated 10k-triple project (the bundled graph alone under GBAGRAPH_SHORT=1) the rules on the store
+    and owlrl give the same closure."""
+    import os
+
+    from benchmarks.generate import generate
+
+    generate(tmp_path / "g", "2k" if os.environ.get("GBAGRAPH_SHORT") else "10k", 2023)
+    asserted = load(Settings(root=tmp_path / "g")).asserted(links=False)
+    reference = set(closure(asserted).inferred)
+    got = set(Graph().parse(data=_by_rules(asserted).ntriples, format="nt"))
+    assert reference and got == reference, (sorted(got - reference)[:5], sorted(reference - got)[:5])

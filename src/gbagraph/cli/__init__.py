@@ -8,6 +8,7 @@ tracebacks.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -33,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    progress = logging.getLogger("gbagraph.start")  # prepare() reports each start-up step here
+    if args.command == "serve" and not getattr(args, "no_progress", False) and not progress.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("gbagraph: %(message)s"))
+        progress.addHandler(handler)
+        progress.setLevel(logging.INFO)
     try:
         return int(args.func(args))
     except ShapeViolation as exc:

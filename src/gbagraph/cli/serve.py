@@ -22,6 +22,8 @@ def register(add: AddCommand) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=None, help="server processes (default: one per core)")
+    p.add_argument("--no-progress", action="store_true",
+                   help="do not log the start-up steps (parse, validate, infer, engine) on stderr")
     p.add_argument("--engine", choices=["oxigraph", "rdflib"], default=None)
     p.add_argument("--sparql-backend", metavar="URL", default=None,
                    help="answer /sparql from this remote SPARQL endpoint (e.g. one filled by `gbagraph push`)")

@@ -16,7 +16,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..config import Settings
 from ..pipeline import Prepared, prepare
 from . import dumps, errors, health, pages, sparql
-from .state import DumpCache, State, read_examples
+from . import state as state_module
+from .state import DumpCache, State, StoreDumps, read_examples
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -42,6 +43,16 @@ def _last_modified(prepared: Prepared) -> datetime:
     return datetime.fromtimestamp(int(stamp), UTC)
 
 
+def _store_dumps(prepared: Prepared) -> StoreDumps | None:
+    """Big graphs with a cache folder get their dumps written from the store (never through rdflib)."""
+    bundle = prepared.bundle
+    if bundle.store is None or prepared.dumps_folder is None:
+        return None
+    if sum(bundle.graph_counts().values()) < state_module.STORE_DUMPS_FROM:
+        return None
+    return StoreDumps(bundle.store, bundle.base, prepared.dumps_folder)
+
+
 class TrustedProxies:
     """WSGI middleware: believe ``X-Forwarded-For/-Proto/-Host/-Prefix`` only from the listed proxy addresses
     (Werkzeug's ``ProxyFix`` trusts whoever connects; here the deployer names who may)."""
@@ -64,8 +75,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
     if prepared is None:
         prepared = prepare(settings or Settings.from_env())
     settings = prepared.settings
-    graph_names = frozenset(str(g.identifier) for g in prepared.bundle.dataset.graphs()
-                            if len(g) and not str(g.identifier).startswith("urn:x-rdflib:"))
+    graph_names = frozenset(prepared.bundle.graph_counts())
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -75,6 +85,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
         dumps=DumpCache(prepared.bundle),
         graph_names=graph_names,
         last_modified=_last_modified(prepared),
+        store_dumps=_store_dumps(prepared),
     )
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)

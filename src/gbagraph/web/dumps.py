@@ -9,16 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request, send_file
 
 from ..entities import context_bytes, entity_csv
-from ..errors import NotFound
+from ..errors import NotFound, TooBusy
 from ..export import Dump, dump_name
 from ..formats import Format
 from ..store import GraphBundle
 from ..void import dump_formats
 from .conneg import HTML_CONTENT_TYPE, HTML_TYPES, accept_of, best
-from .state import state
+from .state import StoreDumps, state
 
 bp = Blueprint("dumps", __name__)
 
@@ -46,13 +46,22 @@ class DumpFile:
         return dump.gzip_sha256 if self.gz else dump.sha256
 
     def info(self) -> dict[str, Any]:
+        sd = state().store_dumps
+        if sd is not None:  # a big graph: what is built, from the cache folder; the rest is being prepared
+            meta = sd.meta(dump_name(self.format, inferred=self.inferred))
+            if meta is None:
+                return {**self.about(), "bytes": None, "triples": None, "sha256": None, "status": "being prepared"}
+            return {**self.about(), "bytes": meta["gzip_bytes" if self.gz else "bytes"], "triples": meta["triples"],
+                    "sha256": meta["gzip_sha256" if self.gz else "sha256"], "status": "ready"}
         dump = self.dump()
+        return {**self.about(), "bytes": len(self.body()), "triples": dump.triples, "sha256": self.sha256()}
+
+    def about(self) -> dict[str, Any]:
         return {
             "name": self.name, "url": f"{state().public_url()}dumps/{self.name}",
             "format": self.format.name, "media_type": GZIP if self.gz else self.format.media_type,
             "content_media_type": self.format.media_type, "gzip": self.gz,
             "inferred": self.inferred, "named_graphs": self.format.kind == "dataset",
-            "bytes": len(self.body()), "triples": dump.triples, "sha256": self.sha256(),
         }
 
 
@@ -95,7 +104,10 @@ def _wants_html() -> bool:
 @bp.route("/dumps/")
 def listing() -> Response:
     """The list of dumps (HTML for people, JSON for scripts)."""
-    infos = [f.info() for f in files().values()] + [_extra_info(name) for name in EXTRAS]
+    sd = state().store_dumps
+    if sd is not None:
+        sd.start()  # build the missing dumps in the background; the extras are not offered at this size
+    infos = [f.info() for f in files().values()] + ([] if sd else [_extra_info(name) for name in EXTRAS])
     if _wants_html():
         body = render_template("dumps.html", dumps=infos)
         return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
@@ -108,6 +120,9 @@ def listing() -> Response:
 def download(name: str) -> Response:
     """One dump file, with ETag (its SHA-256) and Last-Modified (the newest source file)."""
     file = files().get(name)
+    sd = state().store_dumps
+    if sd is not None:
+        return _from_store(sd, name, file)
     if file is not None:
         body = file.body()
         response = Response(body, content_type=GZIP if file.gz else file.format.content_type)
@@ -123,3 +138,18 @@ def download(name: str) -> Response:
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return cast(Response, response.make_conditional(request, accept_ranges=True, complete_length=len(body)))
+
+
+def _from_store(sd: StoreDumps, name: str, file: DumpFile | None) -> Response:
+    """A dump of a big graph, from the cache folder once built (503 with Retry-After until then)."""
+    if file is None:
+        raise NotFound(f"no dump called {name!r} for a graph this big; see /dumps")
+    meta = sd.meta(dump_name(file.format, inferred=file.inferred))
+    if meta is None:
+        sd.start()
+        raise TooBusy(f"the dump {name} is being prepared; try again in a minute (see /dumps)")
+    response = send_file(sd.path(name), mimetype=GZIP if file.gz else file.format.content_type, as_attachment=True,
+                         download_name=name, conditional=True, etag=meta["gzip_sha256" if file.gz else "sha256"],
+                         last_modified=state().last_modified, max_age=3600)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -209,7 +209,7 @@ def query_page() -> Response:
         base=st.base,
         initial=request.args.get("query") or DEFAULT_QUERY,
         autorun=bool(request.args.get("query")),
-        triples=sum(len(g) for g in st.bundle.dataset.graphs()),
+        triples=sum(st.bundle.graph_counts().values()),
         graphs=len(st.graph_names),
     )
     return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})

@@ -47,6 +47,17 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
+def _exit_without_teardown(_server: Any, _worker: Any) -> None:
+    """gunicorn's ``worker_exit`` hook: end the worker process now, without Python's teardown, which would
+    close the store the worker inherited from the master (RocksDB, opened before the fork) and crash the
+    process (SIGSEGV): the store is the master's to close."""
+    exc = sys.exc_info()[1]
+    code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def gunicorn_options(settings: Settings, host: str, port: int, workers: int | None) -> dict[str, Any]:
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -61,6 +72,7 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int | No
         "logger_class": StderrLogger,
         "limit_request_line": 0,  # long GET queries are allowed; the app limits query length itself
         "proc_name": "gbagraph",
+        "worker_exit": _exit_without_teardown,
         "control_socket_disable": True,  # gunicorn ≥ 25: no shared ~/.gunicorn/gunicorn.ctl between servers
     }
 
@@ -82,7 +94,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         print(f"gbagraph: refusing to serve: {exc}", file=sys.stderr)
         return 1
     state = app.extensions["gbagraph"]
-    triples = sum(len(g) for g in state.bundle.dataset.graphs())
+    triples = sum(state.bundle.graph_counts().values())
     if warm_dumps is None:  # small graphs: build the dumps once, shared by every worker after the fork;
         warm_dumps = triples <= WARM_DUMPS_LIMIT  # big ones: on first request (160 s at 100k otherwise)
     if warm_dumps:

@@ -3,18 +3,21 @@ the dump cache.  Nothing here is global: each app built by ``create_app`` has it
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, request
 
 from ..config import Settings
-from ..export import Dump, make_dump
+from ..export import Dump, build_dump_files, dump_name, make_dump
 from ..formats import Format
 from ..pipeline import Prepared
 from ..query import Engine
@@ -60,6 +63,9 @@ def read_examples(folder: Path) -> list[Example]:
     return out
 
 
+log = logging.getLogger("gbagraph.dumps")
+
+
 class DumpCache:
     """Dumps built on first use and kept (one lock: a dump is built once per process)."""
 
@@ -84,6 +90,73 @@ class DumpCache:
             return self._dumps[key]
 
 
+#: from this many quads the dumps are written from the store to the cache folder, in the background
+STORE_DUMPS_FROM = 50_000
+
+
+class StoreDumps:
+    """Dumps of a big graph, written from the store into ``folder`` (one per store key, shared by every process)
+    one after another by a background thread that starts on first use; a dump is listed once it is complete."""
+
+    def __init__(self, store: Any, base: str, folder: Path) -> None:
+        self.store, self.base, self.folder = store, base, folder
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def meta(self, name: str) -> dict[str, Any] | None:
+        try:
+            return cast(dict[str, Any], json.loads((self.folder / f"{name}.json").read_text()))
+        except (OSError, ValueError):
+            return None
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def start(self) -> None:
+        """Start building the missing dumps in this process (once), unless another process holds their lock."""
+        with self._lock:
+            if self._thread is None or (not self._thread.is_alive() and self._thread.ident != threading.get_ident()):
+                if self._thread is None or any(self.meta(dump_name(f, inferred=i)) is None for f, i in self._all()):
+                    self._thread = threading.Thread(target=self._build_all, name="gbagraph-dumps", daemon=True)
+                    self._thread.start()
+
+    def _all(self) -> list[tuple[Format, bool]]:
+        from ..void import dump_formats
+
+        return [(fmt, inferred) for inferred in (False, True) for fmt in dump_formats()]
+
+    def _build_all(self) -> None:
+        for fmt, inferred in self._all():
+            name = dump_name(fmt, inferred=inferred)
+            if self.meta(name) is not None:
+                continue
+            lock = self.folder / f"{name}.lock"
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                if lock.exists() and _pid_alive(lock):
+                    continue  # another process is writing it
+                lock.unlink(missing_ok=True)
+                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                os.write(fd, str(os.getpid()).encode())
+                os.close(fd)
+            except OSError:
+                continue
+            try:
+                build_dump_files(self.store, self.base, fmt, self.folder, inferred=inferred)
+            except OSError as exc:
+                log.warning("dumps: cannot write %s (%s)", name, exc)
+            finally:
+                lock.unlink(missing_ok=True)
+
+
+def _pid_alive(lock: Path) -> bool:
+    try:
+        os.kill(int(lock.read_text() or 0), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 @dataclass
 class State:
     prepared: Prepared
@@ -91,6 +164,7 @@ class State:
     dumps: DumpCache
     graph_names: frozenset[str]
     last_modified: datetime
+    store_dumps: StoreDumps | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property

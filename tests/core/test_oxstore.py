@@ -1,0 +1,171 @@
+"""The Oxigraph-native start: the store parsed straight from the files holds what the rdflib loader held and
+answers every competency query as before; it is built aside and trusted only when complete; a bad file stops
+the start with file and line and leaves nothing; warm starts come from the cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+from perf.test_differential import compare
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from gbagraph.config import Settings
+from gbagraph.errors import LoadError
+from gbagraph.infer import closure
+from gbagraph.namespaces import BASE, graph_iri
+from gbagraph.pipeline import Prepared, policy_for, prepare
+from gbagraph.query import OxigraphEngine, QueryRequest
+from gbagraph.sparqltext import service_targets
+from gbagraph.store import load
+from gbagraph.void import DEFAULT_PUBLIC_URL, dataset_description
+
+ROOT = Path(__file__).resolve().parents[2]
+QUERIES = [p for p in sorted((ROOT / "queries").rglob("*.rq")) if not service_targets(p.read_text(encoding="utf-8"))]
+
+
+def todays_store(settings: Settings) -> ox.Store:
+    """The served dataset as the rdflib path built it: rdflib load, owlrl closure, copied into pyoxigraph."""
+    bundle = load(settings)
+    bundle.graph("inferred").__iadd__(closure(bundle.asserted(links=False)).inferred)
+    store = OxigraphEngine.from_dataset(bundle.dataset).store
+    void = dataset_description(store, BASE, DEFAULT_PUBLIC_URL).serialize(format="nt", encoding="utf-8")
+    store.bulk_load(void, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri(BASE, "void")))
+    store.bulk_load(void, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[OxigraphEngine, Prepared]:
+    settings = Settings(root=ROOT, cache_dir=str(tmp_path_factory.mktemp("cache")), query_workers=0,
+                        reasoner="owlrl")
+    prepared = prepare(settings)
+    return OxigraphEngine(todays_store(settings), policy_for(settings)), prepared
+
+
+def _graph(store: ox.Store, name: ox.NamedNode | ox.DefaultGraph) -> Graph:
+    return Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b"", format="nt")
+
+
+def test_same_named_graphs_with_the_same_triples(both: tuple[OxigraphEngine, Prepared]) -> None:
+    today, prepared = both
+    old, new = today.store, prepared.store
+    assert {g.value for g in old.named_graphs()} == {g.value for g in new.named_graphs()}
+    assert len(list(new.named_graphs())) > 30
+    for name in [*old.named_graphs(), ox.DefaultGraph()]:
+        assert isomorphic(_graph(old, name), _graph(new, name)), name
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
+def test_competency_queries_answer_as_before(both: tuple[OxigraphEngine, Prepared], path: Path) -> None:
+    today, prepared = both
+    compare(path.read_text(encoding="utf-8"), today, prepared.engine)
+
+
+def _settings(root: Path, cache: Path) -> Settings:
+    return Settings(root=root, cache_dir=str(cache), query_workers=0)
+
+
+def test_warm_start_opens_the_store_and_parses_nothing(mini_copy: Path, tmp_path: Path) -> None:
+    cold = prepare(_settings(mini_copy, tmp_path))
+    assert not any(s.cached for s in cold.steps)
+    warm = prepare(_settings(mini_copy, tmp_path))
+    assert [s.cached for s in warm.steps] == [True, True, True, True]
+    # a template or query file is no input: editing one rebuilds nothing
+    (mini_copy / "queries").mkdir(exist_ok=True)
+    (mini_copy / "queries" / "new.rq").write_text("SELECT * { ?s ?p ?o }", encoding="utf-8")
+    assert all(s.cached for s in prepare(_settings(mini_copy, tmp_path)).steps)
+    # editing the shapes re-validates (from the cached store), and re-parses nothing
+    shapes = mini_copy / "ontology" / "shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    steps = {s.name: s.cached for s in prepare(_settings(mini_copy, tmp_path)).steps}
+    assert steps == {"parse": True, "validate": False, "infer": True, "engine": True}
+    q = QueryRequest("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", format="json")
+    assert cold.engine.answer(q).body == warm.engine.answer(q).body
+
+
+def test_parse_error_names_file_and_line_and_leaves_nothing(mini_copy: Path, tmp_path: Path) -> None:
+    bad = mini_copy / "data" / "mini-source" / "p01.ttl"
+    bad.write_text(bad.read_text(encoding="utf-8") + "\n\nperson:x gba:name \"unterminated .\n", encoding="utf-8")
+    lines = bad.read_text(encoding="utf-8").count("\n")
+    with pytest.raises(LoadError) as info:
+        prepare(_settings(mini_copy, tmp_path))
+    assert str(info.value).startswith(f"data/mini-source/p01.ttl:{lines}:"), str(info.value)
+    assert [p.name for p in (tmp_path / "store").iterdir()] == []
+
+
+def test_damaged_store_is_rebuilt(mini_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    first = prepare(_settings(mini_copy, tmp_path))
+    count = first.engine.answer(QueryRequest("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", format="json")).body
+    del first
+    (folder,) = (tmp_path / "store").iterdir()
+    for sst in (folder / "db").glob("*.sst"):
+        sst.write_bytes(b"garbage")
+    (folder / "gbagraph-store.json").write_text(json.dumps({"key": folder.name, "graphs": 1}))
+    again = prepare(_settings(mini_copy, tmp_path))
+    assert not again.steps[0].cached
+    assert "damaged or incomplete" in caplog.text
+    assert again.engine.answer(QueryRequest("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", format="json")).body == count
+
+
+def test_unwritable_cache_starts_without_it(mini_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    prepared = prepare(_settings(mini_copy, blocker / "cache"))
+    assert "starting without the cache" in caplog.text
+    assert prepared.engine.answer(QueryRequest("ASK { ?s ?p ?o }", format="json")).body.count(b"true") == 1
+
+
+def test_start_killed_half_way_leaves_nothing_trusted(mini_copy: Path, tmp_path: Path) -> None:
+    """SIGKILL a server during its cold start (while the store is being built); the next start rebuilds it and
+    serves the same answers as an in-process start."""
+    from web.conftest import free_port, stop, wait_until_up
+
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONUNBUFFERED": "1"}
+
+    def serve(port: int) -> subprocess.Popen:
+        cmd = [sys.executable, "-m", "gbagraph", "--root", str(mini_copy), "serve", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", "1"]
+        log = open(tmp_path / f"log-{port}", "w+", encoding="utf-8")  # noqa: SIM115 (read by stop)
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        proc.log = log  # type: ignore[attr-defined]
+        return proc
+
+    first = serve(free_port())
+    deadline = time.monotonic() + 60
+    while not list((cache / "gbagraph" / "store").glob(".tmp-*/db")) and time.monotonic() < deadline:
+        assert first.poll() is None, "the start ended before the store was being built"
+        time.sleep(0.005)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(10)
+    first.log.close()  # type: ignore[attr-defined]
+    assert not [p for p in (cache / "gbagraph" / "store").iterdir() if not p.name.startswith(".tmp-")]
+    port = free_port()
+    second = serve(port)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/sparql", second, seconds=120)
+        reference = prepare(Settings(root=mini_copy, cache=False, query_workers=0))
+        for path in sorted((mini_copy / "queries").glob("*.rq")) or QUERIES[:3]:
+            query = path.read_text(encoding="utf-8")
+            got = requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": query},
+                               headers={"Accept": "text/csv"}, timeout=30)
+            want = reference.engine.answer(QueryRequest(query, format="csv"))
+            assert got.status_code == 200 and sorted(got.content.splitlines()) == sorted(want.body.splitlines())
+    finally:
+        log = stop(second)
+        second.log.close()  # type: ignore[attr-defined]
+    assert "left by a start that did not finish" in log
+    names = [p.name for p in (cache / "gbagraph" / "store").iterdir()]
+    assert len(names) == 1 and not names[0].startswith(".tmp-")
+    shutil.rmtree(cache, ignore_errors=True)
