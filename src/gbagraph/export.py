@@ -69,6 +69,24 @@ def dump_name(fmt: Format, *, inferred: bool) -> str:
     return f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}"
 
 
+def dataset_version() -> str:
+    """The version of the dataset release (the newest of ``void.RELEASES``)."""
+    from .void import RELEASES  # void imports this module
+
+    return RELEASES[0][0]
+
+
+def versioned_name(name: str) -> str:
+    """The name a downloaded dump is saved under, with the release: ``gbagraph-0.2.0.nq.gz``."""
+    return name.replace("gbagraph", f"gbagraph-{dataset_version()}", 1) if name.startswith("gbagraph") else name
+
+
+def unversioned_name(name: str) -> str:
+    """``gbagraph-0.2.0.nq.gz`` → ``gbagraph.nq.gz`` (the release asked for must be this one); other names as given."""
+    prefix = f"gbagraph-{dataset_version()}"
+    return "gbagraph" + name[len(prefix):] if name.startswith(prefix) else name
+
+
 def make_dump(bundle: GraphBundle, fmt: Format, *, inferred: bool) -> Dump:
     body = serialize(bundle, fmt, inferred=inferred)
     data = selected(bundle, inferred=inferred)

@@ -138,3 +138,17 @@ def test_entity_table_and_context_are_listed_and_served(server):
     assert "@context" in jsonlib.loads(ctx.content)
     html = http.get(server.url + "dumps", headers={"Accept": "text/html"}, timeout=30).text
     assert "entities.csv" in html and "JSON-LD @context" in html
+
+
+def test_dumps_carry_the_release_in_their_saved_name(server):
+    """Each dump is saved as gbagraph-VERSION.*, and that versioned path answers with the same bytes."""
+    from gbagraph import __version__
+
+    plain = requests.get(server.url + "dumps/gbagraph.nq.gz", timeout=60)
+    assert plain.status_code == 200
+    assert f'filename="gbagraph-{__version__}.nq.gz"' in plain.headers["Content-Disposition"]
+    versioned = requests.get(server.url + f"dumps/gbagraph-{__version__}.nq.gz", timeout=60)
+    assert versioned.status_code == 200 and versioned.content == plain.content
+    assert requests.get(server.url + "dumps/gbagraph-0.0.1.nq.gz", timeout=60).status_code == 404
+    listing = requests.get(server.url + "dumps", headers={"Accept": "application/json"}, timeout=60).json()["dumps"]
+    assert any(d["release_url"].endswith(f"/dumps/gbagraph-{__version__}-inferred.ttl") for d in listing)

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, send_f
 
 from ..entities import context_bytes, entity_csv
 from ..errors import NotFound, TooBusy
-from ..export import Dump, dump_name
+from ..export import Dump, dump_name, unversioned_name, versioned_name
 from ..formats import Format
 from ..store import GraphBundle
 from ..void import dump_formats
@@ -59,6 +59,7 @@ class DumpFile:
     def about(self) -> dict[str, Any]:
         return {
             "name": self.name, "url": f"{state().public_url()}dumps/{self.name}",
+            "release_url": f"{state().public_url()}dumps/{versioned_name(self.name)}",
             "format": self.format.name, "media_type": GZIP if self.gz else self.format.media_type,
             "content_media_type": self.format.media_type, "gzip": self.gz,
             "inferred": self.inferred, "named_graphs": self.format.kind == "dataset",
@@ -118,7 +119,9 @@ def listing() -> Response:
 
 @bp.route("/dumps/<name>")
 def download(name: str) -> Response:
-    """One dump file, with ETag (its SHA-256) and Last-Modified (the newest source file)."""
+    """One dump file, with ETag (its SHA-256) and Last-Modified (the newest source file); saved under its versioned
+    name (``gbagraph-0.2.0.nq.gz``), which is also a path that answers."""
+    name = unversioned_name(name)
     file = files().get(name)
     sd = state().store_dumps
     if sd is not None:
@@ -136,7 +139,7 @@ def download(name: str) -> Response:
         raise NotFound(f"no dump called {name!r}; see /dumps")
     response.last_modified = state().last_modified
     response.headers["Cache-Control"] = "public, max-age=3600"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{versioned_name(name)}"'
     return cast(Response, response.make_conditional(request, accept_ranges=True, complete_length=len(body)))
 
 
@@ -148,8 +151,8 @@ def _from_store(sd: StoreDumps, name: str, file: DumpFile | None) -> Response:
     if meta is None:
         sd.start()
         raise TooBusy(f"the dump {name} is being prepared; try again in a minute (see /dumps)")
-    response = send_file(sd.path(name), mimetype=GZIP if file.gz else file.format.content_type, as_attachment=True,
-                         download_name=name, conditional=True, etag=meta["gzip_sha256" if file.gz else "sha256"],
+    response = send_file(sd.path(name), mimetype=GZIP if file.gz else file.format.content_type,
+                         as_attachment=True, download_name=versioned_name(name), conditional=True, etag=meta["gzip_sha256" if file.gz else "sha256"],
                          last_modified=state().last_modified, max_age=3600)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
