@@ -152,7 +152,8 @@ def _from_store(sd: StoreDumps, name: str, file: DumpFile | None) -> Response:
         sd.start()
         raise TooBusy(f"the dump {name} is being prepared; try again in a minute (see /dumps)")
     response = send_file(sd.path(name), mimetype=GZIP if file.gz else file.format.content_type,
-                         as_attachment=True, download_name=versioned_name(name), conditional=True, etag=meta["gzip_sha256" if file.gz else "sha256"],
-                         last_modified=state().last_modified, max_age=3600)
+                         as_attachment=True, download_name=versioned_name(name), conditional=True,
+                         etag=meta["gzip_sha256" if file.gz else "sha256"], last_modified=state().last_modified,
+                         max_age=3600)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
