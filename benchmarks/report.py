@@ -45,7 +45,8 @@ def _scale_md(s: dict, report: dict) -> list[str]:
     out = ["", f"## {s['scale']}", ""]
     for label, st in s.get("start", {}).items():
         sec = st["seconds"]
-        out.append(f"- {label} start: load {sec['load']} s, SHACL {sec['validate']} s"
+        parse = sec.get("parse", sec.get("load"))  # prepare()'s step is "parse" (older results said "load")
+        out.append(f"- {label} start: parse {parse} s, SHACL {sec['validate']} s"
                    f"{'' if st['validated'] else ' (no shapes yet: skipped)'}, OWL RL {sec['infer']} s "
                    f"({st['reasoner']}, {st['inferred']} inferred), engine {sec['engine']} s, **total {sec['total']} s**,"
                    f" peak RSS {st['peak_rss_mb']} MB")
