@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import sysconfig
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
 
 def in_ci() -> bool:
@@ -44,6 +47,22 @@ def missing(reason: str) -> None:
     if in_ci():
         pytest.fail(f"{reason} (CI must install everything its suites need)", pytrace=False)
     pytest.skip(reason)
+
+
+def wait_for_sparql(url: str, proc: subprocess.Popen[bytes], seconds: float = 20.0, what: str = "server") -> None:
+    """Wait until the SPARQL endpoint ``url`` answers ``ASK {}`` with 200 (bounded); fail if ``proc`` exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            with requests.get(url, params={"query": "ASK {}"}, timeout=1) as r:
+                if r.status_code == 200:
+                    return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not answer at {url} within {seconds}s")
 
 
 def require_tool(name: str, hint: str) -> str:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import time
 from pathlib import Path
 
-import requests
+from tooling import wait_for_sparql
 
 # Every item Q9000000xx below is FAKE: made up for these tests, it names nothing real and must never be
 # copied into data/. Only the class items of link.TYPE_CLASSES (Q5, Q43229, Q327333, Q515, Q486972) are used
@@ -125,18 +124,7 @@ def free_port() -> int:
 
 
 def wait_for(url: str, proc: subprocess.Popen, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"oxigraph exited with {proc.returncode}")
-        try:
-            with requests.get(url, params={"query": "ASK {}"}, timeout=1) as r:
-                if r.status_code == 200:
-                    return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"oxigraph did not answer at {url} within {seconds}s")
+    wait_for_sparql(url, proc, seconds, what="oxigraph")
 
 
 def make_project(root: Path, links: str | None = None) -> Path:

@@ -7,11 +7,12 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
-from tooling import require_tool
+from tooling import require_tool, wait_for_sparql
 
 from gbagraph.config import Settings
 from gbagraph.errors import GbagraphError, QueryError, UpdateRefused
@@ -139,19 +140,7 @@ def test_cli_push_then_serve_on_the_remote_store(oxigraph_server: str, project_s
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     assert "pushed" in done.stderr and "Traceback" not in done.stderr
-    port = _port()
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "gbagraph", "serve", "--port", str(port), "--workers", "1",
-                               "--sparql-backend", f"{oxigraph_server}/query"],
-                              stdout=subprocess.DEVNULL, stderr=log, env=env)
-    try:
-        url = f"http://127.0.0.1:{port}/sparql"
-        for _ in range(600):
-            try:
-                requests.get(url, params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
+    with serving_from_backend(f"{oxigraph_server}/query", env, tmp_path) as url:
         # a triple only the remote store has: proof that /sparql reads the store, not the local graph
         requests.post(f"{oxigraph_server}/update", timeout=30,
                       data={"update": "INSERT DATA { <urn:x-test:remote-only> <urn:x-test:p> 'from the store' }"})
@@ -161,6 +150,22 @@ def test_cli_push_then_serve_on_the_remote_store(oxigraph_server: str, project_s
         assert [b["o"]["value"] for b in r.json()["results"]["bindings"]] == ["from the store"]
         bad = requests.get(url, timeout=30, params={"query": "SELECT * WHERE { ?s ?p }"})
         assert bad.status_code == 400
+
+
+@contextmanager
+def serving_from_backend(backend: str, env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """`gbagraph serve --sparql-backend BACKEND` in a subprocess (environment ``env``): its /sparql URL once it
+    answers (bounded wait), stopped on exit."""
+    import sys
+
+    port = _port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "gbagraph", "serve", "--port", str(port), "--workers", "1",
+                               "--sparql-backend", backend], stdout=subprocess.DEVNULL, stderr=log, env=env)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        wait_for_sparql(url, server, seconds=120, what="gbagraph serve")
+        yield url
     finally:
         server.terminate()
         server.wait(timeout=30)

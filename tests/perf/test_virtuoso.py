@@ -8,22 +8,21 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from tooling import require_tool
+from tooling import require_tool, wait_for_sparql
 
 from gbagraph.config import Settings
 from gbagraph.namespaces import graph_iri
 from gbagraph.pipeline import Prepared, make_engine, policy_for, prepare
-from gbagraph.query import OxigraphEngine
+from gbagraph.query import OxigraphEngine, QueryRequest
 from gbagraph.remote import RemoteEngine, push
 
 from .test_differential import QUERY_FILES, compare
-from .test_remote import _port
+from .test_remote import _port, serving_from_backend
 
 pytestmark = pytest.mark.slow
 
@@ -54,17 +53,10 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             cwd=folder)
     base = f"http://127.0.0.1:{http_port}"
     try:
-        for _ in range(600):  # ready in ~7 s here; at most 60 s
-            if proc.poll() is not None:
-                pytest.fail(f"virtuoso exited: {(folder / 'server.log').read_text(errors='replace')[-2000:]}")
-            try:
-                if requests.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail("virtuoso did not start within 60 s")
+        try:
+            wait_for_sparql(f"{base}/sparql", proc, seconds=60, what="virtuoso")  # ready in ~7 s here
+        except RuntimeError as exc:
+            pytest.fail(f"{exc}: {(folder / 'server.log').read_text(errors='replace')[-2000:]}")
         yield base
     finally:
         proc.terminate()
@@ -102,8 +94,6 @@ def test_named_graphs_kept(pushed, virtuoso: str) -> None:
     assert isinstance(engine, RemoteEngine)
     local = {str(g.identifier): len(g) for g in prepared.bundle.dataset.graphs()
              if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")}
-    from gbagraph.query import QueryRequest
-
     answer = engine.answer(QueryRequest("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                                         format="json"))
     remote = {b["g"]["value"]: int(b["n"]["value"]) for b in json.loads(answer.body)["results"]["bindings"]}
@@ -142,39 +132,17 @@ def test_cli_push_to_virtuoso_then_serve_from_it(virtuoso: str, project_settings
                            "--union-graph", union, "--user", DBA[0]], capture_output=True, text=True, timeout=300,
                           env=env)
     assert done.returncode == 0 and "pushed" in done.stderr, done.stderr
-    port = _port()
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "gbagraph", "serve", "--port", str(port), "--workers", "1",
-                               "--sparql-backend", f"{virtuoso}/sparql"], stdout=subprocess.DEVNULL, stderr=log, env=env)
-    try:
-        url = f"http://127.0.0.1:{port}/sparql"
-        for _ in range(600):
-            try:
-                requests.get(url, params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
-        query = "SELECT (COUNT(*) AS ?n) WHERE { ?m a gba:Meeting }"
-        ours = prepare(project_settings.with_(validate=False, query_workers=0)).engine
-        from gbagraph.query import QueryRequest
-
-        expected = ours.answer(QueryRequest(query, format="json")).body
-        r = requests.get(url, params={"query": query}, headers={"Accept": "application/sparql-results+json"},
-                         timeout=60)
+    prepared = prepare(project_settings.with_(validate=False, query_workers=0))
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?m a gba:Meeting }"
+    expected = json.loads(prepared.engine.answer(QueryRequest(query, format="json")).body)
+    pushed_triples = sum(prepared.bundle.graph_counts().values())
+    accept = {"Accept": "application/sparql-results+json"}
+    with serving_from_backend(f"{virtuoso}/sparql", env, tmp_path) as url:
+        r = requests.get(url, params={"query": query}, headers=accept, timeout=60)
         assert r.status_code == 200, r.text
         assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == \
-            int(__import__("json").loads(expected)["results"]["bindings"][0]["n"]["value"]) > 0
+            int(expected["results"]["bindings"][0]["n"]["value"]) > 0
         # Virtuoso's own system graphs (~5.6k triples) are not in the answers: the dataset is ours
         total = requests.get(url, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
-                             headers={"Accept": "application/sparql-results+json"}, timeout=60)
-        pushed_triples = sum(len(g) for g in ours_graphs(project_settings))
+                             headers=accept, timeout=60)
         assert int(total.json()["results"]["bindings"][0]["n"]["value"]) == pushed_triples
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-def ours_graphs(settings: Settings) -> list:
-    prepared = prepare(settings.with_(validate=False, query_workers=0))
-    return [g for g in prepared.bundle.dataset.graphs() if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")]
