@@ -89,8 +89,7 @@ def make_engine(settings: Settings, bundle: GraphBundle) -> Engine:
         from .remote import RemoteEngine
 
         union = settings.sparql_backend_union_graph
-        named = tuple(sorted(str(g.identifier) for g in bundle.dataset.graphs()  # what `gbagraph push` wrote
-                             if len(g) and not str(g.identifier).startswith("urn:x-rdflib:"))) if union else ()
+        named = tuple(sorted(bundle.graph_counts())) if union else ()  # what `gbagraph push` wrote; no rdflib copy
         return RemoteEngine(settings.sparql_backend, policy_for(settings), timeout=settings.query_timeout,
                             default_graphs=(union,) if union else (), named_graphs=named)
     inner = make_inner_engine(settings, bundle)

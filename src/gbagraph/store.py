@@ -131,10 +131,10 @@ class GraphBundle:
         """The files in which ``node`` is a subject, and for a paragraph the files whose graphs cite it (for
         readable validation reports: a paragraph no ``source.ttl`` describes is still traced to its ``pNN.ttl``)."""
         files: list[Path] = []
-        citing_query = (f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ <{node}> ?p ?o }} }} UNION "
-                        f"{{ GRAPH <{graph_iri(self.base, 'provenance')}> {{ ?g <{PROV.wasDerivedFrom}> <{node}> }} }} }}")
         if self._dataset is None and self.store is not None and isinstance(node, URIRef):
-            rows = solutions(self.store, citing_query)
+            provenance = graph_iri(self.base, "provenance")
+            rows = solutions(self.store, f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ <{node}> ?p ?o }} }} UNION "
+                             f"{{ GRAPH <{provenance}> {{ ?g <{PROV.wasDerivedFrom}> <{node}> }} }} }}")
             holding = {row["g"].value for row in rows}
             return [p for g_iri, paths in self.sources.items() if g_iri in holding for p in paths]
         citing = {str(g) for g in self.provenance.subjects(PROV.wasDerivedFrom, node)}
