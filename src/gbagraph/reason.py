@@ -22,6 +22,8 @@ the instance data when ``reasonable`` runs.
 
 from __future__ import annotations
 
+import itertools
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -256,9 +258,12 @@ RULE_SUPPORTED = frozenset({
     OWL.AnnotationProperty, RDF.Property, OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
     OWL.Ontology, OWL.AsymmetricProperty, OWL.IrreflexiveProperty,
 })
-INFERRED_WORK = ox.NamedNode("urn:gbagraph:inferred")
-DELTA = ox.NamedNode("urn:gbagraph:delta")
-NEXT = ox.NamedNode("urn:gbagraph:next")
+#: the scratch graphs of the rule reasoner: the TBox's closure, then one graph per pass (what that pass added)
+PASS_PREFIX = "urn:gbagraph:pass/"
+
+
+def _pass_graph(n: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{PASS_PREFIX}{n}")
 
 
 def rules_apply(schema: Graph) -> bool:
@@ -276,27 +281,38 @@ def _values(rows: Iterable[tuple[object, ...]]) -> str:
 
 
 def _in(graphs: tuple[str, ...], triple: str) -> str:
-    """``triple`` matched in any of ``graphs`` ("" is the default graph: the asserted triples)."""
-    return " UNION ".join(f"{{ GRAPH <{g}> {{ {triple} }} }}" if g else f"{{ {triple} }}" for g in graphs)
+    """``triple`` matched in any of ``graphs`` ("" is the default graph: the asserted triples; "*" any named
+    graph: everything inferred so far)."""
+    def one(g: str) -> str:
+        if not g:
+            return f"{{ {triple} }}"
+        if g == "*":  # a variable of its own: one bound elsewhere in the query would pin the graph
+            return f"{{ GRAPH ?known{next(_graph_variables)} {{ {triple} }} }}"
+        return f"{{ GRAPH <{g}> {{ {triple} }} }}"
+    return " UNION ".join(one(g) for g in graphs)
+
+
+_graph_variables = itertools.count()
+
+
+EVERYTHING = ("", "*")
 
 
 def _rule(head: str, body: str) -> str:
-    """Add ``head`` to the NEXT graph where ``body`` holds and ``head`` is neither asserted nor inferred yet."""
-    known = _in(("", INFERRED_WORK.value), head)
-    return f"INSERT {{ GRAPH <{NEXT.value}> {{ {head} }} }} WHERE {{ {body} FILTER NOT EXISTS {{ {known} }} }}"
+    """The triples ``head`` where ``body`` holds that are neither asserted nor inferred yet (a CONSTRUCT: its
+    triples stream out of the store, so no transaction holds a pass's work in memory)."""
+    return f"CONSTRUCT {{ {head} }} WHERE {{ {body} FILTER NOT EXISTS {{ {_in(EVERYTHING, head)} }} }}"
 
 
-def _per_row(rule: Callable[[str], str], rows: Iterable[tuple[object, ...]]) -> list[str]:
-    """One update per VALUES row: each transaction holds what one class or property derives, not everything."""
-    return [rule(_values([row])) for row in sorted(set(rows))]
+def _all_rows(rule: Callable[[str], str], rows: Iterable[tuple[object, ...]]) -> list[str]:
+    """One query for every VALUES row of a rule kind."""
+    return [rule(_values(rows))]
 
 
-def _rules(g: Graph, first: bool) -> list[str]:
-    """SPARQL updates for the OWL RL instance rules the TBox ``g`` needs: cax-sco/cax-eqc, prp-dom, prp-rng,
-    prp-spo1/prp-eqp, prp-inv, prp-symp (one premise: read from the triples new in the last pass, semi-naive),
-    prp-trp and prp-fp (two premises: read from everything known)."""
-    delta = ("", DELTA.value) if first else (DELTA.value,)
-    everything = ("", INFERRED_WORK.value)
+def _rules(g: Graph, delta: tuple[str, ...]) -> list[str]:
+    """CONSTRUCT queries for the OWL RL instance rules the TBox ``g`` needs: cax-sco/cax-eqc, prp-dom, prp-rng,
+    prp-spo1/prp-eqp, prp-inv, prp-symp (one premise: read from ``delta``, the graphs the last pass added:
+    semi-naive), prp-trp and prp-fp (two premises: read from everything known)."""
     iri = (URIRef,)
     subclass = [(c, d) for c, d in g.subject_objects(RDFS.subClassOf) if c != d and isinstance(c, iri)
                 and isinstance(d, iri)]
@@ -307,54 +323,49 @@ def _rules(g: Graph, first: bool) -> list[str]:
     for a, b in g.subject_objects(OWL.equivalentProperty):
         subprop += [(a, b), (b, a)]
     inverse = [pair for a, b in g.subject_objects(OWL.inverseOf) for pair in ((a, b), (b, a))]
-    updates = []
+    queries = []
     if subclass:
-        updates += _per_row(lambda v: _rule("?x a ?d", f"VALUES (?c ?d) {{ {v} }} {_in(delta, '?x a ?c')}"),
-                            subclass)
+        queries += _all_rows(lambda v: _rule("?x a ?d", f"VALUES (?c ?d) {{ {v} }} {_in(delta, '?x a ?c')}"),
+                             subclass)
     domains = [(p, c) for p, c in g.subject_objects(RDFS.domain) if isinstance(c, iri)]
     if domains:
-        updates += _per_row(lambda v: _rule("?x a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
-                            domains)
+        queries += _all_rows(lambda v: _rule("?x a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
+                             domains)
     ranges = [(p, c) for p, c in g.subject_objects(RDFS.range) if isinstance(c, iri)]
     if ranges:
-        updates += _per_row(lambda v: _rule("?y a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')} "
-                                                       "FILTER(!isLiteral(?y))"), ranges)
+        queries += _all_rows(lambda v: _rule("?y a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')} "
+                                                        "FILTER(!isLiteral(?y))"), ranges)
     if subprop:
-        updates += _per_row(lambda v: _rule("?x ?q ?y", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
-                            subprop)
+        queries += _all_rows(lambda v: _rule("?x ?q ?y", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
+                             subprop)
     if inverse:
-        updates += _per_row(lambda v: _rule("?y ?q ?x", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')} "
-                                                        "FILTER(!isLiteral(?y))"), inverse)
+        queries += _all_rows(lambda v: _rule("?y ?q ?x", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')} "
+                                                         "FILTER(!isLiteral(?y))"), inverse)
     symmetric = [(p,) for p in g.subjects(RDF.type, OWL.SymmetricProperty)]
     if symmetric:
-        updates += _per_row(lambda v: _rule("?y ?p ?x", f"VALUES (?p) {{ {v} }} {_in(delta, '?x ?p ?y')} "
-                                                        "FILTER(!isLiteral(?y))"), symmetric)
+        queries += _all_rows(lambda v: _rule("?y ?p ?x", f"VALUES (?p) {{ {v} }} {_in(delta, '?x ?p ?y')} "
+                                                         "FILTER(!isLiteral(?y))"), symmetric)
     for p in sorted(set(g.subjects(RDF.type, OWL.TransitiveProperty)), key=str):
-        updates.append(_rule(f"?x <{p}> ?z", f"{_in(everything, f'?x <{p}> ?y')} {_in(everything, f'?y <{p}> ?z')}"))
+        queries.append(_rule(f"?x <{p}> ?z", f"{_in(EVERYTHING, f'?x <{p}> ?y')} "
+                                             f"{_in(EVERYTHING, f'?y <{p}> ?z')}"))
     functional = [(p,) for p in g.subjects(RDF.type, OWL.FunctionalProperty)]
     if functional:
-        updates += _per_row(lambda v: _rule(f"?y <{OWL.sameAs}> ?z",
-                                            f"VALUES (?p) {{ {v} }} {_in(everything, '?x ?p ?y')} "
-                                            f"{_in(everything, '?x ?p ?z')} "
-                                            "FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z))"), functional)
-    return updates
+        queries += _all_rows(lambda v: _rule(f"?y <{OWL.sameAs}> ?z",
+                                             f"VALUES (?p) {{ {v} }} {_in(EVERYTHING, '?x ?p ?y')} "
+                                             f"{_in(EVERYTHING, '?x ?p ?z')} "
+                                             "FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z))"), functional)
+    return queries
 
 
 def _equality_rules() -> list[str]:
     """eq-sym, eq-trans, eq-rep-s, eq-rep-o (run only when the data has an owl:sameAs)."""
-    everything = ("", INFERRED_WORK.value)
-    same = _in(everything, f"?a <{OWL.sameAs}> ?b")
+    same = _in(EVERYTHING, f"?a <{OWL.sameAs}> ?b")
     return [
         _rule(f"?b <{OWL.sameAs}> ?a", same),
-        _rule(f"?a <{OWL.sameAs}> ?c", f"{same} {_in(everything, f'?b <{OWL.sameAs}> ?c')}"),
-        _rule("?b ?p ?o", f"{same} {_in(everything, '?a ?p ?o')}"),
-        _rule("?s ?p ?b", f"{same} {_in(everything, '?s ?p ?a')}"),
+        _rule(f"?a <{OWL.sameAs}> ?c", f"{same} {_in(EVERYTHING, f'?b <{OWL.sameAs}> ?c')}"),
+        _rule("?b ?p ?o", f"{same} {_in(EVERYTHING, '?a ?p ?o')}"),
+        _rule("?s ?p ?b", f"{same} {_in(EVERYTHING, '?s ?p ?a')}"),
     ]
-
-
-def _size(store: ox.Store, graph: ox.NamedNode) -> int:
-    rows = solutions(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
-    return int(next(iter(rows))["n"].value)
 
 
 TRIVIAL_FILTER = (
@@ -367,38 +378,69 @@ TRIVIAL_FILTER = (
 )
 
 
+def _load_pass(scratch: ox.Store, path: Path, graph: ox.NamedNode) -> None:
+    """Load a pass's N-Triples into ``graph``: in bulk, except the lines with blank nodes, which are added with
+    their labels kept (a bulk load renames blank nodes, and a renamed one would be new again in every pass)."""
+    plain: list[bytes] = []
+    blank: list[bytes] = []
+    with path.open("rb") as lines:
+        for line in lines:
+            (blank if b"_:" in line else plain).append(line)
+    if plain:
+        scratch.bulk_load(b"".join(plain), format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+    if blank:
+        scratch.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in
+                       ox.parse(b"".join(blank), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+
+
 def rule_closure(body: bytes, workdir: Path | None = None) -> StoreInference | None:
     """OWL RL closure of the N-Triples ``body`` by SPARQL rules on a scratch store (on disk in ``workdir``), with
-    the TBox closed by owlrl; None when the TBox uses a construct the rules do not cover."""
+    the TBox closed by owlrl; None when the TBox uses a construct the rules do not cover.
+
+    Each pass streams every rule's new triples into an N-Triples file, then bulk-loads that file into the pass's
+    own graph (set semantics drop the duplicates): the memory stays bounded whatever the data size."""
     scratch = ox.Store(str(workdir)) if workdir else ox.Store()
-    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
-    schema = _schema_graph(scratch, None)
-    if not rules_apply(schema):
-        return None
-    schema_closure = closure(schema).inferred
-    full_tbox = schema + schema_closure
-    for graph in (INFERRED_WORK, DELTA):  # the TBox's own closure takes part from the first pass
+    spill = Path(tempfile.mkdtemp(prefix="gbagraph-rules-", dir=workdir.parent if workdir else None))
+    try:
+        scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+        schema = _schema_graph(scratch, None)
+        if not rules_apply(schema):
+            return None
+        schema_closure = closure(schema).inferred
+        full_tbox = schema + schema_closure
         scratch.bulk_load(schema_closure.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                          to_graph=graph)
-    first = True
-    while True:  # semi-naive: each pass applies the one-premise rules to the triples the last pass added
-        for update in _rules(full_tbox, first):
-            scratch.update(update)
-        if scratch.query(f"ASK {{ {_in(('', INFERRED_WORK.value, NEXT.value), f'?a <{OWL.sameAs}> ?b')} "
-                         "FILTER(?a != ?b) }"):
-            for update in _equality_rules():
-                scratch.update(update)
-        if not _size(scratch, NEXT):
-            break
-        scratch.clear_graph(DELTA)
-        scratch.update(f"INSERT {{ GRAPH <{INFERRED_WORK.value}> {{ ?s ?p ?o }} GRAPH <{DELTA.value}> {{ ?s ?p ?o }} }} "
-                       f"WHERE {{ GRAPH <{NEXT.value}> {{ ?s ?p ?o }} }}")
-        scratch.clear_graph(NEXT)
-        first = False
-    size = _size(scratch, INFERRED_WORK)
-    new = constructed(scratch, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{INFERRED_WORK.value}> {{ ?s ?p ?o }} "
-                        f"{TRIVIAL_FILTER} FILTER NOT EXISTS {{ ?s ?p ?o }} }}")
-    out = new.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-    asserted = sum(1 for _ in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    problems = store_clashes(scratch)
-    return StoreInference(out, out.count(b"\n"), asserted, asserted + size, problems)
+                          to_graph=_pass_graph(0))
+        delta: tuple[str, ...] = ("", _pass_graph(0).value)
+        n = 0
+        while True:  # semi-naive: each pass applies the one-premise rules to the triples the last pass added
+            n += 1
+            out = spill / f"pass-{n}.nt"
+            with out.open("wb") as sink:
+                for query in _rules(full_tbox, delta):
+                    constructed(scratch, query).serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+                if scratch.query(f"ASK {{ {_in(EVERYTHING, f'?a <{OWL.sameAs}> ?b')} FILTER(?a != ?b) }}"):
+                    for query in _equality_rules():
+                        constructed(scratch, query).serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+            if not out.stat().st_size:
+                break
+            _load_pass(scratch, out, _pass_graph(n))
+            out.unlink()
+            delta = (_pass_graph(n).value,)
+        # what each pass added, without the trivial triples; a pass's triples were new when it derived them, so
+        # only the TBox's closure (pass 0) is checked against the asserted triples
+        parts, size = [], 0
+        for i in range(n):
+            graph = _pass_graph(i).value
+            size += int(next(iter(solutions(scratch, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> "
+                                                     "{ ?s ?p ?o } }")))["n"].value)
+            unasserted = "FILTER NOT EXISTS { ?s ?p ?o }" if i == 0 else ""
+            parts.append(constructed(scratch, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+                                              f"{TRIVIAL_FILTER} {unasserted} }}")
+                         .serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+        result = b"".join(parts)
+        del parts
+        asserted = int(next(iter(solutions(scratch, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+        problems = store_clashes(scratch)
+        return StoreInference(result, result.count(b"\n"), asserted, asserted + size, problems)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
