@@ -36,6 +36,8 @@ log = logging.getLogger("gbagraph.start")
 MARKER = "gbagraph-store.json"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 KIND = "store"
+#: quads per bulk load while parsing: bounds the bulk loader's memory (~0.4 GB at 250k quads, ~2 GB for 2M at once)
+CHUNK_QUADS = 500_000
 
 
 def graph_node(name: str) -> ox.NamedNode:
@@ -65,31 +67,32 @@ def _file_lines(path: Path, graph: str, root: Path, subjects: set[str] | None) -
         raise LoadError(f"{_shown(path, root)}: cannot read: {exc}") from exc
 
 
-def input_lines(inputs: Inputs) -> Iterator[tuple[str, str]]:
+def input_lines(inputs: Inputs) -> Iterator[tuple[str, str, bool]]:
     """The asserted dataset as N-Quads: ontology, data files, and the provenance computed from them, each triple
     also in the default graph (the store's set semantics make that the union); with each, the triple as
-    N-Triples, or "" for the triples of ``graph/links/*`` (what the reasoner reads)."""
+    N-Triples and whether the reasoner reads it (not the triples of ``graph/links/*``)."""
     links = graph_iri(BASE, "links/")
     if not inputs.ontology:
         raise LoadError(f"{inputs.root / 'ontology'}: no ontology files")
     onto = str(graph_node("ontology"))
     for path in inputs.ontology:
-        yield from _file_lines(path, onto, inputs.root, None)
+        for quads, triple in _file_lines(path, onto, inputs.root, None):
+            yield quads, triple, True
     prov = str(graph_node("provenance"))
     for name, path, paragraph in inputs.data:
         graph = str(graph_node(name))
         subjects: set[str] | None = set() if paragraph else None
-        if graph[1:].startswith(links):
-            yield from ((quads, "") for quads, _triple in _file_lines(path, graph, inputs.root, subjects))
-        else:
-            yield from _file_lines(path, graph, inputs.root, subjects)
+        reasoned = not graph[1:].startswith(links)
+        for quads, triple in _file_lines(path, graph, inputs.root, subjects):
+            yield quads, triple, reasoned
         if paragraph and subjects is not None:
             para = f"<{paragraph}>"
             for subject in [graph[1:-1], *sorted(subjects - {paragraph})]:
                 yield (f"<{subject}> {PROV_DERIVED} {para} {prov} .\n<{subject}> {PROV_DERIVED} {para} .\n",
-                       f"<{subject}> {PROV_DERIVED} {para} .\n")
+                       f"<{subject}> {PROV_DERIVED} {para} .\n", True)
         elif path.name == EDITORIAL_FILE and path.parent.name != "links":
-            yield from _editorial_lines(graph[1:-1], prov)
+            for quads, triple in _editorial_lines(graph[1:-1], prov):
+                yield quads, triple, True
 
 
 def _editorial_lines(graph: str, prov: str) -> Iterator[tuple[str, str]]:
@@ -155,6 +158,7 @@ class StoreBuild:
         self.key = key
         self.cache = cache
         self.tmp: Path | None = None
+        self.triples = 0  # asserted triples parsed (a triple in several files counts once per file)
         if cache is None:
             self.store = ox.Store()
             self.scratch = Path(tempfile.mkdtemp(prefix="gbagraph-build-"))
@@ -168,29 +172,45 @@ class StoreBuild:
         self.scratch = self.tmp
 
     def load(self, inputs: Inputs) -> None:
-        """Parse every input file (one N-Quads file is written aside, then bulk-loaded: no Python per quad in
-        the store); the triples the reasoner reads are kept aside as N-Triples (:meth:`reasoner_input`)."""
-        nquads = self.scratch / "asserted.nq"
-        try:
-            with nquads.open("w", encoding="utf-8") as out, self.reasoning.open("w", encoding="utf-8") as nt:
-                for quads, triple in input_lines(inputs):
-                    out.write(quads)
-                    nt.write(triple)
-            self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        finally:
-            nquads.unlink(missing_ok=True)
+        """Parse every input file into the store, in bulk loads of :data:`CHUNK_QUADS` quads (no Python per quad
+        in the store, and the bulk loader's memory stays bounded); the asserted triples are written aside as
+        N-Triples for the SHACL engine (:attr:`validation`) and, without the links, for the reasoner
+        (:attr:`reasoning`).  The parser checked every term already, so the bulk loads are lenient."""
+        chunk: list[str] = []
+        self.triples = 0
+        with self.reasoning.open("w", encoding="utf-8") as reasoned, \
+                self.validation.open("w", encoding="utf-8") as validated:
+            for quads, triple, for_reasoner in input_lines(inputs):
+                chunk.append(quads)
+                validated.write(triple)
+                self.triples += 1
+                if for_reasoner:
+                    reasoned.write(triple)
+                if len(chunk) * 2 >= CHUNK_QUADS:
+                    self._bulk(chunk)
+                    chunk = []
+            self._bulk(chunk)
+
+    def _bulk(self, chunk: list[str]) -> None:
+        if chunk:
+            self.store.bulk_load("".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_QUADS, lenient=True)
 
     @property
     def reasoning(self) -> Path:
         return self.scratch / "reasoning.nt"
+
+    @property
+    def validation(self) -> Path:
+        return self.scratch / "validation.nt"
 
     def reasoner_input(self) -> bytes:
         """The asserted triples without ``graph/links/*``, as N-Triples (written while parsing)."""
         return self.reasoning.read_bytes()
 
     def validation_input(self) -> bytes:
-        """The asserted triples, links included, as N-Triples: the default graph before anything is derived."""
-        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+        """The asserted triples, links included, as N-Triples (written while parsing; a triple in several
+        graphs comes more than once)."""
+        return self.validation.read_bytes()
 
     def finish(self, meta: dict[str, Any]) -> ox.Store:
         """Seal the store: on disk, flush, close, write the marker, rename into place and open read-only."""
@@ -198,6 +218,7 @@ class StoreBuild:
             shutil.rmtree(self.scratch, ignore_errors=True)
             return self.store
         self.reasoning.unlink(missing_ok=True)
+        self.validation.unlink(missing_ok=True)
         self.store.flush()
         self.store.optimize()
         del self.store
@@ -252,3 +273,69 @@ def marker(cache: DiskCache | None, key: str) -> dict[str, Any]:
         return cast(dict[str, Any], json.loads((cache.path(KIND, key) / MARKER).read_text()))
     except (OSError, ValueError):
         return {}
+
+
+# -- the same data for another public URL: a hard-linked copy with its description rewritten ------------------------
+
+def overlaps(public_url: str) -> bool:
+    """Whether ``public_url`` and the data's IRIs share a prefix (then only a fresh build names it right)."""
+    return public_url.startswith(BASE) or BASE.startswith(public_url)
+
+
+def _retargeted(quad: ox.Quad, old: str, new: str) -> ox.Quad:
+    def term(t: Any) -> Any:
+        return ox.NamedNode(new + t.value[len(old):]) if isinstance(t, ox.NamedNode) and t.value.startswith(old) \
+            else t
+    return ox.Quad(term(quad.subject), quad.predicate, term(quad.object), quad.graph_name)
+
+
+def retarget(cache: DiskCache, key: str, data_key: str, public_url: str, void_graph: str) -> ox.Store | None:
+    """The store ``key``, made from a complete store of the same data (``data_key``) built for another public URL:
+    copied with hard links (RocksDB's backup: nothing is rewritten, the original is untouched and may go on
+    serving), then its description graph ``void_graph`` rewritten to name ``public_url``.  None when there is no
+    such store, or when either URL overlaps the data's IRIs."""
+    folder = cache.folder / KIND
+    if overlaps(public_url) or not folder.is_dir():
+        return None
+    for candidate in sorted(folder.iterdir()):
+        meta = marker(cache, candidate.name)
+        old = meta.get("public_url")
+        if meta.get("data_key") != data_key or not isinstance(old, str) or overlaps(old) or candidate.name == key:
+            continue
+        source = open_complete(cache, candidate.name)
+        if source is None:
+            continue
+        sweep(folder)
+        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".tmp-"))
+        try:
+            (tmp / "pid").write_text(str(os.getpid()))
+            source.backup(str(tmp / "db"))
+            del source
+            store = ox.Store(str(tmp / "db"))
+            graph = graph_node(void_graph)
+            quads = list(store.quads_for_pattern(None, None, None, graph))
+            for quad in quads:
+                store.remove(quad)
+                if not any(not isinstance(q.graph_name, ox.DefaultGraph)
+                           for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)):
+                    store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+            for quad in quads:
+                moved = _retargeted(quad, old, public_url)
+                store.add(moved)
+                store.add(ox.Quad(moved.subject, moved.predicate, moved.object, ox.DefaultGraph()))
+            store.flush()
+            del store
+            gc.collect()
+            (tmp / MARKER).write_text(json.dumps({**meta, "key": key, "public_url": public_url}))
+            try:
+                os.rename(tmp, cache.path(KIND, key))
+            except OSError:  # another start made it first
+                shutil.rmtree(tmp, ignore_errors=True)
+        except (OSError, RuntimeError, ValueError) as exc:
+            log.warning("store: could not copy %s for %s (%s); building it", candidate.name, public_url, exc)
+            shutil.rmtree(tmp, ignore_errors=True)
+            return None
+        log.info("store: the store built for %s, copied for %s (hard links) with its description rewritten",
+                 old, public_url)
+        return open_complete(cache, key)
+    return None

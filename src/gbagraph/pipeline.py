@@ -12,8 +12,10 @@ line (``gbagraph.start``: counts, seconds, whether it came from the cache) and c
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
+import multiprocessing
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +34,7 @@ from .namespaces import BASE, prefixes
 from .query import Engine, OxigraphEngine, Policy, RdflibEngine
 from .reason import choose, store_closure
 from .store import GraphBundle
-from .validate import ValidationResult, Violation, load_shapes, validate_store
+from .validate import ValidationResult, Violation, child_result, load_shapes, shacl_child, validate_store
 from .void import DEFAULT_PUBLIC_URL, VOID_GRAPH, dataset_description
 from .workers import WorkerPoolEngine
 
@@ -113,13 +115,22 @@ def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine
 
 # -- the cache keys ----------------------------------------------------------------------------------------------
 
-def store_key(settings: Settings, inputs: Inputs) -> str:
-    """The served store: inputs + parser, and what the derived graphs depend on (reasoner, public URL)."""
+def data_key(settings: Settings, inputs: Inputs) -> str:
+    """The served data: inputs + parser, and what the derived graphs depend on (reasoner), not the public URL."""
     infer = f"infer={settings.reasoner}/{settings.reasoner_auto_limit};{library_versions('owlrl', 'reasonable')}" \
         if settings.infer else "infer=no"
     return inputs.key(BASE, f"pyoxigraph={version('pyoxigraph')}", infer,
-                      f"public_url={settings.public_url or DEFAULT_PUBLIC_URL}",
-                      f"code={code_hash('oxstore.py', 'void.py', 'query.py', 'pipeline.py')}", shapes=False)
+                      f"code={code_hash('oxstore.py', 'void.py', 'query.py', 'pipeline.py', 'reason.py')}",
+                      shapes=False)
+
+
+def public_url(settings: Settings) -> str:
+    return settings.public_url or DEFAULT_PUBLIC_URL
+
+
+def store_key(settings: Settings, inputs: Inputs) -> str:
+    """The served store: the data (:func:`data_key`) and the public URL its description names."""
+    return hashlib.sha256(f"{data_key(settings, inputs)}\0{public_url(settings)}".encode()).hexdigest()
 
 
 def validation_key(inputs: Inputs) -> str:
@@ -132,31 +143,44 @@ def inference_key(inputs: Inputs, reasoner: str) -> str:
 
 # -- the cached steps --------------------------------------------------------------------------------------------
 
+def cached_validation(inputs: Inputs, cache: DiskCache | None, report: StepReport) -> ValidationResult | None:
+    """The SHACL verdict of an earlier start on these inputs and shapes, if they conformed (a failure is never
+    cached)."""
+    hit = cache.get("valid", validation_key(inputs), ".json") if cache is not None else None
+    if hit is None:
+        return None
+    try:
+        data = json.loads(hit)
+        result = ValidationResult(conforms=True, shapes=data["shapes"],
+                                  violations=[Violation(**{**v, "files": tuple(v["files"])}) for v in data["violations"]])
+    except (ValueError, KeyError, TypeError):
+        return None
+    report.cached = True
+    report.counts["shapes"] = result.shapes
+    return result
+
+
 def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, bundle: GraphBundle,
-                    report: StepReport, asserted: Callable[[], bytes] | None = None) -> ValidationResult:
+                    report: StepReport, asserted: Callable[[], bytes] | None = None,
+                    checked: ValidationResult | None = None) -> ValidationResult:
     """The SHACL verdict on the asserted graphs (refusing data that does not conform), from the cache when these
     inputs and shapes conformed before.  The engine reads a scratch store holding their union (``asserted()``, or
-    read from the store): no rdflib copy."""
-    key = validation_key(inputs) if cache is not None else ""
-    if cache is not None:
-        hit = cache.get("valid", key, ".json")
-        if hit is not None:
-            try:
-                data = json.loads(hit)
-                report.cached = True
-                report.counts["shapes"] = data["shapes"]
-                return ValidationResult(conforms=True, violations=[Violation(**{**v, "files": tuple(v["files"])})
-                                                                   for v in data["violations"]], shapes=data["shapes"])
-            except (ValueError, KeyError, TypeError):
-                pass
+    read from the store): no rdflib copy; or the union was ``checked`` in a child process (:class:`ChildValidation`)."""
+    hit = cached_validation(inputs, cache, report)
+    if hit is not None:
+        return hit
     assert bundle.store is not None and inputs.shapes is not None
-    scratch = ox.Store()
-    body = asserted() if asserted else oxstore.asserted_ntriples(bundle.store)
-    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
-    del body
-    report.counts["triples"] = len(scratch)
-    result = validate_store(bundle.store, scratch, load_shapes(inputs.shapes), bundle)
-    del scratch
+    union: ox.Store | ValidationResult
+    if checked is None:
+        union = ox.Store()
+        body = asserted() if asserted else oxstore.asserted_ntriples(bundle.store)
+        union.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+        del body
+        report.counts["triples"] = len(union)
+    else:
+        union = checked
+    result = validate_store(bundle.store, union, load_shapes(inputs.shapes), bundle)
+    del union
     report.counts["shapes"] = result.shapes
     report.counts["violations"] = len(result.violations)
     if not result.conforms:  # never cached
@@ -164,12 +188,48 @@ def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None,
     if cache is not None:
         data = {"shapes": result.shapes,
                 "violations": [{**asdict(v), "files": list(v.files)} for v in result.violations]}
-        cache.put("valid", key, json.dumps(data).encode("utf-8"), ".json")
+        cache.put("valid", validation_key(inputs), json.dumps(data).encode("utf-8"), ".json")
     return result
 
 
+#: from this many asserted triples a cold start validates in a child process while it reasons (``parallel_start``)
+PARALLEL_FROM = 200_000
+
+
+class ChildValidation:
+    """SHACL on the parsed triples (an N-Triples file) in a spawned child process — no store handle is inherited —
+    while the start reasons; :meth:`verdict` waits for it."""
+
+    def __init__(self, ntriples: Path, shapes: Path, folder: Path) -> None:
+        self.out = folder / "shacl.json"
+        context = multiprocessing.get_context("spawn")
+        self.process = context.Process(target=shacl_child, args=(str(ntriples), str(shapes), str(self.out)),
+                                       name="gbagraph-shacl", daemon=True)
+        self.process.start()
+
+    def result(self, bundle: GraphBundle, report: StepReport) -> ValidationResult | None:
+        """The child's result on the union, or None when it failed (the caller validates in-process then)."""
+        self.process.join()
+        try:
+            data = json.loads(self.out.read_text(encoding="utf-8"))
+            report.counts["triples"] = data["triples"]
+            report.counts["beside infer, s"] = f"{data['seconds']:.2f}"
+            return child_result(data, bundle)
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("validate: the SHACL process ended with code %s; validating here instead",
+                        self.process.exitcode)
+            return None
+        finally:
+            self.out.unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(10)
+
+
 #: from this many asserted triples the rule reasoner works on disk (in the store's building folder)
-RULES_ON_DISK = 200_000
+RULES_ON_DISK = 3_000_000
 
 
 def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, body: bytes,
@@ -241,14 +301,16 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
     inputs = Inputs.scan(settings)
     bundle = GraphBundle(sources=_sources(inputs))
     build: oxstore.StoreBuild | None = None
+    child: ChildValidation | None = None
     try:
         with steps.step("parse") as report:
             key = store_key(settings, inputs)
-            store = oxstore.open_complete(cache, key) if cache is not None else None
+            store = _cached_store(settings, inputs, cache, key)
             if store is None:
                 build = oxstore.StoreBuild(cache, key)
                 build.load(inputs)
                 store = build.store
+                report.counts["triples"] = build.triples
             else:
                 report.cached = True
                 bundle.set_counts(oxstore.marker(cache, key).get("counts"))
@@ -256,8 +318,10 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
             report.counts["files"] = len(inputs.ontology) + len(inputs.data)
             report.counts["graphs"] = sum(1 for _ in store.named_graphs())
         validation = None
-        with steps.step("validate") as report:
-            if settings.validate and inputs.shapes is not None:
+        checking = settings.validate and inputs.shapes is not None
+        child = _child_validation(settings, inputs, cache, build) if checking else None  # joined after infer
+        if checking and child is None:
+            with steps.step("validate") as report:
                 validation = validate_cached(settings, inputs, cache, bundle, report,
                                              build.validation_input if build else None)
         with steps.step("infer") as report:
@@ -271,14 +335,23 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
                     gc.collect()
                     shutil.rmtree(workdir, ignore_errors=True)
                 oxstore.load_ntriples(store, inferred, "inferred")
+                del inferred
+        if child is not None:
+            with steps.step("validate") as report:
+                checked = child.result(bundle, report)
+                child = None
+                assert build is not None
+                validation = validate_cached(settings, inputs, cache, bundle, report, build.validation_input, checked)
         with steps.step("engine") as report:
             if build is not None:  # the default graph (the union) and the description, then seal the store
-                void = dataset_description(store, BASE, settings.public_url or DEFAULT_PUBLIC_URL)
+                void = dataset_description(store, BASE, public_url(settings))
                 oxstore.load_ntriples(store, void.serialize(format="nt", encoding="utf-8"), VOID_GRAPH)
                 bundle.store = store
                 counts = bundle.graph_counts()
                 bundle.store = store = build.finish({"graphs": sum(1 for _ in store.named_graphs()),
-                                                     "counts": counts, "quads": len(store)})
+                                                     "counts": counts, "quads": len(store),
+                                                     "data_key": data_key(settings, inputs),
+                                                     "public_url": public_url(settings)})
                 build = None
             else:
                 report.cached = True
@@ -287,6 +360,8 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
             report.counts["quads"] = sum(bundle.graph_counts().values())
             report.counts["engine"] = engine.name
     except BaseException:
+        if child is not None:
+            child.stop()
         if build is not None:
             bundle.store = None
             build.abandon()
@@ -296,6 +371,25 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
              steps.done[-1].counts["quads"], len(bundle.graph_counts()), ", ".join(cached) or "nothing")
     dumps = cache.path("dumps", key) if cache is not None else None
     return Prepared(settings, bundle, validation, engine, steps.done, dumps)
+
+
+def _cached_store(settings: Settings, inputs: Inputs, cache: DiskCache | None, key: str) -> ox.Store | None:
+    """The complete store ``key`` from the cache, or one of the same data built for another public URL, copied."""
+    if cache is None:
+        return None
+    store = oxstore.open_complete(cache, key)
+    if store is None:
+        store = oxstore.retarget(cache, key, data_key(settings, inputs), public_url(settings), VOID_GRAPH)
+    return store
+
+
+def _child_validation(settings: Settings, inputs: Inputs, cache: DiskCache | None,
+                      build: oxstore.StoreBuild | None) -> ChildValidation | None:
+    """SHACL in a child process, when a big graph is being built on disk and its verdict is not cached."""
+    if build is None or build.tmp is None or inputs.shapes is None or not settings.parallel_start \
+            or build.triples < PARALLEL_FROM or cached_validation(inputs, cache, StepReport("validate")) is not None:
+        return None
+    return ChildValidation(build.validation, inputs.shapes, build.tmp)
 
 
 def _sources(inputs: Inputs) -> dict[str, list[Path]]:

@@ -12,9 +12,11 @@ once more on each editorial graph on its own, its node typed as the provenance g
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pyoxigraph as ox
 import pyshacl
@@ -78,8 +80,9 @@ def shacl_report(data: Graph | ox.Store, shapes: Graph, engine: str = "turbo") -
 
 
 def validate_graph(data: Graph | ox.Store, shapes: Graph, bundle: GraphBundle | None = None,
-                   engine: str = "turbo") -> ValidationResult:
-    """Validate ``data`` against ``shapes`` (no inference: shapes see the triples as written)."""
+                   engine: str = "turbo", focus_nodes: list[str] | None = None) -> ValidationResult:
+    """Validate ``data`` against ``shapes`` (no inference: shapes see the triples as written); each violation's
+    focus node is also appended to ``focus_nodes`` (as N-Triples term), when given."""
     conforms, report = shacl_report(data, shapes, engine)
     if isinstance(data, ox.Store):  # names are shortened with our prefixes
         data = Graph()
@@ -89,6 +92,8 @@ def validate_graph(data: Graph | ox.Store, shapes: Graph, bundle: GraphBundle | 
     violations = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
+        if focus_nodes is not None:
+            focus_nodes.append(focus.n3() if focus is not None else "")
         files: tuple[str, ...] = ()
         if bundle is not None and focus is not None:
             files = tuple(str(p) for p in bundle.file_of(focus))
@@ -149,12 +154,14 @@ def validate(bundle: GraphBundle, shapes_file: Path) -> ValidationResult:
     return result
 
 
-def validate_store(store: ox.Store, union: ox.Store, shapes: Graph, bundle: GraphBundle) -> ValidationResult:
-    """``validate`` on the served store: ``union`` (a scratch store of the asserted union) against the shapes, then
-    each editorial graph of ``store`` on its own against the shapes that target ``gba:EditorialGraph``."""
+def validate_store(store: ox.Store, union: ox.Store | ValidationResult, shapes: Graph,
+                   bundle: GraphBundle) -> ValidationResult:
+    """``validate`` on the served store: ``union`` (a scratch store of the asserted union, or the result of its
+    validation from :func:`child_result`) against the shapes, then each editorial graph of ``store`` on its own
+    against the shapes that target ``gba:EditorialGraph``."""
     editorial_class = gba(bundle.base).EditorialGraph
     editorial_shapes = shapes_for_class(shapes, editorial_class)
-    result = validate_graph(union, union_shapes(shapes), bundle)
+    result = union if isinstance(union, ValidationResult) else validate_graph(union, union_shapes(shapes), bundle)
     if not len(editorial_shapes):
         return result
     provenance = ox.NamedNode(f"{bundle.base}graph/provenance")
@@ -202,3 +209,29 @@ def require_valid(bundle: GraphBundle, shapes_file: Path) -> ValidationResult:
     if not result.conforms:
         raise ShapeViolation("data does not conform to the SHACL shapes", result.text())
     return result
+
+
+def shacl_child(ntriples: str, shapes_file: str, out: str) -> None:
+    """Validate the N-Triples file ``ntriples`` (the asserted union) against the shapes and write the result to
+    ``out`` as JSON, each violation with its focus node: what a start runs in a child process on big graphs,
+    beside the reasoner (:func:`gbagraph.pipeline.prepare`); :func:`child_result` reads it back."""
+    start = time.perf_counter()
+    scratch = ox.Store()
+    scratch.bulk_load(path=ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    nodes: list[str] = []
+    result = validate_graph(scratch, union_shapes(load_shapes(Path(shapes_file))), None, focus_nodes=nodes)
+    body = {"conforms": result.conforms, "shapes": result.shapes, "triples": len(scratch),
+            "seconds": time.perf_counter() - start,
+            "violations": [{**asdict(v), "files": [], "node": n} for v, n in zip(result.violations, nodes, strict=True)]}
+    Path(out).write_text(json.dumps(body), encoding="utf-8")
+
+
+def child_result(data: dict[str, Any], bundle: GraphBundle) -> ValidationResult:
+    """The result :func:`shacl_child` wrote, each violation traced to its files as ``validate_graph`` does."""
+    violations = []
+    for v in data["violations"]:
+        node = v.pop("node")
+        files = tuple(str(p) for p in bundle.file_of(URIRef(node[1:-1]))) if node.startswith("<") else ()
+        violations.append(Violation(**{**v, "files": files}))
+    violations.sort(key=lambda v: (v.files, v.focus, v.path, v.message))
+    return ValidationResult(conforms=bool(data["conforms"]), violations=violations, shapes=int(data["shapes"]))

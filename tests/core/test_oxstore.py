@@ -5,6 +5,7 @@ the start with file and line and leaves nothing; warm starts come from the cache
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -169,3 +170,78 @@ def test_start_killed_half_way_leaves_nothing_trusted(mini_copy: Path, tmp_path:
     names = [p.name for p in (cache / "gbagraph" / "store").iterdir()]
     assert len(names) == 1 and not names[0].startswith(".tmp-")
     shutil.rmtree(cache, ignore_errors=True)
+
+
+def _dump_sorted(prepared: Prepared) -> list[bytes]:
+    return sorted((prepared.store.dump(format=ox.RdfFormat.N_QUADS) or b"").splitlines())
+
+
+def _void_nt(prepared: Prepared) -> str:
+    void = ox.NamedNode(graph_iri(BASE, "void"))
+    return (prepared.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=void) or b"").decode("utf-8")
+
+
+def test_another_public_url_copies_the_store_and_rewrites_only_its_description(
+        mini_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A server on another port (another public URL) reuses the built store: a hard-linked copy whose VoID names
+    its own URL, equal to what a cold build for that URL holds; the original store is untouched."""
+    caplog.set_level(logging.INFO, logger="gbagraph.start")
+    a_url, b_url = "http://127.0.0.1:8101/", "https://kg.example.net/gba/"
+    first = prepare(Settings(root=mini_copy, cache_dir=str(tmp_path / "c"), query_workers=0, public_url=a_url))
+    caplog.clear()
+    copied = prepare(Settings(root=mini_copy, cache_dir=str(tmp_path / "c"), query_workers=0, public_url=b_url))
+    assert copied.steps[0].cached and all(s.cached for s in copied.steps)
+    assert "copied for" in caplog.text
+    assert f"<{b_url}sparql>" in _void_nt(copied) and a_url not in _void_nt(copied)
+    assert f"<{a_url}sparql>" in _void_nt(first) and b_url not in _void_nt(first)  # still serving its own
+    cold = prepare(Settings(root=mini_copy, cache_dir=str(tmp_path / "fresh"), query_workers=0, public_url=b_url))
+    assert not cold.steps[0].cached
+    assert _dump_sorted(copied) == _dump_sorted(cold)
+    # the copy is a store of its own: the next start for that URL opens it directly
+    caplog.clear()
+    again = prepare(Settings(root=mini_copy, cache_dir=str(tmp_path / "c"), query_workers=0, public_url=b_url))
+    assert "copied for" not in caplog.text and _dump_sorted(again) == _dump_sorted(cold)
+
+
+def test_public_url_under_the_data_namespace_is_built_not_copied(mini_copy: Path, tmp_path: Path) -> None:
+    prepare(Settings(root=mini_copy, cache_dir=str(tmp_path), query_workers=0, public_url="http://127.0.0.1:8102/"))
+    own = prepare(Settings(root=mini_copy, cache_dir=str(tmp_path), query_workers=0, public_url=BASE))
+    assert not own.steps[0].cached
+    assert f"<{BASE}sparql>" in _void_nt(own)
+
+
+def test_small_bulk_loads_build_the_same_store(mini_copy: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = prepare(_settings(mini_copy, tmp_path / "whole"))
+    from gbagraph import oxstore
+
+    monkeypatch.setattr(oxstore, "CHUNK_QUADS", 10)
+    chunked = prepare(_settings(mini_copy, tmp_path / "chunked"))
+    assert len(_dump_sorted(whole)) > 100
+    assert _dump_sorted(chunked) == _dump_sorted(whole)
+
+
+def test_validation_in_a_child_process_gives_the_same_verdict(mini_copy: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big graphs are validated in a spawned process beside the reasoner: the same refusal and report as the
+    in-process validation, and a conforming graph serves as before."""
+    from gbagraph import pipeline
+    from gbagraph.errors import ShapeViolation
+
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
+    served = prepare(_settings(mini_copy, tmp_path / "ok"))
+    assert [s.name for s in served.steps] == ["parse", "infer", "validate", "engine"]
+    validate_step = next(s for s in served.steps if s.name == "validate")
+    assert "beside infer, s" in validate_step.counts and served.validation is not None
+    assert served.validation.conforms
+    bad = mini_copy / "data" / "mini-source" / "p01.ttl"
+    bad.write_text(bad.read_text(encoding="utf-8") + "\nperson:nobody a gba:Official .\n", encoding="utf-8")
+    reports = []
+    for parallel in (True, False):
+        cache = tmp_path / f"bad-{parallel}"
+        with pytest.raises(ShapeViolation) as info:
+            prepare(Settings(root=mini_copy, cache_dir=str(cache), query_workers=0, parallel_start=parallel))
+        reports.append(info.value.report)
+        assert [p.name for p in (cache / "store").iterdir()] == []  # nothing half-built is kept
+    assert "nobody" in reports[0] and "p01.ttl" in reports[0]
+    assert reports[0] == reports[1]
