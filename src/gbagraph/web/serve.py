@@ -133,18 +133,19 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int | No
 WARM_DUMPS_LIMIT = 50_000
 
 
-def build_app(settings: Settings, warm_dumps: bool | None = None) -> Flask:
+def build_app(settings: Settings, warm_dumps: bool | None = None) -> tuple[Flask, float]:
     """Prepare the graph and build the app around it (raising ``GbagraphError`` for data that cannot be
-    served).  Small graphs get their dumps built now, shared by every worker after the fork; big ones on first
-    request (160 s at 100k otherwise)."""
+    served); the app, and the seconds spent building its dumps.  Small graphs get their dumps built now, shared
+    by every worker after the fork; big ones on first request (160 s at 100k otherwise)."""
     app = create_app(prepared=prepare(settings))
     state = app.extensions["gbagraph"]
+    start = time.perf_counter()
     if _triples(app) <= WARM_DUMPS_LIMIT if warm_dumps is None else warm_dumps:
         from .dumps import files
 
         for file in files().values():
             state.dumps.get(file.format, file.inferred)
-    return app
+    return app, time.perf_counter() - start
 
 
 def _triples(app: Flask) -> int:
@@ -156,11 +157,12 @@ def contents(app: Flask) -> str:
     return f"{_triples(app)} triples in {len(app.extensions['gbagraph'].graph_names)} graphs"
 
 
-def steps_summary(app: Flask) -> str:
-    """prepare()'s steps for ``app``, one after another, with seconds and whether each came from the cache."""
+def steps_summary(app: Flask, dumps: float) -> str:
+    """prepare()'s steps for ``app``, one after another, with seconds and whether each came from the cache; then
+    the dumps."""
     prepared: Prepared = app.extensions["gbagraph"].prepared
-    return ", ".join(f"{step.name} {step.seconds:.2f} s{' (cache)' if step.cached else ''}"
-                     for step in prepared.steps)
+    steps = [f"{step.name} {step.seconds:.2f} s{' (cache)' if step.cached else ''}" for step in prepared.steps]
+    return ", ".join([*steps, f"dumps {dumps:.2f} s"])
 
 
 class Reloader:
@@ -175,14 +177,14 @@ class Reloader:
         _say("reload: preparing the current data (the running workers keep serving)")
         start = time.perf_counter()
         try:
-            app = build_app(self.settings, self.warm_dumps)
+            app, dumps = build_app(self.settings, self.warm_dumps)
         except GbagraphError as exc:
             _say(f"reload refused, still serving the previous data: {refusal(exc)}")
             return None
         except Exception as exc:  # anything else: the server keeps going on what it has
             _say(f"reload refused, still serving the previous data: {type(exc).__name__}: {exc}")
             return None
-        _say(f"reload: done in {time.perf_counter() - start:.2f} s ({steps_summary(app)}): {contents(app)}; "
+        _say(f"reload: done in {time.perf_counter() - start:.2f} s ({steps_summary(app, dumps)}): {contents(app)}; "
              "new workers take over, the old ones finish their requests")
         return app
 
@@ -192,7 +194,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     """Validate and load the graph, then serve it until stopped (``SIGHUP`` reloads the data); 1 (with the
     report printed) if it cannot."""
     try:
-        app = build_app(settings, warm_dumps)
+        app, _dumps = build_app(settings, warm_dumps)
     except GbagraphError as exc:
         print(f"gbagraph: refusing to serve: {refusal(exc)}", file=sys.stderr)
         return 1
