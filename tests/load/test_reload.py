@@ -39,17 +39,18 @@ PROJECTS = {
 }
 
 
-@pytest.fixture(params=["mini", pytest.param("bundled", marks=pytest.mark.slow)])
-def project(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path]:
-    """A writable copy of the project: (root, the data file to edit)."""
+@pytest.fixture(scope="module", params=["mini", pytest.param("bundled", marks=pytest.mark.slow)])
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A writable copy of the project: (root, the data file to edit).  Its server is shared by the tests of
+    this module (each starts from whatever data the server holds and edits the file from there)."""
     source, folders, edited = PROJECTS[request.param]
-    root = tmp_path / "project"
+    root = tmp_path_factory.mktemp(request.param) / "project"
     for folder in folders:
         shutil.copytree(source / folder, root / folder)
     return root, root / edited
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def server(project: tuple[Path, Path]) -> Iterator[Server]:
     running = start(project[0], workers=2, wait=RELOAD_SECONDS)
     try:
@@ -182,7 +183,8 @@ def test_changed_data_is_picked_up_with_every_request_answered(server: Server, p
     edited = project[1]
     original = edited.read_text(encoding="utf-8")
     port = server.port
-    assert not has_label(port, "Reload probe 0")
+    log_before = server.log()
+    assert not has_label(port, "Reload probe 1")
     stores = open_stores(server.proc.pid)
     assert stores, "the master has no store open"
     before, changed = triples(port), 0
@@ -203,7 +205,7 @@ def test_changed_data_is_picked_up_with_every_request_answered(server: Server, p
         now = open_stores(server.proc.pid)
         assert now and now.isdisjoint(stores), (stores, now)
         stores = now
-    log = server.log()
+    log = server.log()[len(log_before):]
     assert log.count("gbagraph: reload: preparing the current data") == ROUNDS
     done = [line for line in log.splitlines() if line.startswith("gbagraph: reload: done")]
     assert len(done) == ROUNDS and all("parse" in line and "validate" in line and "triples" in line for line in done)
@@ -215,6 +217,7 @@ def test_data_that_cannot_be_served_is_refused_and_the_old_data_kept(server: Ser
     edited = project[1]
     original = edited.read_text(encoding="utf-8")
     port = server.port
+    log_before = server.log()
     before = triples(port)
     unlabelled = f"ASK {{ <{UNLABELLED}> ?p ?o }}"
 
@@ -244,5 +247,5 @@ def test_data_that_cannot_be_served_is_refused_and_the_old_data_kept(server: Ser
         hang_up(server, "gbagraph: reload: done")
     traffic.check()
     assert has_label(port, "Reload probe fixed") and triples(port) > before
-    log = server.log()
+    log = server.log()[len(log_before):]
     assert log.count("reload refused") == 2 and "Traceback" not in log
