@@ -249,3 +249,20 @@ def test_data_that_cannot_be_served_is_refused_and_the_old_data_kept(server: Ser
     assert has_label(port, "Reload probe fixed") and triples(port) > before
     log = server.log()[len(log_before):]
     assert log.count("reload refused") == 2 and "Traceback" not in log
+
+
+def test_a_hang_up_while_starting_is_kept_for_later(tmp_path: Path) -> None:
+    """SIGHUP while the graph is being prepared (``systemctl reload`` right after a start) neither ends the
+    server (the signal's default action) nor is lost: once gunicorn is up it reloads."""
+    root = tmp_path / "project"
+    shutil.copytree(MINI, root)
+    server = start(root, workers=2, wait=0)
+    try:
+        wait_for("prepare() started", lambda: "gbagraph: parse:" in server.log(), server, 60)
+        server.proc.send_signal(signal.SIGHUP)
+        wait_for("the reload after the start", lambda: "gbagraph: reload: done" in server.log(), server)
+        assert server.health()["status"] == "ok"
+        assert server.proc.poll() is None
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log

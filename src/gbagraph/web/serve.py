@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -189,16 +191,46 @@ class Reloader:
         return app
 
 
+class HangUpWhileStarting:
+    """``SIGHUP`` before gunicorn handles it (while the graph is prepared) would end the process (the default
+    action) or be lost: noted instead, and sent again once gunicorn is ready (``when_ready``), so the reload
+    reads the files as they are then."""
+
+    def __init__(self) -> None:
+        self.pending = False
+        self.previous: Any = None
+        if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread
+            self.previous = signal.signal(signal.SIGHUP, self._note)
+
+    def _note(self, _signum: int, _frame: Any) -> None:
+        self.pending = True
+
+    def restore(self) -> None:
+        """Put the handler back (the server did not start)."""
+        if self.previous is not None:
+            signal.signal(signal.SIGHUP, self.previous)
+
+    def when_ready(self, _arbiter: Any) -> None:
+        if self.pending:
+            self.pending = False
+            _say("reload: SIGHUP received while starting; reloading now")
+            os.kill(os.getpid(), signal.SIGHUP)
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
           *, warm_dumps: bool | None = None) -> int:
     """Validate and load the graph, then serve it until stopped (``SIGHUP`` reloads the data); 1 (with the
     report printed) if it cannot."""
+    hang_up = HangUpWhileStarting()
     try:
         app, _dumps = build_app(settings, warm_dumps)
-    except GbagraphError as exc:
+    except BaseException as exc:
+        hang_up.restore()
+        if not isinstance(exc, GbagraphError):
+            raise
         print(f"gbagraph: refusing to serve: {refusal(exc)}", file=sys.stderr)
         return 1
-    options = gunicorn_options(settings, host, port, workers)
+    options = {**gunicorn_options(settings, host, port, workers), "when_ready": hang_up.when_ready}
     shown = f"[{host}]" if ":" in host else host
     print(f"gbagraph: serving {contents(app)} at http://{shown}:{port}/ "
           f"(SPARQL at /sparql, public URL {settings.public_url or 'from each request'}, "
