@@ -1,6 +1,7 @@
 """Reload without a cold restart: ``kill -HUP`` to the ``gbagraph serve`` master (gunicorn, 2 workers, on
 127.0.0.1) picks up changed data while a client keeps querying, and every answer is a 200; data that does not
-parse or fails SHACL is reported (file and line, or the report) and the previous data keeps being served.
+parse, fails SHACL or is inconsistent is reported (file and line, the report, the contradiction) and the previous
+data keeps being served; a SIGHUP during the start is not lost.
 
 Run on a copy of the mini fixture (quick) and of the bundled project (``slow``: its start and each reload build
 every dump; ``GBAGRAPH_SHORT=1`` reloads once instead of three times).
@@ -240,6 +241,18 @@ def test_data_that_cannot_be_served_is_refused_and_the_old_data_kept(server: Ser
     assert f"{edited.name}:{line}:" in refusal, refusal
     assert triples(port) == before and not has_label(port, "Reload probe fixed")
 
+    # an inconsistent graph (a member of owl:Nothing, labelled as the shapes ask): reported, not served
+    nothing = f"{BASE}id/person/reload-nothing"
+    edited.write_text(original, encoding="utf-8")
+    add_line(edited, f'<{nothing}> a <http://www.w3.org/2002/07/owl#Nothing> ; <{LABEL}> "Reload nothing"@en ; '
+                     f'<http://www.w3.org/2004/02/skos/core#prefLabel> "Reload nothing"@en .')
+    with Traffic(port) as traffic:
+        hang_up(server, "reload refused")
+    traffic.check()
+    refusal = server.log().split("reload refused")[-1].splitlines()[0]
+    assert f"{nothing} is inferred to be owl:Nothing" in refusal, refusal
+    assert triples(port) == before and not ask(port, f"ASK {{ <{nothing}> ?p ?o }}")
+
     # fixed: the next SIGHUP serves it
     edited.write_text(original, encoding="utf-8")
     add_line(edited, f'<{PROBE}> <{LABEL}> "Reload probe fixed"@en .')
@@ -248,7 +261,7 @@ def test_data_that_cannot_be_served_is_refused_and_the_old_data_kept(server: Ser
     traffic.check()
     assert has_label(port, "Reload probe fixed") and triples(port) > before
     log = server.log()[len(log_before):]
-    assert log.count("reload refused") == 2 and "Traceback" not in log
+    assert log.count("reload refused") == 3 and "Traceback" not in log
 
 
 def test_a_hang_up_while_starting_is_kept_for_later(tmp_path: Path) -> None:
