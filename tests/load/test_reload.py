@@ -212,6 +212,17 @@ def test_changed_data_is_picked_up_with_every_request_answered(server: Server, p
     assert len(done) == ROUNDS and all("parse" in line and "validate" in line and "triples" in line for line in done)
     assert "Traceback" not in log and "refused" not in log
 
+    # unchanged files: the cached store is opened again and the dumps built for it are kept
+    status, _headers, dump, _seconds = call(port, "GET", "/dumps/gbagraph.nt")
+    assert status == 200 and dump
+    with Traffic(port) as traffic:
+        hang_up(server, "gbagraph: reload: done")
+    traffic.check()
+    done_line = server.log().split("gbagraph: reload: done")[-1].splitlines()[0]
+    assert "parse " in done_line and "(cache)" in done_line and "dumps kept (same store)" in done_line, done_line
+    assert triples(port) == changed
+    assert call(port, "GET", "/dumps/gbagraph.nt")[2] == dump
+
 
 def test_data_that_cannot_be_served_is_refused_and_the_old_data_kept(server: Server,
                                                                      project: tuple[Path, Path]) -> None:

@@ -48,7 +48,8 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     With ``rebuild``, gunicorn's reload (``SIGHUP``) calls it for a new app before any new worker forks; if it
     fails (it has reported why), the workers fork with the app already served."""
 
-    def __init__(self, app: Flask, options: dict[str, Any], rebuild: Callable[[], Flask | None] | None = None) -> None:
+    def __init__(self, app: Flask, options: dict[str, Any],
+                 rebuild: Callable[[Flask], Flask | None] | None = None) -> None:
         self.application = app
         self.options = options
         self.rebuild = rebuild
@@ -68,7 +69,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         super().reload()
         if self.rebuild is None:
             return
-        new = self.rebuild()
+        new = self.rebuild(self.application)
         if new is None:
             return
         old, self.application = self.application, new
@@ -135,19 +136,27 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int | No
 WARM_DUMPS_LIMIT = 50_000
 
 
-def build_app(settings: Settings, warm_dumps: bool | None = None) -> tuple[Flask, float]:
+def build_app(settings: Settings, warm_dumps: bool | None = None,
+              previous: Flask | None = None) -> tuple[Flask, str]:
     """Prepare the graph and build the app around it (raising ``GbagraphError`` for data that cannot be
-    served); the app, and the seconds spent building its dumps.  Small graphs get their dumps built now, shared
-    by every worker after the fork; big ones on first request (160 s at 100k otherwise)."""
+    served); the app, and what was done for its dumps.  Small graphs get their dumps built now, shared by every
+    worker after the fork; big ones on first request (160 s at 100k otherwise).  The dumps of a ``previous``
+    app serving the same store (unchanged inputs) are taken over, not built again."""
     app = create_app(prepared=prepare(settings))
     state = app.extensions["gbagraph"]
+    if previous is not None:
+        before = previous.extensions["gbagraph"]
+        if state.prepared.dumps_folder is not None and state.prepared.dumps_folder == before.prepared.dumps_folder:
+            state.dumps.carry_over(before.dumps)  # the dumps folder is named by the store's cache key
+            return app, "dumps kept (same store)"
     start = time.perf_counter()
     if _triples(app) <= WARM_DUMPS_LIMIT if warm_dumps is None else warm_dumps:
         from .dumps import files
 
         for file in files().values():
             state.dumps.get(file.format, file.inferred)
-    return app, time.perf_counter() - start
+        return app, f"dumps {time.perf_counter() - start:.2f} s"
+    return app, "dumps on first request"
 
 
 def _triples(app: Flask) -> int:
@@ -159,12 +168,12 @@ def contents(app: Flask) -> str:
     return f"{_triples(app)} triples in {len(app.extensions['gbagraph'].graph_names)} graphs"
 
 
-def steps_summary(app: Flask, dumps: float) -> str:
+def steps_summary(app: Flask, dumps: str) -> str:
     """prepare()'s steps for ``app``, one after another, with seconds and whether each came from the cache; then
     the dumps."""
     prepared: Prepared = app.extensions["gbagraph"].prepared
     steps = [f"{step.name} {step.seconds:.2f} s{' (cache)' if step.cached else ''}" for step in prepared.steps]
-    return ", ".join([*steps, f"dumps {dumps:.2f} s"])
+    return ", ".join([*steps, dumps])
 
 
 class Reloader:
@@ -175,11 +184,11 @@ class Reloader:
         self.settings = settings
         self.warm_dumps = warm_dumps
 
-    def __call__(self) -> Flask | None:
+    def __call__(self, current: Flask) -> Flask | None:
         _say("reload: preparing the current data (the running workers keep serving)")
         start = time.perf_counter()
         try:
-            app, dumps = build_app(self.settings, self.warm_dumps)
+            app, dumps = build_app(self.settings, self.warm_dumps, current)
         except GbagraphError as exc:
             _say(f"reload refused, still serving the previous data: {refusal(exc)}")
             return None
