@@ -80,12 +80,13 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 def release(app: Flask) -> None:
     """Close what a replaced app holds in this process (its engine, its store once unreferenced).  Only ever
     called in the master: the workers forked with it have their own copies and close nothing."""
-    prepared: Prepared = app.extensions["gbagraph"].prepared
-    close = getattr(prepared.engine, "close", None)  # the query worker pool; in-process engines have none
-    if callable(close):
-        close()
+    try:
+        close = getattr(app.extensions["gbagraph"].prepared.engine, "close", None)  # the query worker pool
+        if callable(close):
+            close()
+    except Exception as exc:  # the master must outlive it: gunicorn stops on an error in its loop
+        _say(f"reload: the previous query engine did not close cleanly ({type(exc).__name__}: {exc})")
     app.extensions.clear()
-    del prepared, app, close
     gc.collect()  # the store's last references go here: RocksDB closes its files
 
 
