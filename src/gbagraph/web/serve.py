@@ -1,10 +1,22 @@
 """``gbagraph serve``: prepare the graph (refusing data that fails SHACL), then run the app under gunicorn with
-the graph loaded once before the workers fork."""
+the graph loaded once before the workers fork.
+
+``SIGHUP`` to the master reloads the data without a cold restart: the master prepares the current files (a new
+store beside the old one in the cache, or the cached one if the inputs did not change) while the old workers
+keep answering, and only then does gunicorn fork new workers with the new app and retire the old ones
+gracefully.  Data that fails (parse error, SHACL violation, inconsistent graph) is reported and the old app
+keeps serving: the new workers fork with it.
+"""
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
 import sys
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -13,7 +25,7 @@ from gunicorn.glogging import Logger
 
 from ..config import Settings
 from ..errors import GbagraphError, ShapeViolation
-from ..pipeline import prepare
+from ..pipeline import Prepared, prepare
 from . import create_app
 
 #: one access-log line per request: client, request line, status, bytes, milliseconds
@@ -31,11 +43,16 @@ class StderrLogger(Logger):  # type: ignore[misc]
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn hosting an already-built app (``preload_app``: workers share the loaded graph)."""
+    """gunicorn hosting an already-built app (``preload_app``: workers share the loaded graph).
 
-    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+    With ``rebuild``, gunicorn's reload (``SIGHUP``) calls it for a new app before any new worker forks; if it
+    fails (it has reported why), the workers fork with the app already served."""
+
+    def __init__(self, app: Flask, options: dict[str, Any],
+                 rebuild: Callable[[Flask], Flask | None] | None = None) -> None:
         self.application = app
         self.options = options
+        self.rebuild = rebuild
         super().__init__()
 
     def load_config(self) -> None:
@@ -46,11 +63,50 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> Flask:
         return self.application
 
+    def reload(self) -> None:
+        """gunicorn's ``Arbiter.reload`` calls this first, then ``wsgi()`` (for the app the new workers fork
+        with), then forks them and retires the old ones; the old workers answer meanwhile."""
+        super().reload()
+        if self.rebuild is None:
+            return
+        new = self.rebuild(self.application)
+        if new is None:
+            return
+        old, self.application = self.application, new
+        self.callable = None  # wsgi() hands out the new app from now on
+        release(old)
 
-def _exit_without_teardown(_server: Any, _worker: Any) -> None:
+
+def release(app: Flask) -> None:
+    """Close what a replaced app holds in this process (its engine, its store once unreferenced).  Only ever
+    called in the master: the workers forked with it have their own copies and close nothing."""
+    try:
+        close = getattr(app.extensions["gbagraph"].prepared.engine, "close", None)  # the query worker pool
+        if callable(close):
+            close()
+    except Exception as exc:  # the master must outlive it: gunicorn stops on an error in its loop
+        _say(f"reload: the previous query engine did not close cleanly ({type(exc).__name__}: {exc})")
+    app.extensions.clear()
+    gc.collect()  # the store's last references go here: RocksDB closes its files
+
+
+def _say(message: str) -> None:
+    print(f"gbagraph: {message}", file=sys.stderr, flush=True)
+
+
+def refusal(exc: GbagraphError) -> str:
+    """What is wrong with the data, readable: the message (with file:line for a parse error) and the SHACL
+    report if there is one."""
+    return f"{exc}\n{exc.report}" if isinstance(exc, ShapeViolation) and exc.report else str(exc)
+
+
+def _exit_without_teardown(_server: Any, worker: Any) -> None:
     """gunicorn's ``worker_exit`` hook: end the worker process now, without Python's teardown, which would
     close the store the worker inherited from the master (RocksDB, opened before the fork) and crash the
-    process (SIGSEGV): the store is the master's to close."""
+    process (SIGSEGV): the store is the master's to close.  gunicorn also calls the hook in the master (for a
+    worker that vanished before it was signalled): there it does nothing."""
+    if getattr(worker, "pid", None) != os.getpid():
+        return
     exc = sys.exc_info()[1]
     code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else 0
     sys.stdout.flush()
@@ -81,35 +137,119 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int | No
 WARM_DUMPS_LIMIT = 50_000
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
-          *, warm_dumps: bool | None = None) -> int:
-    """Validate and load the graph, then serve it until stopped; 1 (with the report printed) if it cannot."""
-    try:
-        prepared = prepare(settings)
-        app = create_app(prepared=prepared)
-    except ShapeViolation as exc:
-        print(f"gbagraph: refusing to serve: {exc}\n{exc.report}", file=sys.stderr)
-        return 1
-    except GbagraphError as exc:
-        print(f"gbagraph: refusing to serve: {exc}", file=sys.stderr)
-        return 1
+def build_app(settings: Settings, warm_dumps: bool | None = None,
+              previous: Flask | None = None) -> tuple[Flask, str]:
+    """Prepare the graph and build the app around it (raising ``GbagraphError`` for data that cannot be
+    served); the app, and what was done for its dumps.  Small graphs get their dumps built now, shared by every
+    worker after the fork; big ones on first request (160 s at 100k otherwise).  The dumps of a ``previous``
+    app serving the same store (unchanged inputs) are taken over, not built again."""
+    app = create_app(prepared=prepare(settings))
     state = app.extensions["gbagraph"]
-    triples = sum(state.bundle.graph_counts().values())
-    if warm_dumps is None:  # small graphs: build the dumps once, shared by every worker after the fork;
-        warm_dumps = triples <= WARM_DUMPS_LIMIT  # big ones: on first request (160 s at 100k otherwise)
-    if warm_dumps:
+    if previous is not None:
+        before = previous.extensions["gbagraph"]
+        if state.prepared.dumps_folder is not None and state.prepared.dumps_folder == before.prepared.dumps_folder:
+            state.dumps.carry_over(before.dumps)  # the dumps folder is named by the store's cache key
+            return app, "dumps kept (same store)"
+    start = time.perf_counter()
+    if _triples(app) <= WARM_DUMPS_LIMIT if warm_dumps is None else warm_dumps:
         from .dumps import files
 
         for file in files().values():
             state.dumps.get(file.format, file.inferred)
-    options = gunicorn_options(settings, host, port, workers)
-    shown = f"[{host}]" if ":" in host else host
-    print(f"gbagraph: serving {triples} triples in {len(state.graph_names)} graphs at http://{shown}:{port}/ "
-          f"(SPARQL at /sparql, public URL {settings.public_url or 'from each request'}, "
-          f"{options['workers']} workers)", file=sys.stderr,
-          flush=True)
+        return app, f"dumps {time.perf_counter() - start:.2f} s"
+    return app, "dumps on first request"
+
+
+def _triples(app: Flask) -> int:
+    return sum(app.extensions["gbagraph"].bundle.graph_counts().values())
+
+
+def contents(app: Flask) -> str:
+    """What ``app`` serves, in a few words."""
+    return f"{_triples(app)} triples in {len(app.extensions['gbagraph'].graph_names)} graphs"
+
+
+def steps_summary(app: Flask, dumps: str) -> str:
+    """prepare()'s steps for ``app``, one after another, with seconds and whether each came from the cache; then
+    the dumps."""
+    prepared: Prepared = app.extensions["gbagraph"].prepared
+    steps = [f"{step.name} {step.seconds:.2f} s{' (cache)' if step.cached else ''}" for step in prepared.steps]
+    return ", ".join([*steps, dumps])
+
+
+class Reloader:
+    """What ``SIGHUP`` runs in the master: the graph of the current files, prepared beside the one served; the
+    new app, or None (with the reason on stderr) when the data cannot be served."""
+
+    def __init__(self, settings: Settings, warm_dumps: bool | None) -> None:
+        self.settings = settings
+        self.warm_dumps = warm_dumps
+
+    def __call__(self, current: Flask) -> Flask | None:
+        _say("reload: preparing the current data (the running workers keep serving)")
+        start = time.perf_counter()
+        try:
+            app, dumps = build_app(self.settings, self.warm_dumps, current)
+        except GbagraphError as exc:
+            _say(f"reload refused, still serving the previous data: {refusal(exc)}")
+            return None
+        except Exception as exc:  # anything else: the server keeps going on what it has
+            _say(f"reload refused, still serving the previous data: {type(exc).__name__}: {exc}")
+            return None
+        _say(f"reload: done in {time.perf_counter() - start:.2f} s ({steps_summary(app, dumps)}): {contents(app)}; "
+             "new workers take over, the old ones finish their requests")
+        return app
+
+
+class HangUpWhileStarting:
+    """``SIGHUP`` before gunicorn handles it (while the graph is prepared) would end the process (the default
+    action) or be lost: noted instead, and sent again once gunicorn is ready (``when_ready``), so the reload
+    reads the files as they are then."""
+
+    def __init__(self) -> None:
+        self.pending = False
+        self.previous: Any = None
+        if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread
+            self.previous = signal.signal(signal.SIGHUP, self._note)
+
+    def _note(self, _signum: int, _frame: Any) -> None:
+        self.pending = True
+
+    def restore(self) -> None:
+        """Put the handler back (the server did not start)."""
+        if self.previous is not None:
+            signal.signal(signal.SIGHUP, self.previous)
+
+    def when_ready(self, _arbiter: Any) -> None:
+        if self.pending:
+            self.pending = False
+            _say("reload: SIGHUP received while starting; reloading now")
+            os.kill(os.getpid(), signal.SIGHUP)
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
+          *, warm_dumps: bool | None = None) -> int:
+    """Validate and load the graph, then serve it until stopped (``SIGHUP`` reloads the data); 1 (with the
+    report printed) if it cannot."""
+    hang_up = HangUpWhileStarting()
     try:
-        GunicornServer(app, options).run()
+        app, _dumps = build_app(settings, warm_dumps)
+    except BaseException as exc:
+        hang_up.restore()
+        if not isinstance(exc, GbagraphError):
+            raise
+        print(f"gbagraph: refusing to serve: {refusal(exc)}", file=sys.stderr)
+        return 1
+    options = {**gunicorn_options(settings, host, port, workers), "when_ready": hang_up.when_ready}
+    shown = f"[{host}]" if ":" in host else host
+    print(f"gbagraph: serving {contents(app)} at http://{shown}:{port}/ "
+          f"(SPARQL at /sparql, public URL {settings.public_url or 'from each request'}, "
+          f"{options['workers']} workers; kill -HUP {os.getpid()} reloads the data)", file=sys.stderr,
+          flush=True)
+    server = GunicornServer(app, options, Reloader(settings, warm_dumps))
+    del app  # the server holds the only reference: a reload can release it
+    try:
+        server.run()
     except SystemExit as exc:  # gunicorn exits this way, e.g. when the port is taken
         return exc.code if isinstance(exc.code, int) else 1
     return 0

@@ -82,6 +82,14 @@ class DumpCache:
                 self._extras[name] = build(self.bundle)
             return self._extras[name]
 
+    def carry_over(self, previous: DumpCache) -> None:
+        """Take what ``previous`` has built: it served the same store (same cache key), so the same files."""
+        with previous._lock:
+            dumps, extras = dict(previous._dumps), dict(previous._extras)
+        with self._lock:
+            self._dumps.update(dumps)
+            self._extras.update(extras)
+
     def get(self, fmt: Format, inferred: bool) -> Dump:
         key = (fmt.name, inferred)
         with self._lock:
