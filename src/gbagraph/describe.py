@@ -63,9 +63,13 @@ def label_of(dataset: Dataset | Graph, node: Node, lang: str = "en") -> str | No
     for prop in LABEL_PROPERTIES:
         values = [o for o in dataset.objects(node, prop) if isinstance(o, Literal)]
         if values:
-            values.sort(key=lambda v: (v.language not in (lang, None), v.language or "", str(v)))
-            return str(values[0])
+            return best_label(values, lang)
     return None
+
+
+def best_label(values: Iterable[Literal], lang: str = "en") -> str:
+    """The label :func:`label_of` picks among the values of one property (English or untagged first)."""
+    return str(min(values, key=lambda v: (v.language not in (lang, None), v.language or "", str(v))))
 
 
 def text_of(dataset: Dataset | Graph, node: Node) -> str | None:

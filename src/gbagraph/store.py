@@ -102,9 +102,8 @@ class GraphBundle:
         """The rows of a SELECT over the union (the default graph), as rdflib terms: run by the store when there
         is one, else by rdflib."""
         if self.store is not None:
-            rows = solutions(self.store, query)
-            names = [v.value for v in rows.variables]
-            return [tuple(None if row[n] is None else from_ox(row[n]) for n in names) for row in rows]
+            return [tuple(None if term is None else from_ox(term) for term in row)
+                    for row in solutions(self.store, query)]
         return [tuple(row) for row in self.dataset.query(query)]  # type: ignore[arg-type]
 
     def union_count(self) -> int:

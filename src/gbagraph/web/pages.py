@@ -175,8 +175,9 @@ def named_graph(rest: str) -> Response:
         for triple in resource_graph(st.bundle, iri):  # what the dataset says about the graph: its provenance
             out.add(triple)
         return _rdf_response(out, fmt)
+    rows = st.bundle.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}")
+    subjects = sorted({row[0] for row in rows if isinstance(row[0], URIRef)}, key=str)
     view = Presenter()
-    subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)}, key=str)
     body = render_template(
         "graph.html", iri=iri, view=view, triples=len(graph), subjects=subjects,
         about=describe(st.bundle, iri), alternates=_alternates(request.path),
