@@ -9,15 +9,16 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from gbagraph import settings
+from gbagraph import formats, settings
 from gbagraph import store as store_module
+from gbagraph.describe import resource_graph
 from gbagraph.pipeline import Prepared, prepare
 from gbagraph.store import GraphBundle, rdflib_copy
 from gbagraph.storeview import StoreView
-from gbagraph.web import create_app
+from gbagraph.web import create_app, pages
 
 from .conftest import REPO, run_server, stop_server
 
@@ -116,3 +117,26 @@ def test_health_counts_what_a_copy_counts(pair: Pair) -> None:
     view = requests.get(pair.view + "healthz", timeout=TIMEOUT).json()
     assert view["triples"] == sum(len(g) for g in pair.copied.dataset.graphs()) > 0
     assert view["graphs"] == len(pair.prepared.bundle.graph_counts())
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "rdfxml"])
+def test_a_big_graph_is_serialised_by_the_store_as_rdflib_would(pair: Pair, fmt: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """From ``STORE_SERIALISED_FROM`` triples a named graph's RDF comes from the store: the same triples."""
+    monkeypatch.setattr(pages, "STORE_SERIALISED_FROM", 0)
+    calls: list[str] = []
+    real = pages.store_graph
+    monkeypatch.setattr(pages, "store_graph", lambda *args: calls.append(args[1]) or real(*args))
+    iri = URIRef(pair.prepared.bundle.base + "graph/provenance")
+    expected = Graph()
+    for triple in pair.copied.dataset.graph(iri):
+        expected.add(triple)
+    for triple in resource_graph(pair.copied, iri):
+        expected.add(triple)
+    r = requests.get(pair.view + "graph/provenance", params={"format": fmt}, timeout=TIMEOUT)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].startswith(formats.by_name(fmt, ("graph",)).media_type)
+    served = Graph().parse(data=r.content, format=formats.by_name(fmt, ("graph",)).rdflib)
+    assert calls == [str(iri)]  # the store wrote it
+    assert len(served) == len(expected) > 100
+    assert isomorphic(served, expected)
