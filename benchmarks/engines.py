@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     policy = policy_for(settings)
     engines: dict[str, Engine] = {"oxigraph": OxigraphEngine(prepared.store, policy)}
     if not args.no_rdflib:  # an rdflib copy of the store, made here only
-        engines["rdflib"] = RdflibEngine(prepared.bundle.dataset, policy)
+        engines["rdflib"] = RdflibEngine(prepared.bundle.in_memory(), policy)
     _, queries = query_set()
     out: dict[str, dict[str, dict[str, float]]] = {}
     for name, text in queries.items():

@@ -4,6 +4,7 @@ source paragraphs behind it.  Used by the resource pages; no web framework here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -62,9 +63,13 @@ def label_of(dataset: Dataset | Graph, node: Node, lang: str = "en") -> str | No
     for prop in LABEL_PROPERTIES:
         values = [o for o in dataset.objects(node, prop) if isinstance(o, Literal)]
         if values:
-            values.sort(key=lambda v: (v.language not in (lang, None), v.language or "", str(v)))
-            return str(values[0])
+            return best_label(values, lang)
     return None
+
+
+def best_label(values: Iterable[Literal], lang: str = "en") -> str:
+    """The label :func:`label_of` picks among the values of one property (English or untagged first)."""
+    return str(min(values, key=lambda v: (v.language not in (lang, None), v.language or "", str(v))))
 
 
 def text_of(dataset: Dataset | Graph, node: Node) -> str | None:
@@ -82,10 +87,15 @@ def exists(bundle: GraphBundle, iri: URIRef) -> bool:
         next(iter(ds.triples((None, None, iri))), None) is not None
 
 
-def _graph_paragraphs(bundle: GraphBundle) -> dict[str, str]:
-    """Named graph IRI → the paragraph it was read from (from the provenance graph)."""
-    return {str(g): str(p) for g, p in bundle.provenance.subject_objects(PROV.wasDerivedFrom)
-            if str(g).startswith(bundle.base + "graph/")}
+def _graph_paragraphs(bundle: GraphBundle, graphs: Iterable[str]) -> dict[str, str]:
+    """Named graph IRI → the paragraph it was read from (from the provenance graph), for ``graphs``."""
+    provenance = bundle.provenance
+    out = {}
+    for g in graphs:
+        para = provenance.value(URIRef(g), PROV.wasDerivedFrom)
+        if para is not None:
+            out[g] = str(para)
+    return out
 
 
 def editorial_notes(bundle: GraphBundle, pattern: tuple[Node | None, Node | None, Node | None]
@@ -108,13 +118,13 @@ def editorial_notes(bundle: GraphBundle, pattern: tuple[Node | None, Node | None
 def _statements(bundle: GraphBundle, pattern: tuple[Node | None, Node | None, Node | None, Graph | None],
                 position: int) -> list[Statement]:
     inferred = graph_iri(bundle.base, "inferred")
-    para_of = _graph_paragraphs(bundle)
     notes = editorial_notes(bundle, pattern[:3])
     found: dict[tuple[Node, Node], set[str]] = {}
     for quad in bundle.dataset.quads(pattern):
         s, p, o, g = quad
         key = (p, o if position == 2 else s)
         found.setdefault(key, set()).add(str(g.identifier if isinstance(g, Graph) else g))
+    para_of = _graph_paragraphs(bundle, {g for graphs in found.values() for g in graphs})
     out = []
     subject, _, obj = pattern[:3]
     for (p, node), graphs in found.items():

@@ -127,6 +127,12 @@ class UpdateRefused(GbagraphError):
     title = "Updates are not allowed"
 
 
+class ReadOnlyView(GbagraphError):
+    """Code tried to change the served store through its rdflib view (a bug: a served store is never written)."""
+
+    title = "The served store is read-only"
+
+
 class NotFound(GbagraphError):
     status = 404
     title = "Not found"

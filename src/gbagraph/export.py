@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -17,6 +18,7 @@ from rdflib import Dataset, Graph, URIRef
 from .formats import Format
 from .namespaces import graph_iri, prefixes
 from .store import GraphBundle
+from .storeview import to_ox
 
 
 def selected(bundle: GraphBundle, *, inferred: bool) -> Dataset:
@@ -120,6 +122,17 @@ def store_dump(store: ox.Store, base: str, fmt: Format, out: BinaryIO, *, inferr
         triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
         ox.serialize(_counted(triples, counter), out, format=target, prefixes=prefixes_)  # type: ignore[arg-type]
     return counter[0]
+
+
+def store_graph(store: ox.Store, graph: str, extra: Graph, fmt: Format, base: str) -> bytes:
+    """The named graph ``graph`` of ``store`` and the triples of ``extra``, each triple once, in the graph format
+    ``fmt``: serialised by the store, with no rdflib copy of the graph."""
+    added = {ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in extra}
+    own = (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    body = ox.serialize(chain((t for t in own if t not in added), added), format=getattr(ox.RdfFormat, fmt.oxigraph),
+                        prefixes=prefixes(base) if fmt.name == "turtle" else None)
+    assert body is not None
+    return body
 
 
 def build_dump_files(store: ox.Store, base: str, fmt: Format, folder: Path, *, inferred: bool) -> dict[str, Any]:

@@ -105,7 +105,7 @@ def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine
     handle when they fork: one store, no copy per process)."""
     policy = policy_for(settings)
     if settings.engine == "rdflib":
-        return RdflibEngine(bundle.dataset, policy)
+        return RdflibEngine(bundle.in_memory(), policy)  # rdflib's own engine reads its own store
     if settings.engine == "oxigraph":
         if bundle.store is not None:
             return OxigraphEngine(bundle.store, policy)

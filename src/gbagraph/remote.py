@@ -14,9 +14,10 @@ our endpoint on top of a remote SPARQL endpoint.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 import requests
 from rdflib import Dataset, Graph
 from requests.auth import HTTPDigestAuth
@@ -26,6 +27,7 @@ from .errors import GbagraphError, QueryError, RemoteTimeout, ServiceFailed
 from .formats import Format, answer_format
 from .query import Answer, Policy, QueryRequest, check_text
 from .sparqltext import Lexed
+from .storeview import StoreView
 
 NT = "application/n-triples"
 
@@ -44,6 +46,30 @@ def _graphs(dataset: Dataset) -> list[Graph]:
     return [g for g in dataset.graphs() if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")]
 
 
+def _named_bodies(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
+    """(graph IRI, N-Triples) of each non-empty named graph, one at a time: from the store itself when ``dataset``
+    is a view of one (no rdflib copy)."""
+    if isinstance(dataset.store, StoreView):
+        store = dataset.store.store
+        for g in store.named_graphs():
+            body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) if isinstance(g, ox.NamedNode) else None
+            if body:
+                yield g.value, body
+        return
+    for graph in _graphs(dataset):
+        yield str(graph.identifier), graph.serialize(format="nt", encoding="utf-8")
+
+
+def _union_body(dataset: Dataset) -> bytes:
+    """The set union of the named graphs as N-Triples (a store view's default graph holds it already)."""
+    if isinstance(dataset.store, StoreView):
+        return dataset.store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    union = Graph()
+    for graph in _graphs(dataset):
+        union += graph
+    return union.serialize(format="nt", encoding="utf-8")
+
+
 def push(dataset: Dataset, store_url: str, *, default_union: bool = True, union_graph: str | None = None,
          auth: tuple[str, str] | None = None, session: requests.Session | None = None,
          timeout: float = 300.0, progress: Callable[[str], None] | None = None) -> PushReport:
@@ -56,24 +82,24 @@ def push(dataset: Dataset, store_url: str, *, default_union: bool = True, union_
         http.auth = HTTPDigestAuth(*auth)
     report = PushReport(store_url)
     started = time.monotonic()
-    union = Graph() if default_union or union_graph else None
-    for g in _graphs(dataset):
-        name = str(g.identifier)
-        body = g.serialize(format="nt", encoding="utf-8")
+    for name, body in _named_bodies(dataset):
         _put(http, store_url, {"graph": name}, body, timeout, report, name)
         report.graphs += 1
-        report.triples += len(g)
-        if union is not None:
-            union += g
+        report.triples += _lines(body)
         if progress:
             progress(name)
-    if union is not None:
+    if default_union or union_graph:
         target = {"graph": union_graph} if union_graph else {"default": ""}
-        _put(http, store_url, target, union.serialize(format="nt", encoding="utf-8"), timeout, report,
-             union_graph or "(default graph)")
-        report.default_triples = len(union)
+        union = _union_body(dataset)
+        _put(http, store_url, target, union, timeout, report, union_graph or "(default graph)")
+        report.default_triples = _lines(union)
     report.seconds = round(time.monotonic() - started, 3)
     return report
+
+
+def _lines(ntriples: bytes) -> int:
+    """The triples of an N-Triples document (one a line; comments and blank lines not counted)."""
+    return sum(1 for line in ntriples.splitlines() if line.strip() and not line.lstrip().startswith(b"#"))
 
 
 def _put(http: requests.Session, url: str, params: dict[str, str], body: bytes, timeout: float, report: PushReport,

@@ -24,6 +24,7 @@ from rdflib.term import Node
 from .config import Settings
 from .errors import LoadError
 from .namespaces import BASE, gba, graph_iri, prefixes
+from .storeview import StoreView, from_ox
 
 PARAGRAPH_FILE = re.compile(r"^p(\d+)\.ttl$")
 #: the file of a source folder holding the statements that come from the project, not from the source
@@ -46,8 +47,9 @@ class GraphBundle:
     """The loaded dataset and where each named graph came from.
 
     Built either as an rdflib ``Dataset`` (:func:`load`, the reference loader) or around a pyoxigraph store
-    (:func:`gbagraph.pipeline.prepare`); then :attr:`dataset` is an rdflib copy made on first use, for the
-    features that read rdflib (resource pages, dumps of small graphs), and never at start-up.
+    (:func:`gbagraph.pipeline.prepare`); then :attr:`dataset` is a read-only rdflib view of the store
+    (:class:`gbagraph.storeview.StoreView`) for the features that read rdflib (resource pages, search, dumps of
+    small graphs): no process holds a copy of the data.
     """
 
     def __init__(self, dataset: Dataset | None = None, *, store: ox.Store | None = None, base: str = BASE,
@@ -61,11 +63,20 @@ class GraphBundle:
 
     @property
     def dataset(self) -> Dataset:
-        """The rdflib dataset (built from the store on first use)."""
+        """The rdflib dataset: the reference loader's, or a view of the store (no copy; its union and its
+        terms as the reference loader's)."""
         with self._lock:
             if self._dataset is None:
-                self._dataset = rdflib_copy(self.store)  # type: ignore[arg-type]
+                assert self.store is not None
+                self._dataset = Dataset(store=StoreView(self.store), default_union=True)
+                for prefix, ns in prefixes(BASE).items():
+                    self._dataset.bind(prefix, ns, override=True)
             return self._dataset
+
+    def in_memory(self) -> Dataset:
+        """An rdflib dataset in memory: the reference loader's, or a copy of the store (what rdflib's SPARQL
+        engine, the reference engine, reads; at scale a copy takes as much memory again as the data)."""
+        return rdflib_copy(self.store) if self.store is not None else self.dataset
 
     def graph_counts(self) -> dict[str, int]:
         """Triples per non-empty named graph (from the store when there is one: no rdflib copy)."""
@@ -86,6 +97,14 @@ class GraphBundle:
         """Triples per named graph, when known already (from the store's marker)."""
         if counts:
             self._counts = dict(counts)
+
+    def select(self, query: str) -> list[tuple[Node | None, ...]]:
+        """The rows of a SELECT over the union (the default graph), as rdflib terms: run by the store when there
+        is one, else by rdflib."""
+        if self.store is not None:
+            return [tuple(None if term is None else from_ox(term) for term in row)
+                    for row in solutions(self.store, query)]
+        return [tuple(row) for row in self.dataset.query(query)]  # type: ignore[arg-type]
 
     def union_count(self) -> int:
         """Distinct triples over all named graphs (the default graph's size)."""
@@ -131,7 +150,7 @@ class GraphBundle:
         """The files in which ``node`` is a subject, and for a paragraph the files whose graphs cite it (for
         readable validation reports: a paragraph no ``source.ttl`` describes is still traced to its ``pNN.ttl``)."""
         files: list[Path] = []
-        if self._dataset is None and self.store is not None and isinstance(node, URIRef):
+        if self.store is not None and isinstance(node, URIRef):
             provenance = graph_iri(self.base, "provenance")
             rows = solutions(self.store, f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ <{node}> ?p ?o }} }} UNION "
                              f"{{ GRAPH <{provenance}> {{ ?g <{PROV.wasDerivedFrom}> <{node}> }} }} }}")

@@ -35,15 +35,21 @@ def _shorten(iri: str, known: list[tuple[str, str]]) -> str | None:
     return None
 
 
+def _distinct(bundle: GraphBundle, declared_as: tuple[URIRef, ...], used: str) -> set[URIRef]:
+    """The IRIs typed as one of ``declared_as`` or bound to ``?term`` in the pattern ``used`` (one query: the
+    store answers it, no scan of the data in Python)."""
+    types = " ".join(f"<{t}>" for t in declared_as)
+    rows = bundle.select(f"SELECT DISTINCT ?term WHERE {{ {{ ?term a ?type VALUES ?type {{ {types} }} }} "
+                         f"UNION {{ {used} }} }}")
+    return {row[0] for row in rows if isinstance(row[0], URIRef)}
+
+
 def vocabulary_terms(bundle: GraphBundle) -> list[Term]:
     """Every class (declared in the ontology or used as a type) and every property (declared or used as a
     predicate) whose IRI has a known prefix, sorted by name."""
-    ds = bundle.dataset
     known = sorted(prefixes(bundle.base).items(), key=lambda kv: -len(kv[1]))
-    classes: set[URIRef] = {s for t in CLASS_TYPES for s in ds.subjects(RDF.type, t) if isinstance(s, URIRef)}
-    classes.update(o for o in ds.objects(None, RDF.type) if isinstance(o, URIRef))
-    props: set[URIRef] = {s for t in PROPERTY_TYPES for s in ds.subjects(RDF.type, t) if isinstance(s, URIRef)}
-    props.update(p for p in ds.predicates() if isinstance(p, URIRef))
+    classes = _distinct(bundle, CLASS_TYPES, "?x a ?term")
+    props = _distinct(bundle, PROPERTY_TYPES, "?x ?term ?y")
     terms: dict[str, Term] = {}
     for kind, iris in (("class", classes), ("property", props - classes)):
         for iri in iris:

@@ -42,7 +42,7 @@ def test_source_documents_of_an_entity(bundle):
 
 
 def test_search_any_language_case_insensitive(bundle):
-    index = LabelIndex(bundle.dataset)
+    index = LabelIndex(bundle)
     assert [m.iri for m in index.find("ada CHAIR")] == [URIRef(ID + "person/ada-chair")]
     zh = index.find("主席")
     # language tags are case-insensitive (BCP 47); the store keeps them in lower case
@@ -57,7 +57,7 @@ def test_search_any_language_case_insensitive(bundle):
 
 
 def test_search_ranks_exact_then_prefix_matches_first(bundle):
-    index = LabelIndex(bundle.dataset)
+    index = LabelIndex(bundle)
     assert index.find("6th plenary")[0].iri == URIRef(ID + "meeting/plenary-6")  # its altLabel is exact
 
 

@@ -14,6 +14,7 @@ from rdflib.term import Node
 from .. import formats
 from ..describe import Statement, describe, exists, label_of, resource_graph
 from ..errors import NotFound
+from ..export import store_graph
 from ..namespaces import LOCAL_PATHS, prefixes, sparql_prologue
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
@@ -88,7 +89,10 @@ def _grouped(statements: list[Statement]) -> list[tuple[URIRef, list[Statement]]
 
 
 def _rdf_response(graph: Graph, fmt: formats.Format) -> Response:
-    body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
+    return _rdf_bytes(graph.serialize(format=fmt.rdflib, encoding="utf-8"), fmt)
+
+
+def _rdf_bytes(body: bytes, fmt: formats.Format) -> Response:
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     response.add_etag()
@@ -156,6 +160,10 @@ def resource(rest: str) -> Response:
     return resource_response(URIRef(state().base + request.path[len(request.script_root):].lstrip("/")))
 
 
+#: from this many triples a named graph's RDF is serialised by the store (rdflib would copy it first)
+STORE_SERIALISED_FROM = 10_000
+
+
 @bp.route("/graph/<path:rest>")
 def named_graph(rest: str) -> Response:
     """``/graph/x``: the named graph ``{BASE}graph/x`` — a page (what it holds, where it comes from) or, as RDF,
@@ -167,16 +175,20 @@ def named_graph(rest: str) -> Response:
     graph = st.bundle.dataset.graph(iri)
     fmt = pick(request.headers.get("Accept"), request.args.get("format"), ("graph",))
     if not isinstance(fmt, str):
+        about = resource_graph(st.bundle, iri)  # what the dataset says about the graph: its provenance
+        if st.bundle.store is not None and st.bundle.graph_counts().get(str(iri), 0) >= STORE_SERIALISED_FROM:
+            return _rdf_bytes(store_graph(st.bundle.store, str(iri), about, fmt, st.base), fmt)
         out = Graph()
         for prefix, ns in st.bundle.dataset.namespaces():
             out.bind(prefix, ns, override=True)
         for triple in graph:
             out.add(triple)
-        for triple in resource_graph(st.bundle, iri):  # what the dataset says about the graph: its provenance
+        for triple in about:
             out.add(triple)
         return _rdf_response(out, fmt)
+    rows = st.bundle.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}")
+    subjects = sorted({row[0] for row in rows if isinstance(row[0], URIRef)}, key=str)
     view = Presenter()
-    subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)}, key=str)
     body = render_template(
         "graph.html", iri=iri, view=view, triples=len(graph), subjects=subjects,
         about=describe(st.bundle, iri), alternates=_alternates(request.path),

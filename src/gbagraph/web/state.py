@@ -195,7 +195,7 @@ class State:
     @cached_property
     def labels(self) -> LabelIndex:
         """The label index of the search box (built on first use)."""
-        return LabelIndex(self.bundle.dataset)
+        return LabelIndex(self.bundle)
 
     @cached_property
     def vocabulary(self) -> dict[str, Any]:
