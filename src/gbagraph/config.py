@@ -80,9 +80,9 @@ class Settings:
                                           "bundled graph.")
     reasoner: str = _setting("auto", "OWL RL reasoner for graph/inferred: 'owlrl' (pure Python, the reference), "
                              "'reasonable' (Rust, ~15-50x faster, but ~6 GB at 1M triples), 'rules' (OWL RL "
-                             "rules as SPARQL updates on a store: memory-bounded; reasonable for TBox constructs "
-                             "they do not cover) or 'auto' (owlrl under reasoner_auto_limit asserted triples, "
-                             "else 'rules').")
+                             "rules as SPARQL CONSTRUCTs on a scratch store, streamed pass by pass: memory-bounded; "
+                             "reasonable for TBox constructs they do not cover) or 'auto' (owlrl under "
+                             "reasoner_auto_limit asserted triples, else 'rules').")
     reasoner_auto_limit: int = _setting(10_000, "Asserted triples from which reasoner 'auto' uses 'rules'.")
     cache: bool = _setting(True, "Keep the parsed store, the inferred graph and the SHACL verdict on disk, keyed "
                            "by a hash of what each depends on (ontology, data, shapes, library versions), so "

@@ -1,12 +1,14 @@
 """Parse → validate → infer → engine: the steps every entry point (CLI, web, benchmarks) runs once at start-up.
 
-:func:`prepare` is the only place they run, in that order.  The data goes straight from the Turtle files into a
-pyoxigraph store (:mod:`.oxstore`), on disk in the cache folder: a warm start opens the complete store read-only
-and parses nothing.  Each step keys its cache entry on what it depends on (:mod:`.diskcache`): the store on the
-input files and the parser; the SHACL verdict on the inputs, the shapes and the SHACL engine; the closure on the
-inputs and the reasoner — so editing a page template or a query never rebuilds anything.  Each step logs one
-line (``gbagraph.start``: counts, seconds, whether it came from the cache) and calls the ``hooks`` it was given
-(the benchmarks time the steps through them).
+:func:`prepare` is the only place they run, in that order (on a cold start of a big graph, SHACL runs in a child
+process beside the reasoner — both only read the parsed triples — and the store is sealed only once both passed).
+The data goes straight from the Turtle files into a pyoxigraph store (:mod:`.oxstore`), on disk in the cache
+folder: a warm start opens the complete store read-only and parses nothing.  Each step keys its cache entry on
+what it depends on (:mod:`.diskcache`): the store on the input files and the parser; the SHACL verdict on the
+inputs, the shapes and the SHACL engine; the closure on the inputs and the reasoner — so editing a page template
+or a query never rebuilds anything, and a server on another public URL copies the store (hard links) and
+rewrites only its description.  Each step logs one line (``gbagraph.start``: counts, seconds, whether it came
+from the cache) and calls the ``hooks`` it was given (the benchmarks time the steps through them).
 """
 
 from __future__ import annotations
