@@ -20,6 +20,8 @@ import requests
 
 from .harness import PssSampler, free_port, tree_pss_mb
 
+STEPS = ("parse", "validate", "infer", "engine")
+
 
 def one_start(root: Path, cache_dir: str, env: dict[str, str], limit_mb: float, timeout: float,
               workers: int, port: int) -> dict[str, object]:
@@ -63,9 +65,8 @@ def one_start(root: Path, cache_dir: str, env: dict[str, str], limit_mb: float, 
     text = log_path.read_text(encoding="utf-8", errors="replace")
     log_path.unlink()
     result["summary"] = next((line.strip() for line in text.splitlines() if "ready in" in line), "")
-    result["steps"] = [line.split("gbagraph.start", 1)[-1].strip(" :") for line in text.splitlines()
-                       if any(f"{step}:" in line for step in ("parse", "validate", "infer", "engine"))
-                       and "gbagraph.start" in line]
+    result["steps"] = [line.strip()[len("gbagraph: "):] for line in text.splitlines()
+                       if any(line.strip().startswith(f"gbagraph: {step}: ") for step in STEPS)]
     return result
 
 

@@ -48,13 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reasoner", default="auto")
     parser.add_argument("--no-validate", action="store_true")
     parser.add_argument("--no-infer", action="store_true", help="no OWL RL step (graph/inferred stays empty)")
-    parser.add_argument("--serial", action="store_true", help="SHACL after OWL RL, not beside it (parallel_start off)")
+    parser.add_argument("--parallel", action="store_true", help="SHACL beside OWL RL (the parallel_start setting)")
     parser.add_argument("--dump", type=Path)
     args = parser.parse_args(argv)
     validate = not args.no_validate and (args.root / "ontology" / "shapes.ttl").exists()
     extra = {"query_workers": 0} if "query_workers" in SETTING_HELP else {}  # no pool: in-process engine
     settings = Settings(root=args.root, cache=True, cache_dir=args.cache_dir, reasoner=args.reasoner,
-                        validate=validate, infer=not args.no_infer, parallel_start=not args.serial, **extra)
+                        validate=validate, infer=not args.no_infer, parallel_start=args.parallel, **extra)
     json.dump(measure(settings, args.dump), sys.stdout)
     print()
     return 0

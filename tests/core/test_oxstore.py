@@ -229,7 +229,9 @@ def test_validation_in_a_child_process_gives_the_same_verdict(mini_copy: Path, t
     from gbagraph.errors import ShapeViolation
 
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
-    served = prepare(_settings(mini_copy, tmp_path / "ok"))
+    served = prepare(Settings(root=mini_copy, cache_dir=str(tmp_path / "ok"), query_workers=0, parallel_start=True))
+    assert [s.name for s in prepare(_settings(mini_copy, tmp_path / "off")).steps] == [
+        "parse", "validate", "infer", "engine"]  # parallel_start is off by default
     assert [s.name for s in served.steps] == ["parse", "infer", "validate", "engine"]
     validate_step = next(s for s in served.steps if s.name == "validate")
     assert "beside infer, s" in validate_step.counts and served.validation is not None
