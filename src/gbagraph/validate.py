@@ -89,28 +89,33 @@ def validate_graph(data: Graph | ox.Store, shapes: Graph, bundle: GraphBundle | 
         for prefix, ns in prefixes().items():
             data.bind(prefix, ns)
         data.bind("sh", SH)
-    violations = []
+    found: list[tuple[Violation, str]] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
-        if focus_nodes is not None:
-            focus_nodes.append(focus.n3() if focus is not None else "")
         files: tuple[str, ...] = ()
         if bundle is not None and focus is not None:
             files = tuple(str(p) for p in bundle.file_of(focus))
-        violations.append(
-            Violation(
-                focus=_short(focus, data),
-                path=_short(report.value(result, SH.resultPath), data),
-                message=str(report.value(result, SH.resultMessage) or ""),
-                severity=_short(report.value(result, SH.resultSeverity), data).replace("sh:", ""),
-                shape=_shape_name(report.value(result, SH.sourceShape), shapes),
-                files=files,
-            )
+        violation = Violation(
+            focus=_short(focus, data),
+            path=_short(report.value(result, SH.resultPath), data),
+            message=str(report.value(result, SH.resultMessage) or ""),
+            severity=_short(report.value(result, SH.resultSeverity), data).replace("sh:", ""),
+            shape=_shape_name(report.value(result, SH.sourceShape), shapes),
+            files=files,
         )
-    violations.sort(key=lambda v: (v.files, v.focus, v.path, v.message))
+        found.append((violation, focus.n3() if focus is not None else ""))
+    found.sort(key=lambda pair: _order(pair[0]))  # the focus nodes stay beside their violations
+    violations = [violation for violation, _node in found]
+    if focus_nodes is not None:
+        focus_nodes.extend(node for _violation, node in found)
     errors = [v for v in violations if v.severity == "Violation"]
     return ValidationResult(conforms=bool(conforms) and not errors, violations=violations,
                             shapes=count_shapes(shapes))
+
+
+def _order(v: Violation) -> tuple[tuple[str, ...], str, str, str]:
+    """The order of a report's lines: by file, focus node, path, message."""
+    return v.files, v.focus, v.path, v.message
 
 
 def _shape_name(shape: Node | None, shapes: Graph) -> str:
@@ -233,5 +238,5 @@ def child_result(data: dict[str, Any], bundle: GraphBundle) -> ValidationResult:
         node = v.pop("node")
         files = tuple(str(p) for p in bundle.file_of(URIRef(node[1:-1]))) if node.startswith("<") else ()
         violations.append(Violation(**{**v, "files": files}))
-    violations.sort(key=lambda v: (v.files, v.focus, v.path, v.message))
+    violations.sort(key=_order)
     return ValidationResult(conforms=bool(data["conforms"]), violations=violations, shapes=int(data["shapes"]))

@@ -238,6 +238,9 @@ def test_validation_in_a_child_process_gives_the_same_verdict(mini_copy: Path, t
     assert served.validation.conforms
     bad = mini_copy / "data" / "mini-source" / "p01.ttl"
     bad.write_text(bad.read_text(encoding="utf-8") + "\nperson:nobody a gba:Official .\n", encoding="utf-8")
+    other = mini_copy / "data" / "mini-source" / "source.ttl"  # a second node, in another file: each traced to its own
+    other.write_text(other.read_text(encoding="utf-8") + "\n<https://w3id.org/gbagraph/id/person/a-nobody> a "
+                     "<https://w3id.org/gbagraph/def/Official> .\n", encoding="utf-8")
     reports = []
     for parallel in (True, False):
         cache = tmp_path / f"bad-{parallel}"
@@ -245,5 +248,7 @@ def test_validation_in_a_child_process_gives_the_same_verdict(mini_copy: Path, t
             prepare(Settings(root=mini_copy, cache_dir=str(cache), query_workers=0, parallel_start=parallel))
         reports.append(info.value.report)
         assert [p.name for p in (cache / "store").iterdir()] == []  # nothing half-built is kept
-    assert "nobody" in reports[0] and "p01.ttl" in reports[0]
+    lines = reports[0].splitlines()
+    assert any("person:nobody" in line and line.endswith("p01.ttl]") for line in lines), reports[0]
+    assert any("person:a-nobody" in line and line.endswith("source.ttl]") for line in lines), reports[0]
     assert reports[0] == reports[1]
