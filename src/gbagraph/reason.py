@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -304,11 +304,6 @@ def _rule(head: str, body: str) -> str:
     return f"CONSTRUCT {{ {head} }} WHERE {{ {body} FILTER NOT EXISTS {{ {_in(EVERYTHING, head)} }} }}"
 
 
-def _all_rows(rule: Callable[[str], str], rows: Iterable[tuple[object, ...]]) -> list[str]:
-    """One query for every VALUES row of a rule kind."""
-    return [rule(_values(rows))]
-
-
 def _rules(g: Graph, delta: tuple[str, ...]) -> list[str]:
     """CONSTRUCT queries for the OWL RL instance rules the TBox ``g`` needs: cax-sco/cax-eqc, prp-dom, prp-rng,
     prp-spo1/prp-eqp, prp-inv, prp-symp (one premise: read from ``delta``, the graphs the last pass added:
@@ -325,35 +320,32 @@ def _rules(g: Graph, delta: tuple[str, ...]) -> list[str]:
     inverse = [pair for a, b in g.subject_objects(OWL.inverseOf) for pair in ((a, b), (b, a))]
     queries = []
     if subclass:
-        queries += _all_rows(lambda v: _rule("?x a ?d", f"VALUES (?c ?d) {{ {v} }} {_in(delta, '?x a ?c')}"),
-                             subclass)
+        queries.append(_rule("?x a ?d", f"VALUES (?c ?d) {{ {_values(subclass)} }} {_in(delta, '?x a ?c')}"))
     domains = [(p, c) for p, c in g.subject_objects(RDFS.domain) if isinstance(c, iri)]
     if domains:
-        queries += _all_rows(lambda v: _rule("?x a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
-                             domains)
+        queries.append(_rule("?x a ?c", f"VALUES (?p ?c) {{ {_values(domains)} }} {_in(delta, '?x ?p ?y')}"))
     ranges = [(p, c) for p, c in g.subject_objects(RDFS.range) if isinstance(c, iri)]
     if ranges:
-        queries += _all_rows(lambda v: _rule("?y a ?c", f"VALUES (?p ?c) {{ {v} }} {_in(delta, '?x ?p ?y')} "
-                                                        "FILTER(!isLiteral(?y))"), ranges)
+        queries.append(_rule("?y a ?c", f"VALUES (?p ?c) {{ {_values(ranges)} }} {_in(delta, '?x ?p ?y')} "
+                             "FILTER(!isLiteral(?y))"))
     if subprop:
-        queries += _all_rows(lambda v: _rule("?x ?q ?y", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')}"),
-                             subprop)
+        queries.append(_rule("?x ?q ?y", f"VALUES (?p ?q) {{ {_values(subprop)} }} {_in(delta, '?x ?p ?y')}"))
     if inverse:
-        queries += _all_rows(lambda v: _rule("?y ?q ?x", f"VALUES (?p ?q) {{ {v} }} {_in(delta, '?x ?p ?y')} "
-                                                         "FILTER(!isLiteral(?y))"), inverse)
+        queries.append(_rule("?y ?q ?x", f"VALUES (?p ?q) {{ {_values(inverse)} }} {_in(delta, '?x ?p ?y')} "
+                             "FILTER(!isLiteral(?y))"))
     symmetric = [(p,) for p in g.subjects(RDF.type, OWL.SymmetricProperty)]
     if symmetric:
-        queries += _all_rows(lambda v: _rule("?y ?p ?x", f"VALUES (?p) {{ {v} }} {_in(delta, '?x ?p ?y')} "
-                                                         "FILTER(!isLiteral(?y))"), symmetric)
+        queries.append(_rule("?y ?p ?x", f"VALUES (?p) {{ {_values(symmetric)} }} {_in(delta, '?x ?p ?y')} "
+                             "FILTER(!isLiteral(?y))"))
     for p in sorted(set(g.subjects(RDF.type, OWL.TransitiveProperty)), key=str):
         queries.append(_rule(f"?x <{p}> ?z", f"{_in(EVERYTHING, f'?x <{p}> ?y')} "
                                              f"{_in(EVERYTHING, f'?y <{p}> ?z')}"))
     functional = [(p,) for p in g.subjects(RDF.type, OWL.FunctionalProperty)]
     if functional:
-        queries += _all_rows(lambda v: _rule(f"?y <{OWL.sameAs}> ?z",
-                                             f"VALUES (?p) {{ {v} }} {_in(EVERYTHING, '?x ?p ?y')} "
-                                             f"{_in(EVERYTHING, '?x ?p ?z')} "
-                                             "FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z))"), functional)
+        queries.append(_rule(f"?y <{OWL.sameAs}> ?z",
+                             f"VALUES (?p) {{ {_values(functional)} }} {_in(EVERYTHING, '?x ?p ?y')} "
+                             f"{_in(EVERYTHING, '?x ?p ?z')} "
+                             "FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z))"))
     return queries
 
 
