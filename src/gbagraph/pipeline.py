@@ -130,9 +130,9 @@ def public_url(settings: Settings) -> str:
     return settings.public_url or DEFAULT_PUBLIC_URL
 
 
-def store_key(settings: Settings, inputs: Inputs) -> str:
+def store_key(data: str, url: str) -> str:
     """The served store: the data (:func:`data_key`) and the public URL its description names."""
-    return hashlib.sha256(f"{data_key(settings, inputs)}\0{public_url(settings)}".encode()).hexdigest()
+    return hashlib.sha256(f"{data}\0{url}".encode()).hexdigest()
 
 
 def validation_key(inputs: Inputs) -> str:
@@ -200,7 +200,7 @@ PARALLEL_FROM = 200_000
 
 class ChildValidation:
     """SHACL on the parsed triples (an N-Triples file) in a spawned child process — no store handle is inherited —
-    while the start reasons; :meth:`verdict` waits for it."""
+    while the start reasons; :meth:`result` waits for it."""
 
     def __init__(self, ntriples: Path, shapes: Path, folder: Path) -> None:
         self.out = folder / "shacl.json"
@@ -306,8 +306,9 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
     child: ChildValidation | None = None
     try:
         with steps.step("parse") as report:
-            key = store_key(settings, inputs)
-            store = _cached_store(settings, inputs, cache, key)
+            data, url = data_key(settings, inputs), public_url(settings)
+            key = store_key(data, url)
+            store = _cached_store(cache, key, data, url)
             if store is None:
                 build = oxstore.StoreBuild(cache, key)
                 build.load(inputs)
@@ -346,14 +347,13 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
                 validation = validate_cached(settings, inputs, cache, bundle, report, build.validation_input, checked)
         with steps.step("engine") as report:
             if build is not None:  # the default graph (the union) and the description, then seal the store
-                void = dataset_description(store, BASE, public_url(settings))
+                void = dataset_description(store, BASE, url)
                 oxstore.load_ntriples(store, void.serialize(format="nt", encoding="utf-8"), VOID_GRAPH)
                 bundle.store = store
                 counts = bundle.graph_counts()
                 bundle.store = store = build.finish({"graphs": sum(1 for _ in store.named_graphs()),
                                                      "counts": counts, "quads": len(store),
-                                                     "data_key": data_key(settings, inputs),
-                                                     "public_url": public_url(settings)})
+                                                     "data_key": data, "public_url": url})
                 build = None
             else:
                 report.cached = True
@@ -375,14 +375,11 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
     return Prepared(settings, bundle, validation, engine, steps.done, dumps)
 
 
-def _cached_store(settings: Settings, inputs: Inputs, cache: DiskCache | None, key: str) -> ox.Store | None:
-    """The complete store ``key`` from the cache, or one of the same data built for another public URL, copied."""
+def _cached_store(cache: DiskCache | None, key: str, data: str, url: str) -> ox.Store | None:
+    """The complete store ``key`` from the cache, or one of the same ``data`` built for another public URL, copied."""
     if cache is None:
         return None
-    store = oxstore.open_complete(cache, key)
-    if store is None:
-        store = oxstore.retarget(cache, key, data_key(settings, inputs), public_url(settings), VOID_GRAPH)
-    return store
+    return oxstore.open_complete(cache, key) or oxstore.retarget(cache, key, data, url, VOID_GRAPH)
 
 
 def _child_validation(settings: Settings, inputs: Inputs, cache: DiskCache | None,
