@@ -72,3 +72,13 @@ def require_tool(name: str, hint: str) -> str:
         missing(f"the {name} command is not installed ({hint})")
     assert path is not None
     return path
+
+
+def stop_process(proc: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
+    """Stop a server a test started: SIGTERM, then SIGKILL if it has not ended within ``seconds``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

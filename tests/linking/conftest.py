@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from linkdata import WIKIDATA_FIXTURE, free_port, make_project, wait_for
-from tooling import require_tool
+from tooling import require_tool, stop_process
 
 
 @pytest.fixture(scope="session")
@@ -31,12 +31,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_for(url, proc)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
         log.close()
 
 

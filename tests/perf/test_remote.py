@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from tooling import require_tool, wait_for_sparql
+from tooling import require_tool, stop_process, wait_for_sparql
 
 from gbagraph.config import Settings
 from gbagraph.errors import GbagraphError, QueryError, UpdateRefused
@@ -48,8 +48,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.fail("oxigraph server did not start")
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")

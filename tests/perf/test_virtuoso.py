@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from tooling import require_tool, wait_for_sparql
+from tooling import require_tool, stop_process, wait_for_sparql
 
 from gbagraph.config import Settings
 from gbagraph.namespaces import graph_iri
@@ -59,12 +59,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.fail(f"{exc}: {(folder / 'server.log').read_text(errors='replace')[-2000:]}")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc, 30)
         log.close()
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset
-from tooling import require_tool
+from tooling import require_tool, stop_process
 
 from gbagraph.errors import GbagraphError, QueryError, UpdateRefused
 from gbagraph.guard import CASE_FOLD, check_query
@@ -247,12 +247,7 @@ def oxigraph_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}/query", marker
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop_process(proc, 5)
 
 
 def test_allowed_service_endpoint_is_contacted(dataset: Dataset, ox_engine: OxigraphEngine,
