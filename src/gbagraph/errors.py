@@ -163,6 +163,7 @@ class EvaluationFailed(GbagraphError):
 
     status = 500
     title = "Query evaluation failed"
+    trace = ""  # the original traceback as text (kept across processes; the web layer logs it)
 
 
 class QueryTimeout(GbagraphError):

@@ -123,7 +123,7 @@ class OxigraphEngine:
             result = self.store.query(request.query, **kwargs)
         except SyntaxError as exc:
             raise _oxigraph_syntax_error(request.query, exc, self.policy.prefixes) from exc
-        except ValueError as exc:
+        except (ValueError, RuntimeError) as exc:  # pyoxigraph's refusal while planning (e.g. an unknown function)
             raise QueryError(str(exc)) from exc
         max_rows = request.max_rows or self.policy.max_rows
         try:
