@@ -33,6 +33,17 @@ ENGINES = ("oxigraph", "rdflib")
 REASONERS = ("owlrl", "reasonable", "rules", "auto")
 
 
+#: where ``gbagraph serve`` listens by default: the server's own links when no public URL is set
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
+
+
+def public_url(settings: Settings, request_root: str | None = None) -> str:
+    """The URL the server is reached at (ending in ``/``): the ``public_url`` setting; else, answering a request,
+    the request's own root (after any trusted proxy's headers); else ``gbagraph serve``'s default address (what
+    a store built before any request describes)."""
+    return settings.public_url or request_root or DEFAULT_PUBLIC_URL
+
+
 def _setting(default: Any, help: str, choices: tuple[str, ...] = ()) -> Any:
     return field(default=default, metadata={"help": help, "choices": choices})
 

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import oxstore
-from .config import Settings
+from .config import Settings, public_url
 from .diskcache import DiskCache, Inputs, cache_for, code_hash, library_versions, version
 from .errors import InconsistentGraph, ShapeViolation
 from .namespaces import BASE, prefixes
@@ -37,7 +37,7 @@ from .query import Engine, OxigraphEngine, Policy, RdflibEngine
 from .reason import choose, store_closure
 from .store import GraphBundle
 from .validate import ValidationResult, Violation, child_result, load_shapes, shacl_child, validate_store
-from .void import DEFAULT_PUBLIC_URL, VOID_GRAPH, dataset_description
+from .void import VOID_GRAPH, dataset_description
 from .workers import WorkerPoolEngine
 
 log = logging.getLogger("gbagraph.start")
@@ -124,10 +124,6 @@ def data_key(settings: Settings, inputs: Inputs) -> str:
     return inputs.key(BASE, f"pyoxigraph={version('pyoxigraph')}", infer,
                       f"code={code_hash('oxstore.py', 'void.py', 'query.py', 'pipeline.py', 'reason.py')}",
                       shapes=False)
-
-
-def public_url(settings: Settings) -> str:
-    return settings.public_url or DEFAULT_PUBLIC_URL
 
 
 def store_key(data: str, url: str) -> str:

@@ -11,6 +11,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from . import formats
+from .config import DEFAULT_PUBLIC_URL
 from .export import dump_name
 from .namespaces import SD, graph_iri, prefixes
 from .store import GraphBundle, solutions
@@ -32,8 +33,6 @@ DESCRIPTION = ("Who met, what was signed and which initiatives were reported at 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 WIKIDATA = URIRef("http://www.wikidata.org/entity/")
 VOID_GRAPH = "void"
-#: where ``gbagraph serve`` listens by default: the server's own links when no public URL is set
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
 
 
 #: dataset releases, newest first: version → date issued (what changed: CHANGELOG.md)

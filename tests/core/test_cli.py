@@ -92,6 +92,21 @@ def test_stats_counts_entities_by_class():
     assert "2  gba:Official" in proc.stdout
 
 
+def test_examples_lists_each_query_with_its_question(tmp_path):
+    """``gbagraph examples`` lists queries/ as the query page does (the same reader: gbagraph.examples)."""
+    from gbagraph.examples import read_examples
+
+    root = Path(__file__).resolve().parents[2]
+    proc = run("examples", root=root)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    examples = read_examples(root / "queries")
+    assert len(lines) == len(examples) >= 27
+    assert lines[0].split()[0] == examples[0].name and lines[0].endswith(examples[0].title)
+    empty = run("examples", root=tmp_path)
+    assert empty.returncode != 0 and "no example queries" in empty.stderr and "Traceback" not in empty.stderr
+
+
 def test_export_to_file(tmp_path):
     out = tmp_path / "dump.nq"
     proc = run("export", "--format", "nq", "-o", str(out))

@@ -21,7 +21,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from tooling import short
 
-from gbagraph.config import Settings
+from gbagraph.config import DEFAULT_PUBLIC_URL, Settings
 from gbagraph.errors import LoadError
 from gbagraph.infer import closure
 from gbagraph.namespaces import BASE, graph_iri
@@ -29,7 +29,7 @@ from gbagraph.pipeline import Prepared, policy_for, prepare
 from gbagraph.query import OxigraphEngine, QueryRequest
 from gbagraph.sparqltext import service_targets
 from gbagraph.store import load
-from gbagraph.void import DEFAULT_PUBLIC_URL, dataset_description
+from gbagraph.void import dataset_description
 
 from .test_engine_agreement import compare
 

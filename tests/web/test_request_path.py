@@ -37,7 +37,7 @@ def served(mini_root: Path) -> Iterator[tuple[str, Flask]]:
 def inprocess(served: tuple[str, Flask]) -> str:
     """The endpoint, its response cache emptied."""
     url, app = served
-    app.extensions["gbagraph_cache"].clear()
+    app.extensions["gbagraph"].response_cache.clear()
     return url
 
 
@@ -85,7 +85,7 @@ def test_a_revalidation_evaluates_and_keeps_nothing(served: tuple[str, Flask]) -
     url, app = served
     json_accept = {"Accept": "application/sparql-results+json"}
     first = requests.get(url, params={"query": FRESH}, headers=json_accept, timeout=TIMEOUT)
-    app.extensions["gbagraph_cache"].clear()  # the answer is gone; its ETag is still known before evaluation
+    app.extensions["gbagraph"].response_cache.clear()  # the answer is gone; its ETag is still known before evaluation
     revalidated = requests.get(url, params={"query": FRESH}, timeout=TIMEOUT,
                                headers={**json_accept, "If-None-Match": first.headers["ETag"]})
     assert revalidated.status_code == 304 and revalidated.headers["ETag"] == first.headers["ETag"]

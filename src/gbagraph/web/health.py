@@ -10,7 +10,6 @@ import os
 
 from flask import Blueprint, Response, jsonify
 
-from .sparql import response_cache
 from .state import state
 
 bp = Blueprint("health", __name__)
@@ -20,7 +19,7 @@ bp = Blueprint("health", __name__)
 def healthz() -> Response:
     st = state()
     triples = sum(st.bundle.graph_counts().values())  # counted once (from the store's marker when it has one)
-    cache = response_cache()
+    cache = st.response_cache
     body = {
         "status": "ok",
         "triples": triples,

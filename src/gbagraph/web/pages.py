@@ -15,21 +15,15 @@ from .. import formats
 from ..describe import Statement, describe, exists, label_of, resource_graph
 from ..errors import NotFound
 from ..export import store_graph
-from ..namespaces import LOCAL_PATHS, prefixes, sparql_prologue
+from ..namespaces import LOCAL_PATHS, prefixes
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
 from .conneg import HTML_CONTENT_TYPE, pick
 from .state import state
 from .timeline import Item, timeline_svg
+from .views import query_page
 
 bp = Blueprint("pages", __name__)
-
-DEFAULT_QUERY = """SELECT ?class (COUNT(?thing) AS ?things)
-WHERE { ?thing a ?class }
-GROUP BY ?class
-ORDER BY DESC(?things)
-LIMIT 25
-"""
 
 
 @dataclass(frozen=True)
@@ -206,25 +200,6 @@ def void_description() -> Response:
     if isinstance(fmt, str):
         return resource_response(dataset_iri(st.base))
     return _rdf_response(st.bundle.graph(VOID_GRAPH), fmt)
-
-
-def query_page() -> Response:
-    """The query editor, with the examples of ``queries/`` and the graph's prefixes."""
-    st = state()
-    examples = [{"name": e.name, "title": e.title, "description": e.description, "text": e.text}
-                for e in st.examples]
-    body = render_template(
-        "query.html",
-        examples=examples,
-        prefixes=prefixes(st.base),
-        prologue=sparql_prologue(st.base),
-        base=st.base,
-        initial=request.args.get("query") or DEFAULT_QUERY,
-        autorun=bool(request.args.get("query")),
-        triples=sum(st.bundle.graph_counts().values()),
-        graphs=len(st.graph_names),
-    )
-    return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
 
 
 @bp.route("/")

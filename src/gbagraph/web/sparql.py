@@ -3,7 +3,7 @@ answer's bytes with its exact media type.  Read-only: updates are refused and ch
 
 GET ``/sparql`` without a query gives the Service Description (RDF ``Accept``) or the query page (HTML).
 
-Answers go through a :class:`~gbagraph.cache.ResponseCache` (sized by ``response_cache_mb``): every answer
+Answers go through a :class:`~gbagraph.web.response_cache.ResponseCache` (sized by ``response_cache_mb``): every answer
 carries an ETag known before evaluation, ``If-None-Match`` with it gives 304, an identical request is answered
 from memory (``X-Cache: hit``); errors are never kept.  ``timeout=`` (seconds) lowers the query's time limit.
 """
@@ -13,18 +13,18 @@ from __future__ import annotations
 import math
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Response, request
 from werkzeug.datastructures import ETags
 from werkzeug.http import unquote_etag
 
 from .. import formats, sparqltext
-from ..cache import ResponseCache, dataset_hash, request_key
 from ..errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
 from ..query import Answer, QueryRequest
 from ..void import service_description
 from . import conneg
-from .pages import query_page
+from .response_cache import request_key
 from .state import state
+from .views import query_page
 
 bp = Blueprint("sparql", __name__)
 
@@ -155,19 +155,6 @@ def _timeout(params: Params) -> float | None:
     return seconds
 
 
-def setup(app: Flask) -> None:
-    """Give ``app`` its response cache (one per server process after a fork: each has its own copy).  None with
-    a remote ``sparql_backend``: that store may change while we serve, so its answers are neither kept nor
-    given ETags derived from our files."""
-    settings = app.extensions["gbagraph"].settings
-    app.extensions["gbagraph_cache"] = None if settings.sparql_backend else ResponseCache(
-        dataset_hash(settings), max_bytes=max(0, settings.response_cache_mb) * 2**20)
-
-
-def response_cache() -> ResponseCache | None:
-    return current_app.extensions.get("gbagraph_cache")
-
-
 def _service_description(params: Params) -> Response:
     fmt_param = next(iter(_values(params, "format")), None)
     fmt = conneg.pick(request.headers.get("Accept"), fmt_param, ("graph",), html=True, default=formats.DEFAULTS["graph"])
@@ -186,7 +173,7 @@ def endpoint() -> Response:
     if request.method == "GET" and not any(k in ("query", "update") for k, _ in params):
         return _service_description(params)
     query = build_request(params)
-    cache = response_cache()
+    cache = state().response_cache
     if cache is None:
         return _answer_response(state().engine.answer(query), None, None, params)
     if_none_match = request.if_none_match
