@@ -83,6 +83,10 @@ class Settings:
                                       "identical request (same normalised query, dataset parameters and "
                                       "answer format) is answered from it; every answer has an ETag and "
                                       "If-None-Match gives 304. 0 keeps nothing (ETags and 304 still work).")
+    sparql_max_age: int = _setting(60, "Seconds browsers and shared caches (a reverse proxy such as nginx, a CDN) "
+                                   "may reuse a /sparql answer without asking (Cache-Control: public, max-age); "
+                                   "then they revalidate it with its ETag (304 when the data is unchanged). 0: "
+                                   "revalidate every time. Errors are never stored (no-store).")
     service_allowlist: tuple[str, ...] = _setting((), "SPARQL endpoints a query's SERVICE clause may "
                                                   "call; empty means SERVICE is refused.")
     sparql_backend_union_graph: str | None = _setting(None, "For a sparql_backend whose default graph is not the "

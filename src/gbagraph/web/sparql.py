@@ -5,7 +5,9 @@ GET ``/sparql`` without a query gives the Service Description (RDF ``Accept``) o
 
 Answers go through a :class:`~gbagraph.web.response_cache.ResponseCache` (sized by ``response_cache_mb``): every answer
 carries an ETag known before evaluation, ``If-None-Match`` with it gives 304, an identical request is answered
-from memory (``X-Cache: hit``); errors are never kept.  ``timeout=`` (seconds) lowers the query's time limit.
+from memory (``X-Cache: hit``); errors are never kept.  Answers say ``Cache-Control: public, max-age=N``
+(``sparql_max_age``) so that a reverse proxy may keep them too; errors say ``no-store``.  ``timeout=`` (seconds)
+lowers the query's time limit.
 """
 
 from __future__ import annotations
@@ -192,10 +194,20 @@ def matches(if_none_match: ETags, etag: str) -> bool:
     return if_none_match.contains_weak(unquote_etag(etag)[0])
 
 
+def cache_control(etag: str | None) -> str:
+    """How long others may keep an answer: with an ETag (our own data, which changes only on a reload)
+    ``public, max-age`` for ``sparql_max_age`` seconds, then revalidation; without one (a remote backend's
+    answer, which may change any time) revalidation every time."""
+    max_age = state().settings.sparql_max_age
+    if not etag or max_age <= 0:
+        return "no-cache"
+    return f"public, max-age={max_age}"
+
+
 def _answer_response(answer: Answer, etag: str | None, hit: bool | None, params: Params) -> Response:
     response = Response(answer.body, content_type=answer.format.content_type)
     response.headers["Vary"] = "Accept"
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = cache_control(etag)
     if hit is not None:
         response.headers["X-Cache"] = "hit" if hit else "miss"
     if etag:
@@ -206,4 +218,4 @@ def _answer_response(answer: Answer, etag: str | None, hit: bool | None, params:
 
 
 def _not_modified(etag: str) -> Response:
-    return Response(status=304, headers={"ETag": etag, "Vary": "Accept", "Cache-Control": "no-cache"})
+    return Response(status=304, headers={"ETag": etag, "Vary": "Accept", "Cache-Control": cache_control(etag)})
