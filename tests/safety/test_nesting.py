@@ -37,6 +37,7 @@ HARMLESS = {
     "typed-values": "SELECT ?x WHERE { VALUES ?x {" + ' "1"^^<http://www.w3.org/2001/XMLSchema#integer>' * 2_000 + " } }",
     "in-list": "SELECT * WHERE { FILTER(1 IN (" + ", ".join(["1"] * 5_000) + ")) }",
     "values-rows": "SELECT * WHERE { VALUES (?a ?b) {" + " (1 2)" * 3_000 + " } }",
+    "signed-values": "SELECT ?x WHERE { VALUES ?x {" + " -1 +2" * 3_000 + " } }",
     "alternatives": "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(150)) + ") }",
     "optionals": "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o } " * 30 + "}",
 }
