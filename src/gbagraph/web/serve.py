@@ -27,6 +27,7 @@ from ..config import Settings
 from ..errors import GbagraphError, ShapeViolation
 from ..pipeline import Prepared, prepare
 from . import create_app
+from .front import front_worker
 
 #: one access-log line per request: client, request line, status, bytes, milliseconds
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)sB %(M)sms "%(a)s"'
@@ -114,13 +115,31 @@ def _exit_without_teardown(_server: Any, worker: Any) -> None:
     os._exit(code)
 
 
+def _start_query_workers(server: Any, _worker: Any) -> None:
+    """gunicorn's ``post_fork`` hook, in each new server process before its threads start: fork its query
+    workers now (a fork from a process with running threads may copy a lock some thread holds)."""
+    try:
+        start = getattr(server.app.application.extensions["gbagraph"].engine, "start", None)
+        if callable(start):
+            start()
+    except Exception as exc:  # the pool forks them on the first query instead
+        _say(f"query workers not started at fork ({type(exc).__name__}: {exc}); they start on the first query")
+
+
 def gunicorn_options(settings: Settings, host: str, port: int, workers: int | None) -> dict[str, Any]:
+    """Threaded server processes (see ``front``): idle and slow clients take no thread for long, and a
+    thread waiting on a query (evaluated in a query worker process) leaves the others answering."""
+    threads = settings.http_threads
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers or os.cpu_count() or 1,
-        "worker_class": "sync",
+        "worker_class": front_worker(settings.head_timeout),
+        "threads": threads,
+        "keepalive": settings.keepalive,
+        "worker_connections": max(1000, threads + 100),  # kept-alive connections beyond the threads
+        "post_fork": _start_query_workers,
         "preload_app": True,
-        "timeout": int(settings.query_timeout) + 30,
+        "timeout": int(settings.query_timeout) + 30,  # a server process's main loop never waits on a query
         "graceful_timeout": 10,
         "accesslog": "-",
         "errorlog": "-",
@@ -244,8 +263,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     shown = f"[{host}]" if ":" in host else host
     print(f"gbagraph: serving {contents(app)} at http://{shown}:{port}/ "
           f"(SPARQL at /sparql, public URL {settings.public_url or 'from each request'}, "
-          f"{options['workers']} workers; kill -HUP {os.getpid()} reloads the data)", file=sys.stderr,
-          flush=True)
+          f"{options['workers']} processes × {options['threads']} threads; kill -HUP {os.getpid()} reloads the data)",
+          file=sys.stderr, flush=True)
     server = GunicornServer(app, options, Reloader(settings, warm_dumps))
     del app  # the server holds the only reference: a reload can release it
     try:
