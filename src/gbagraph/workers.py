@@ -11,6 +11,9 @@ its stack on some pathological queries) costs one query a 503, never the server.
 * At most ``max_concurrent`` queries are admitted at once; another waits ``queue_wait`` seconds for a slot,
   then gets :class:`~gbagraph.errors.TooBusy`.  An admitted query waits for a free worker within its limit.
 * ``GbagraphError``s raised in a worker come back with their type, message and status.
+* A worker dies with its parent (Linux's parent-death signal, from a forking thread that lives as long as the
+  pool), ends itself when a query outruns its limit by ``SELF_LIMIT_GRACE`` seconds (even if the parent is
+  gone or stuck), and holds no socket but its own pipe (never the server's listening socket).
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ import os
 import pickle
 import resource
 import signal
+import stat
 import sys
 import threading
 import time
 import weakref
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -82,33 +87,81 @@ def _limit_memory(extra_mb: int | None) -> None:
         pass
 
 
+#: prctl(2) option: the signal this process gets when the thread that forked it ends
+PR_SET_PDEATHSIG = 1
+#: seconds a worker lets a query run past the limit it was given before it ends itself (the parent kills first)
+SELF_LIMIT_GRACE = 2.0
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this process when its parent ends (Linux); if the parent is already gone, end now."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the self-imposed time limit still ends every query
+        pass
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os._exit(1)
+
+
+def _drop_inherited_sockets(keep: int) -> None:
+    """Give up every socket this process inherited (the server's listening socket, other clients'
+    connections) except ``keep``: each is replaced by /dev/null under the same number, so a Python object still
+    holding the number closes nothing of value, and no worker ever keeps the server's port open."""
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for name in os.listdir("/proc/self/fd"):
+            fd = int(name)
+            if fd <= 2 or fd in (keep, null):
+                continue
+            try:
+                if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.dup2(null, fd)
+            except OSError:  # the listing's own descriptor, already closed
+                pass
+    except OSError:  # no /proc (not Linux)
+        pass
+    finally:
+        os.close(null)
+
+
 def _worker_main(conn: Connection, engine: Engine, max_result_bytes: int | None, memory_mb: int | None,
-                 inherited: list[Connection]) -> None:
+                 inherited: list[Connection], parent: int) -> None:
     """Answer requests from ``conn`` until it closes (runs in the forked child)."""
+    _die_with_parent(parent)
     _limit_memory(memory_mb)
     for other in inherited:  # the parent's pipe ends: holding them would hide the parent's exit (EOF)
         other.close()
+    _drop_inherited_sockets(conn.fileno())
     faulthandler.disable()  # a crash is reported by the parent, without the parent's stack
     for name in _DEFAULT_SIGNALS:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business; it closes the pool
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the self-imposed time limit ends the process
+    signal.setitimer(signal.ITIMER_REAL, SPAWN_TIMEOUT + SELF_LIMIT_GRACE)
     try:  # touch the store: a lock copied held by the fork hangs here, where the parent retries, not in a query
         engine.answer(QueryRequest(WARM_UP))
     except Exception:
         pass
+    signal.setitimer(signal.ITIMER_REAL, 0)
     conn.send(("ready", None))
     while True:
         try:
-            request = conn.recv()
+            request, limit = conn.recv()
         except (EOFError, OSError):
             return
+        signal.setitimer(signal.ITIMER_REAL, limit + SELF_LIMIT_GRACE)  # even if the parent is gone or stuck
         try:
             reply: tuple[str, Any] = ("ok", check_size(engine.answer(request), max_result_bytes))
         except GbagraphError as exc:
             reply = ("error", _export_error(exc))
         except Exception as exc:  # an engine without the guard: keep the type name, not the traceback
             reply = ("error", _export_error(GbagraphError(f"query failed ({type(exc).__name__}: {exc})")))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         try:
             conn.send(reply)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
@@ -202,6 +255,9 @@ class WorkerPoolEngine:
         self._all: list[_Worker] = []
         self._idle: list[_Worker] = []
         self._waiters: deque[_Waiter] = deque()  # first come, first served
+        # Workers are forked by one thread that lives as long as the pool: Linux sends the parent-death signal
+        # when the *thread* that forked a process ends, and a request thread may end before its replacement.
+        self._forker = ThreadPoolExecutor(1, thread_name_prefix="gbagraph-fork")
         self._finalizer = weakref.finalize(self, _shutdown, self._all, self._owner)
 
     def _adopt(self) -> None:
@@ -232,6 +288,7 @@ class WorkerPoolEngine:
             while self._waiters:
                 self._waiters.popleft().ready.set()  # they find the pool closed
         self._finalizer()
+        self._forker.shutdown(wait=False)
 
     def __enter__(self) -> WorkerPoolEngine:
         return self
@@ -259,8 +316,9 @@ class WorkerPoolEngine:
             parent_end, child_end = _FORK.Pipe(duplex=True)
             inherited = [w.conn for w in self._all] + [parent_end]  # the child closes its copies
             process = _FORK.Process(target=_worker_main, name="gbagraph-query-worker", daemon=True,
-                                    args=(child_end, self.inner, self.max_result_bytes, self.memory_mb, inherited))
-            process.start()
+                                    args=(child_end, self.inner, self.max_result_bytes, self.memory_mb, inherited,
+                                          os.getpid()))
+            self._forker.submit(process.start).result()  # see _reset: the worker's parent-death signal
             # we reap our own workers: a server process forked from this one (gunicorn) must not signal or
             # join them from multiprocessing's exit handler, which it would if they stayed in its registry
             multiprocessing.process._children.discard(process)  # type: ignore[attr-defined]
@@ -364,7 +422,7 @@ class WorkerPoolEngine:
 
     def _run(self, worker: _Worker, request: QueryRequest, start: float, limit: float) -> Answer:
         try:
-            worker.conn.send(request)
+            worker.conn.send((request, max(0.0, start + limit - time.monotonic())))
             ready = wait([worker.conn, worker.process.sentinel], max(0.0, start + limit - time.monotonic()))
             if worker.conn in ready:
                 status, payload = worker.conn.recv()
