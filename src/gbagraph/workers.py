@@ -26,7 +26,6 @@ import pickle
 import resource
 import signal
 import stat
-import sys
 import threading
 import time
 import weakref
@@ -170,29 +169,38 @@ def _worker_main(conn: Connection, engine: Engine, max_result_bytes: int | None,
             return
 
 
-def _export_error(exc: GbagraphError) -> tuple[str, str, str, dict[str, Any]]:
-    """(module, class name, message, attributes) of an error: enough to raise the same one in the parent."""
-    state = dict(vars(exc))
+def _export_error(exc: GbagraphError) -> tuple[bytes | None, str, int]:
+    """An error as it crosses back to the parent: pickled (``GbagraphError.__reduce__`` keeps its class and
+    fields), with its message and status for a parent that cannot unpickle it."""
     try:
-        pickle.dumps(state)
-    except Exception:
-        state = {"message": exc.message, "status": exc.status}
-    return type(exc).__module__, type(exc).__qualname__, exc.message, state
+        pickled: bytes | None = pickle.dumps(exc)
+    except Exception:  # an attribute that does not pickle
+        pickled = None
+    return pickled, exc.message, exc.status
 
 
-def _import_error(payload: tuple[str, str, str, dict[str, Any]]) -> GbagraphError:
-    """The error a worker reported, rebuilt as the same class (only classes already imported here)."""
-    module, qualname, message, state = payload
-    cls = getattr(sys.modules.get(module), qualname, None)
-    if not (isinstance(cls, type) and issubclass(cls, GbagraphError)):
-        exc = GbagraphError(message)
-        exc.status = int(state.get("status", 500))  # a class this process does not know: keep its status
-        return exc
-    exc = cls.__new__(cls)
-    Exception.__init__(exc, message)
-    exc.__dict__.update(state)
-    exc.message = message
-    return exc
+def _import_error(payload: tuple[bytes | None, str, int]) -> GbagraphError:
+    """The error a worker reported: the same one, or a plain ``GbagraphError`` with its message and status if
+    this process cannot rebuild it (a class it does not know)."""
+    pickled, message, status = payload
+    if pickled is not None:
+        try:
+            exc = pickle.loads(pickled)
+            if isinstance(exc, GbagraphError):
+                return exc
+        except Exception:
+            pass
+    return GbagraphError(message, status=status)
+
+
+def _forget(process: BaseProcess) -> None:
+    """Take a worker out of ``multiprocessing``'s registry of children (its one private name, used only here).
+
+    The pool reaps its own workers.  A server process forked from this one (gunicorn's) inherits the registry,
+    and ``multiprocessing``'s exit handler there would signal and join workers that are not its children."""
+    children = getattr(multiprocessing.process, "_children", None)
+    if isinstance(children, set):
+        children.discard(process)
 
 
 def _shutdown(workers: list[_Worker], owner: int, grace: float = 1.0) -> None:
@@ -319,9 +327,7 @@ class WorkerPoolEngine:
                                     args=(child_end, self.inner, self.max_result_bytes, self.memory_mb, inherited,
                                           os.getpid()))
             self._forker.submit(process.start).result()  # see _reset: the worker's parent-death signal
-            # we reap our own workers: a server process forked from this one (gunicorn) must not signal or
-            # join them from multiprocessing's exit handler, which it would if they stayed in its registry
-            multiprocessing.process._children.discard(process)  # type: ignore[attr-defined]
+            _forget(process)
             child_end.close()
             try:
                 if parent_end.poll(SPAWN_TIMEOUT) and parent_end.recv()[0] == "ready":
