@@ -70,19 +70,30 @@ class _Waiter:
 # --------------------------------------------------------------------------- the worker process
 
 
+def _status_kb(*names: str) -> list[int]:
+    """Fields of /proc/self/status, in kB, in the order asked."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        found = {line.split(":")[0]: int(line.split()[1]) for line in status if line.split(":")[0] in names}
+    return [found[name] for name in names]
+
+
 def _limit_memory(extra_mb: int | None) -> None:
-    """Let this process grow by at most ``extra_mb`` MB of address space (allocation beyond it fails)."""
+    """Let this process's resident memory grow by at most ``extra_mb`` MB (allocation beyond it fails).
+
+    The limit is on address space, and a forked process owns address space it has reserved but never touched
+    (thread stacks and malloc arenas of the server process it was forked from) that can become resident
+    without a new mapping: that part counts against ``extra_mb`` (down to half of it)."""
     if not extra_mb:
         return
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+        size, resident = (kb * 1024 for kb in _status_kb("VmSize", "VmRSS"))
+        room = max(extra_mb * 2**20 - (size - resident), extra_mb * 2**20 // 2)
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = size + extra_mb * 2**20
+        limit = size + room
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (OSError, ValueError, StopIteration):  # not Linux: no memory limit
+    except (OSError, ValueError, KeyError):  # not Linux: no memory limit
         pass
 
 

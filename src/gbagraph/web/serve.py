@@ -24,7 +24,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 from ..config import Settings
-from ..errors import GbagraphError, ShapeViolation
+from ..errors import GbagraphError, SettingsError, ShapeViolation
 from ..pipeline import Prepared, prepare
 from . import create_app
 from .front import front_worker
@@ -152,6 +152,26 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int | No
     }
 
 
+#: the least memory a query worker's share of the budget may be, in MB (less is refused as a setting)
+MIN_QUERY_MEMORY_MB = 64
+
+
+def memory_shared(settings: Settings, processes: int) -> Settings:
+    """``settings`` with each query worker's memory limit cut to its share of the server-wide budget
+    (``processes`` server processes × ``query_workers`` workers each): a worker's address space is capped for
+    its whole life, so together they never take more than ``query_memory_budget_mb`` beyond the graph."""
+    budget, workers = settings.query_memory_budget_mb, settings.query_workers
+    if budget <= 0 or workers <= 0 or settings.sparql_backend:
+        return settings
+    share = budget // (processes * workers)
+    if share < MIN_QUERY_MEMORY_MB:
+        raise SettingsError(f"query_memory_budget_mb={budget} leaves {share} MB to each of {processes} server "
+                            f"processes × {workers} query workers; give at least {MIN_QUERY_MEMORY_MB} MB each")
+    if settings.query_memory_mb and settings.query_memory_mb <= share:
+        return settings
+    return settings.with_(query_memory_mb=share)
+
+
 #: up to this many quads, ``serve`` builds every dump before forking its workers
 WARM_DUMPS_LIMIT = 50_000
 
@@ -252,6 +272,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     report printed) if it cannot."""
     hang_up = HangUpWhileStarting()
     try:
+        settings = memory_shared(settings, workers or os.cpu_count() or 1)
         app, _dumps = build_app(settings, warm_dumps)
     except BaseException as exc:
         hang_up.restore()
@@ -263,7 +284,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     shown = f"[{host}]" if ":" in host else host
     print(f"gbagraph: serving {contents(app)} at http://{shown}:{port}/ "
           f"(SPARQL at /sparql, public URL {settings.public_url or 'from each request'}, "
-          f"{options['workers']} processes × {options['threads']} threads; kill -HUP {os.getpid()} reloads the data)",
+          f"{options['workers']} processes × {options['threads']} threads, {settings.query_workers} query workers "
+          f"each of {settings.query_memory_mb or 'unlimited'} MB; kill -HUP {os.getpid()} reloads the data)",
           file=sys.stderr, flush=True)
     server = GunicornServer(app, options, Reloader(settings, warm_dumps))
     del app  # the server holds the only reference: a reload can release it
