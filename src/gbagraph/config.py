@@ -101,6 +101,10 @@ class Settings:
     cache: bool = _setting(True, "Keep the parsed store, the inferred graph and the SHACL verdict on disk, keyed "
                            "by a hash of what each depends on (ontology, data, shapes, library versions), so "
                            "that a restart on the same inputs parses, validates and infers nothing.")
+    store_check_sync_mb: int = _setting(512, "A cached store of up to this many MB has its files checked against "
+                                        "the checksums recorded when it was built before it is served (a damaged "
+                                        "one is rebuilt); a bigger one is served at once and checked in the "
+                                        "background (/healthz says 'verifying', then 'verified' or 'damaged').")
     cache_dir: str | None = _setting(None, "Folder of that cache (default $XDG_CACHE_HOME/gbagraph, i.e. "
                                      "~/.cache/gbagraph; never inside the repository).")
 

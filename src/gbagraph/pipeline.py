@@ -70,6 +70,7 @@ class Prepared:
     engine: Engine
     steps: list[StepReport] = field(default_factory=list)
     dumps_folder: Path | None = None  # where big graphs' dumps are written (per store key), if there is a cache
+    store_check: oxstore.StoreCheck = field(default_factory=oxstore.StoreCheck)  # what is known of its files
 
     @property
     def inferred(self) -> Graph:
@@ -117,12 +118,17 @@ def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine
 
 # -- the cache keys ----------------------------------------------------------------------------------------------
 
+#: our modules whose code shapes a built store (parsing, provenance, reasoning, description, sealing, the cache)
+STORE_CODE = ("oxstore.py", "store.py", "namespaces.py", "void.py", "query.py", "pipeline.py", "reason.py",
+              "infer.py", "diskcache.py")
+
+
 def data_key(settings: Settings, inputs: Inputs) -> str:
     """The served data: inputs + parser, and what the derived graphs depend on (reasoner), not the public URL."""
     infer = f"infer={settings.reasoner}/{settings.reasoner_auto_limit};{library_versions('owlrl', 'reasonable')}" \
         if settings.infer else "infer=no"
     return inputs.key(BASE, f"pyoxigraph={version('pyoxigraph')}", infer,
-                      f"code={code_hash('oxstore.py', 'void.py', 'query.py', 'pipeline.py', 'reason.py')}",
+                      f"code={code_hash(*STORE_CODE)}",
                       shapes=False)
 
 
@@ -148,11 +154,11 @@ def inference_key(inputs: Inputs, reasoner: str) -> str:
 def cached_validation(inputs: Inputs, cache: DiskCache | None, report: StepReport) -> ValidationResult | None:
     """The SHACL verdict of an earlier start on these inputs and shapes, if they conformed (a failure is never
     cached)."""
-    hit = cache.get("valid", validation_key(inputs), ".json") if cache is not None else None
+    hit = cache.get_checked("valid", validation_key(inputs), ".json") if cache is not None else None
     if hit is None:
         return None
     try:
-        data = json.loads(hit)
+        data = json.loads(hit[0])
         result = ValidationResult(conforms=True, shapes=data["shapes"],
                                   violations=[Violation(**{**v, "files": tuple(v["files"])}) for v in data["violations"]])
     except (ValueError, KeyError, TypeError):
@@ -190,7 +196,7 @@ def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None,
     if cache is not None:
         data = {"shapes": result.shapes,
                 "violations": [{**asdict(v), "files": list(v.files)} for v in result.violations]}
-        cache.put("valid", validation_key(inputs), json.dumps(data).encode("utf-8"), ".json")
+        cache.put_checked("valid", validation_key(inputs), json.dumps(data).encode("utf-8"), ".json")
     return result
 
 
@@ -242,23 +248,16 @@ def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, bo
     name = choose(settings.reasoner, body.count(b"\n"), settings.reasoner_auto_limit)
     report.counts["reasoner"] = name
     key = inference_key(inputs, name) if cache is not None else ""
-    hit, meta_bytes = (cache.get("inferred", key, ".nt"), cache.get("inferred", key, ".json")) if cache else (None, None)
-    if hit is not None and meta_bytes is not None:
-        try:
-            meta = json.loads(meta_bytes)
-            errors = list(meta["errors"])
-            body, report.cached = hit, True
-        except (ValueError, KeyError, TypeError):
-            pass
-    if not report.cached:
+    hit = cache.get_checked("inferred", key, ".nt") if cache is not None else None
+    if hit is not None and isinstance(hit[1].get("errors"), list):  # the body is the one written (checksum, counts)
+        body, errors, report.cached = hit[0], list(hit[1]["errors"]), True
+    else:
         triples = body.count(b"\n")
         result = store_closure(body, name, workdir if workdir and triples >= RULES_ON_DISK else None)
         body, errors = result.ntriples, result.errors
         if cache is not None:
-            meta = {"reasoner": name, "asserted_triples": result.asserted_triples,
-                    "closure_triples": result.closure_triples, "errors": errors}
-            cache.put("inferred", key, body, ".nt")
-            cache.put("inferred", key, json.dumps(meta).encode("utf-8"), ".json")
+            cache.put_checked("inferred", key, body, ".nt", reasoner=name, errors=errors,
+                              asserted_triples=result.asserted_triples, closure_triples=result.closure_triples)
     if errors:
         raise InconsistentGraph("; ".join(errors))
     report.counts["inferred"] = body.count(b"\n")
@@ -308,13 +307,15 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
         with steps.step("parse") as report:
             data, url = data_key(settings, inputs), public_url(settings)
             key = store_key(data, url)
-            store = _cached_store(cache, key, data, url)
-            if store is None:
+            opened = _cached_store(settings, cache, key, data, url)
+            if opened is None:
                 build = oxstore.StoreBuild(cache, key)
                 build.load(inputs)
                 store = build.store
                 report.counts["triples"] = build.triples
             else:
+                store, check = opened
+                del opened
                 report.cached = True
                 bundle.set_counts(oxstore.marker(cache, key).get("counts"))
             bundle.store = store
@@ -350,10 +351,11 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
                 void = dataset_description(store, BASE, url)
                 oxstore.load_ntriples(store, void.serialize(format="nt", encoding="utf-8"), VOID_GRAPH)
                 bundle.store = store
-                counts = bundle.graph_counts()
-                bundle.store = store = build.finish({"graphs": sum(1 for _ in store.named_graphs()),
-                                                     "counts": counts, "quads": len(store),
-                                                     "data_key": data, "public_url": url})
+                meta = {"graphs": sum(1 for _ in store.named_graphs()), "counts": bundle.graph_counts(),
+                        "quads": len(store), "data_key": data, "public_url": url}
+                bundle.store = None
+                del store  # the build holds the last reference: sealing closes the database
+                store, check = build.finish(meta)
                 build = None
             else:
                 report.cached = True
@@ -372,14 +374,17 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
     log.info("ready in %.2f s: %d quads in %d named graphs; from the cache: %s", time.perf_counter() - total,
              steps.done[-1].counts["quads"], len(bundle.graph_counts()), ", ".join(cached) or "nothing")
     dumps = cache.path("dumps", key) if cache is not None else None
-    return Prepared(settings, bundle, validation, engine, steps.done, dumps)
+    return Prepared(settings, bundle, validation, engine, steps.done, dumps, check)
 
 
-def _cached_store(cache: DiskCache | None, key: str, data: str, url: str) -> ox.Store | None:
-    """The complete store ``key`` from the cache, or one of the same ``data`` built for another public URL, copied."""
+def _cached_store(settings: Settings, cache: DiskCache | None, key: str, data: str,
+                  url: str) -> tuple[ox.Store, oxstore.StoreCheck] | None:
+    """The complete store ``key`` from the cache (its files checked), or one of the same ``data`` built for another
+    public URL, copied."""
     if cache is None:
         return None
-    return oxstore.open_complete(cache, key) or oxstore.retarget(cache, key, data, url, VOID_GRAPH)
+    return oxstore.open_complete(cache, key, settings.store_check_sync_mb << 20) \
+        or oxstore.retarget(cache, key, data, url, VOID_GRAPH)
 
 
 def _child_validation(settings: Settings, inputs: Inputs, cache: DiskCache | None,

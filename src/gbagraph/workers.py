@@ -406,8 +406,9 @@ class WorkerPoolEngine:
     # ---------------------------------------------------------------- queries
 
     def _likely_cause(self, worker: _Worker) -> str:
-        if self.memory_mb and worker.process.exitcode == -signal.SIGABRT:
-            return f"most likely the query needed more than the {self.memory_mb} MB a query may use"
+        if worker.process.exitcode == -signal.SIGABRT:  # the engine gave up: which reason, the worker cannot say
+            limit = f"memory past the {self.memory_mb} MB a query may use, " if self.memory_mb else ""
+            return f"the engine aborted (SIGABRT), e.g. on {limit}or on damaged data in the store"
         return "the query may be too complex"
 
     def limit_for(self, request: QueryRequest) -> float:
