@@ -221,6 +221,7 @@ def query_page() -> Response:
         base=st.base,
         initial=request.args.get("query") or DEFAULT_QUERY,
         autorun=bool(request.args.get("query")),
+        default_query=DEFAULT_QUERY,
         triples=sum(st.bundle.graph_counts().values()),
         graphs=len(st.graph_names),
     )
