@@ -91,3 +91,28 @@ def test_tabs_and_history(mini_site, page):  # noqa: F811
     assert items.count() == 2 and items.nth(0).get_attribute("title") == "SELECT ?s WHERE { ?s a gba:Official }"
     items.nth(1).click()
     assert query.input_value() == "ASK { ?s a gba:Official }"
+
+
+def test_grouping_error_marked_while_typing(mini_site, page):  # noqa: F811
+    """The commonest SPARQL mistake, marked on the variable at fault before Run; Run keeps the engine's words."""
+    page.goto(mini_site.url)
+    query = page.locator("#query")
+    query.fill("")
+    query.type("SELECT (COUNT(?s) AS ?n) ?p WHERE { ?s ?p ?o }")
+    page.locator("#check:not([hidden])").wait_for()  # no Run pressed
+    assert "?p is shown but the query groups" in page.locator("#check").inner_text()
+    mark = page.locator("#highlight .tok-error")
+    assert mark.inner_text() == "?" and page.evaluate("""() => {
+        const range = document.createRange();
+        range.setStart(document.getElementById('highlight'), 0);
+        range.setEndBefore(document.querySelector('#highlight .tok-error'));
+        return range.toString().length; }""") == 25  # the "?" of "?p" after "(COUNT(?s) AS ?n) "
+    query.press("Control+Enter")
+    page.locator("#error:not([hidden])").wait_for()
+    text = page.locator("#error").inner_text()
+    assert "line 1, column 26" in text and "The SELECT contains a variable that is unbound" in text
+    query.press("End")
+    page.keyboard.type(" GROUP BY ?p")  # fixed: the mark goes, and the check finds nothing
+    assert page.locator("#highlight .tok-error").count() == 0
+    page.wait_for_timeout(1200)
+    assert page.locator("#check").is_hidden() and page.locator("#highlight .tok-error").count() == 0

@@ -187,6 +187,29 @@
     render();
   }
 
+  // ---- checked while typing: /sparql/check parses (never evaluates) and says what /sparql would say -------------
+
+  var checkEl = document.getElementById("check"), checkTimer = null, checkSeq = 0, CHECK_DELAY = 400;
+
+  function scheduleCheck() {
+    clearTimeout(checkTimer);
+    checkEl.hidden = true;
+    checkTimer = setTimeout(checkNow, CHECK_DELAY);
+  }
+
+  function checkNow() {
+    var text = textarea.value, mine = ++checkSeq;
+    if (!text.trim()) { return; }
+    fetch(root + "/sparql/check", { method: "POST", body: new URLSearchParams({ query: text }) })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (verdict) {
+        if (!verdict || mine !== checkSeq || text !== textarea.value) { return; }  // the text moved on
+        checkEl.hidden = verdict.ok;
+        checkEl.textContent = verdict.ok ? "" : verdict.message;
+        if (!verdict.ok && Number.isInteger(verdict.line)) { markError(verdict.line, verdict.column); }
+      }).catch(function () { /* checking is a help only: Run still says everything */ });
+  }
+
   // ---- completion ---------------------------------------------------------------------------------------------
 
   var completion = { items: [], active: 0, start: 0 };
@@ -776,6 +799,7 @@
     saveTabs();
     drawTabs();
     showAnswerFor();
+    scheduleCheck();
   }
 
   function setRunning() {
@@ -842,6 +866,9 @@
     var t = tab(), text = textarea.value;
     if (t.controller) { t.controller.abort(); }  // one run at a time: a new run replaces the one under way
     var mine = ++t.seq, controller = new AbortController(), started = performance.now();
+    clearTimeout(checkTimer);
+    checkSeq++;
+    checkEl.hidden = true;
     t.controller = controller;
     t.answer = null;
     errorAt = null;
@@ -912,6 +939,7 @@
     refresh();
     saveTabs();
     showAnswerFor();
+    scheduleCheck();
     var w = wordBeforeCaret().word;
     if (/^[A-Za-z][\w.-]*:[\w.-]*$/.test(w) || (!popup.hidden && w)) { openCompletion(false); } else { closeCompletion(); }
   });
