@@ -71,7 +71,13 @@ def page(browser):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    aborted: list[str] = []  # requests the page aborted on purpose (Cancel, a new run): tests check them
+
+    def failed(req) -> None:
+        (aborted if req.failure == "net::ERR_ABORTED" else errors).append(f"request failed: {req.url}")
+
+    pg.on("requestfailed", failed)
+    pg.aborted = aborted
     yield pg
     context.close()
     assert errors == []

@@ -57,8 +57,9 @@ def test_search_one_match_goes_to_the_resource(mini_server):
 def test_search_several_matches_list(mini_server):
     r = get(mini_server, "search", q="example")
     assert r.status_code == 200
-    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>', r.text)
-    assert links == [("/id/person/ada-example", "Ada Example"), ("/id/person/bo-example", "Bo Example")]
+    links = re.findall(r'<li><span class="kind">([^<]+)</span> <a href="([^"]+)">([^<]+)</a>', r.text)
+    assert links == [("Official", "/id/person/ada-example", "Ada Example"),  # with the kind of thing each is
+                     ("Official", "/id/person/bo-example", "Bo Example")]
     assert "No resource" in get(mini_server, "search", q="no such name").text
     assert get(mini_server, "search").status_code == 200
 

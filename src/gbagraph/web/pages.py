@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import VOID
 from rdflib.term import Node
 
-from .. import formats
+from .. import formats, syntax
 from ..describe import Statement, describe, exists, label_of, resource_graph
 from ..errors import NotFound
 from ..export import store_graph
@@ -221,6 +221,7 @@ def query_page() -> Response:
         base=st.base,
         initial=request.args.get("query") or DEFAULT_QUERY,
         autorun=bool(request.args.get("query")),
+        default_query=DEFAULT_QUERY,
         triples=sum(st.bundle.graph_counts().values()),
         graphs=len(st.graph_names),
     )
@@ -230,6 +231,16 @@ def query_page() -> Response:
 @bp.route("/")
 def index() -> Response:
     return query_page()
+
+
+@bp.route("/sparql/check", methods=["GET", "POST"])
+def check_query() -> Response:
+    """Parse-only: the syntax error ``/sparql`` would give for the ``query`` parameter (as JSON), or ``ok``."""
+    text = request.values.get("query", "")
+    error = syntax.check(text, prefixes()) if text.strip() else None
+    if error is None:
+        return jsonify(ok=True)
+    return jsonify(ok=False, message=str(error), line=error.line, column=error.column)
 
 
 @bp.route("/vocabulary.json")

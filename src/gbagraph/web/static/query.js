@@ -187,6 +187,29 @@
     render();
   }
 
+  // ---- checked while typing: /sparql/check parses (never evaluates) and says what /sparql would say -------------
+
+  var checkEl = document.getElementById("check"), checkTimer = null, checkSeq = 0, CHECK_DELAY = 400;
+
+  function scheduleCheck() {
+    clearTimeout(checkTimer);
+    checkEl.hidden = true;
+    checkTimer = setTimeout(checkNow, CHECK_DELAY);
+  }
+
+  function checkNow() {
+    var text = textarea.value, mine = ++checkSeq;
+    if (!text.trim()) { return; }
+    fetch(root + "/sparql/check", { method: "POST", body: new URLSearchParams({ query: text }) })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (verdict) {
+        if (!verdict || mine !== checkSeq || text !== textarea.value) { return; }  // the text moved on
+        checkEl.hidden = verdict.ok;
+        checkEl.textContent = verdict.ok ? "" : verdict.message;
+        if (!verdict.ok && Number.isInteger(verdict.line)) { markError(verdict.line, verdict.column); }
+      }).catch(function () { /* checking is a help only: Run still says everything */ });
+  }
+
   // ---- completion ---------------------------------------------------------------------------------------------
 
   var completion = { items: [], active: 0, start: 0 };
@@ -622,59 +645,278 @@
     errorEl.hidden = false;
   }
 
-  function run() {
-    var started = performance.now();
-    errorEl.hidden = true;
+  // ---- runs, tabs, history --------------------------------------------------------------------------------------
+  // Each tab holds its text and at most one run.  A run's answer is kept with the text that produced it and is
+  // drawn only if it is still the tab's latest run (a counter); Cancel aborts the request (the server stops a
+  // query whose client went away).
+
+  var runButton = document.getElementById("run"), cancelButton = document.getElementById("cancel");
+  var answerFor = document.getElementById("answer-for");
+  var TABS_KEY = "gbagraph.tabs", HISTORY_KEY = "gbagraph.history", HISTORY_MAX = 50;
+  var tabs = [], active = 0;
+
+  function stored(key, fallback) {
+    try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+  }
+
+  function store(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode or full: not kept */ }
+  }
+
+  function newTab(text, name) {
+    return { text: text, name: name || "", seq: 0, controller: null, answer: null };
+  }
+
+  function tab() { return tabs[active]; }
+
+  function saveTabs() {
+    tab().text = textarea.value;
+    store(TABS_KEY, { active: active, tabs: tabs.map(function (t) { return { text: t.text, name: t.name }; }) });
+  }
+
+  function tabTitle(t, i) {
+    if (t.name) { return t.name; }
+    var form = /\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b/i.exec(t.text.replace(/#[^\n]*/g, ""));
+    return "Query " + (i + 1) + (form ? " · " + form[1].toUpperCase() : "");
+  }
+
+  function drawTabs() {
+    var bar = document.getElementById("tabs");
+    bar.textContent = "";
+    tabs.forEach(function (t, i) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "tab" + (t.controller ? " running" : "");
+      b.setAttribute("role", "tab");
+      b.setAttribute("aria-selected", i === active ? "true" : "false");
+      b.textContent = tabTitle(t, i);
+      b.addEventListener("click", function () { switchTab(i); });
+      bar.appendChild(b);
+      if (tabs.length > 1) {
+        var x = document.createElement("button");
+        x.type = "button";
+        x.className = "tab-close";
+        x.title = "Close " + tabTitle(t, i);
+        x.setAttribute("aria-label", x.title);
+        x.textContent = "×";
+        x.addEventListener("click", function () { closeTab(i); });
+        bar.appendChild(x);
+      }
+    });
+    var add = document.createElement("button");
+    add.type = "button";
+    add.id = "new-tab";
+    add.className = "tab-new";
+    add.title = "New tab";
+    add.setAttribute("aria-label", "New tab");
+    add.textContent = "+";
+    add.addEventListener("click", function () { openTab(config.initial || "", ""); });
+    bar.appendChild(add);
+  }
+
+  function switchTab(i) {
+    saveTabs();
+    if (i !== active) { history.replaceState(null, "", root + "/"); }
+    active = Math.max(0, Math.min(i, tabs.length - 1));
+    textarea.value = tab().text;
     errorAt = null;
-    render();
     closeCompletion();
-    statusEl.textContent = "running…";
-    statusEl.className = "status busy";
-    history.replaceState(null, "", root + "/?query=" + encodeURIComponent(textarea.value));
-    fetch(root + "/sparql", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded",
-                 "Accept": "application/sparql-results+json, text/turtle;q=0.9, text/plain;q=0.1" },
-      body: new URLSearchParams({ query: textarea.value })
-    }).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      return response.text().then(function (body) {
-        var ms = Math.round(performance.now() - started);
-        statusEl.className = "status";
-        resultsEl.textContent = "";
-        if (!response.ok) {
-          statusEl.textContent = "error " + response.status;
-          statusEl.className = "status failed";
-          var err = errorPosition(body, type);
-          showError(err.message);
-          if (err.line !== null) { markError(err.line, err.column); }
-          return;
-        }
-        var summary;
-        if (type.indexOf("application/sparql-results+json") === 0) {
-          var data = JSON.parse(body);
-          summary = typeof data.boolean === "boolean" ? renderAsk(data.boolean) : renderSelect(data);
-        } else {
-          summary = renderGraph(body, type);
-        }
-        statusEl.textContent = summary + " in " + ms + " ms";
-      });
-    }).catch(function (err) {
-      statusEl.textContent = "failed";
-      statusEl.className = "status failed";
-      showError("The server could not be reached: " + err);
+    refresh();
+    showAnswer();
+    saveTabs();
+    drawTabs();
+  }
+
+  function openTab(text, name) {
+    saveTabs();
+    tabs.push(newTab(text, name));
+    switchTab(tabs.length - 1);
+  }
+
+  function closeTab(i) {
+    if (tabs[i].controller) { tabs[i].seq++; tabs[i].controller.abort(); }
+    saveTabs();
+    tabs.splice(i, 1);
+    active = i < active || active >= tabs.length ? Math.max(0, active - 1) : active;
+    textarea.value = tab().text;
+    switchTab(active);
+  }
+
+  function loadTabs() {
+    var saved = stored(TABS_KEY, null);
+    if (saved && Array.isArray(saved.tabs) && saved.tabs.length) {
+      tabs = saved.tabs.map(function (t) { return newTab(String(t.text || ""), String(t.name || "")); });
+      active = Math.max(0, Math.min(Number(saved.active) || 0, tabs.length - 1));
+      if (config.fromUrl) {  // a permalink opens in the tab that holds its text, or in a tab of its own
+        var same = tabs.map(function (t) { return t.text; }).indexOf(textarea.value);
+        if (same < 0) { tabs.push(newTab(textarea.value, "")); }
+        active = same < 0 ? tabs.length - 1 : same;
+      }
+    } else {
+      tabs = [newTab(textarea.value, "")];
+    }
+    textarea.value = tab().text;
+    drawTabs();
+  }
+
+  function remember(text) {
+    var list = stored(HISTORY_KEY, []).filter(function (h) { return h && h.query !== text; });
+    list.unshift({ query: text, at: new Date().toISOString() });
+    store(HISTORY_KEY, list.slice(0, HISTORY_MAX));
+    drawHistory();
+  }
+
+  function drawHistory() {
+    var list = document.getElementById("history-list");
+    var items = stored(HISTORY_KEY, []);
+    list.textContent = "";
+    document.getElementById("history-count").textContent = items.length ? "(" + items.length + ")" : "";
+    items.forEach(function (h) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "history-item";
+      b.title = h.query;
+      b.textContent = h.query.replace(/^(\s*(#[^\n]*|PREFIX[^\n]*)?\n)+/i, "").replace(/\s+/g, " ").slice(0, 80);
+      b.addEventListener("click", function () { setText(h.query); statusEl.textContent = "loaded from history"; });
+      var when = document.createElement("span");
+      when.className = "note";
+      when.textContent = " " + String(h.at).slice(0, 16).replace("T", " ");
+      li.appendChild(b);
+      li.appendChild(when);
+      list.appendChild(li);
     });
   }
 
-  function loadExample(i) {
-    var example = config.examples[i];
-    textarea.value = example.text;
+  function setText(text) {
+    textarea.value = text;
     errorAt = null;
     textarea.setSelectionRange(0, 0);
     textarea.scrollTop = 0;
     textarea.scrollLeft = 0;
     textarea.focus({ preventScroll: true });
     refresh();
+    saveTabs();
+    drawTabs();
+    showAnswerFor();
+    scheduleCheck();
+  }
+
+  function setRunning() {
+    var running = !!tab().controller;
+    runButton.disabled = running;
+    runButton.textContent = running ? "Running…" : "Run ▶";
+    cancelButton.hidden = !running;
+    cancelButton.disabled = !running;
+    document.getElementById("editor").classList.toggle("running", running);
+    drawTabs();
+  }
+
+  /** Says so when the answer shown is for another text than the editor's (the text was changed since). */
+  function showAnswerFor() {
+    var answer = tab().answer;
+    answerFor.hidden = !answer || !answer.query || answer.query === textarea.value;
+  }
+
+  /** Draw the current tab's state: running, its last answer (or error, or cancellation), or nothing. */
+  function showAnswer() {
+    var t = tab(), answer = t.answer;
+    errorEl.hidden = true;
+    resultsEl.textContent = "";
+    shown = null;
+    statusEl.className = "status";
+    statusEl.textContent = "";
+    setRunning();
+    showAnswerFor();
+    if (t.controller) {
+      statusEl.textContent = "running…";
+      statusEl.className = "status busy";
+      return;
+    }
+    if (!answer) { return; }
+    if (answer.cancelled) {
+      statusEl.textContent = "cancelled after " + answer.ms + " ms";
+      return;
+    }
+    if (answer.failed) {
+      statusEl.textContent = "failed";
+      statusEl.className = "status failed";
+      showError("The server could not be reached: " + answer.failed);
+      return;
+    }
+    if (!answer.ok) {
+      statusEl.textContent = "error " + answer.status;
+      statusEl.className = "status failed";
+      var err = errorPosition(answer.body, answer.type);
+      showError(err.message);
+      if (err.line !== null && answer.query === textarea.value) { markError(err.line, err.column); }
+      return;
+    }
+    var summary;
+    if (answer.type.indexOf("application/sparql-results+json") === 0) {
+      var data = JSON.parse(answer.body);
+      summary = typeof data.boolean === "boolean" ? renderAsk(data.boolean) : renderSelect(data);
+    } else {
+      summary = renderGraph(answer.body, answer.type);
+    }
+    statusEl.textContent = summary + " in " + answer.ms + " ms";
+  }
+
+  function run() {
+    var t = tab(), text = textarea.value;
+    if (t.controller) { t.controller.abort(); }  // one run at a time: a new run replaces the one under way
+    var mine = ++t.seq, controller = new AbortController(), started = performance.now();
+    clearTimeout(checkTimer);
+    checkSeq++;
+    checkEl.hidden = true;
+    t.controller = controller;
+    t.answer = null;
+    errorAt = null;
+    render();
+    closeCompletion();
+    remember(text);
+    saveTabs();
+    history.replaceState(null, "", root + "/?query=" + encodeURIComponent(text));
+    showAnswer();
+    function done(answer) {
+      if (t.seq !== mine) { return; }  // a later run or a cancel came after this one: its answer is not shown
+      answer.ms = Math.round(performance.now() - started);
+      answer.query = text;
+      t.controller = null;
+      t.answer = answer;
+      if (t === tab()) { showAnswer(); } else { drawTabs(); }
+    }
+    fetch(root + "/sparql", {
+      method: "POST",
+      signal: controller.signal,
+      headers: { "Content-Type": "application/x-www-form-urlencoded",
+                 "Accept": "application/sparql-results+json, text/turtle;q=0.9, text/plain;q=0.1" },
+      body: new URLSearchParams({ query: text })
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      return response.text().then(function (body) {
+        done({ ok: response.ok, status: response.status, type: type, body: body });
+      });
+    }).catch(function (err) {
+      done(err && err.name === "AbortError" ? { cancelled: true } : { failed: String(err) });
+    });
+  }
+
+  function cancel() {
+    var t = tab();
+    if (!t.controller) { return; }
+    var controller = t.controller;
+    t.seq++;
+    t.controller = null;
+    t.answer = { cancelled: true, ms: 0, query: textarea.value };
+    controller.abort();
+    showAnswer();
+    statusEl.textContent = "cancelled";
+  }
+
+  function loadExample(i) {
+    var example = config.examples[i];
+    setText(example.text);
     document.querySelectorAll(".example").forEach(function (b) { b.classList.remove("current"); });
     document.querySelector('.example[data-index="' + i + '"]').classList.add("current");
     statusEl.textContent = "loaded: " + example.title;
@@ -695,6 +937,9 @@
   textarea.addEventListener("input", function () {
     errorAt = null;
     refresh();
+    saveTabs();
+    showAnswerFor();
+    scheduleCheck();
     var w = wordBeforeCaret().word;
     if (/^[A-Za-z][\w.-]*:[\w.-]*$/.test(w) || (!popup.hidden && w)) { openCompletion(false); } else { closeCompletion(); }
   });
@@ -736,7 +981,15 @@
     }
     if (e.key !== "Shift") { tabReleased = false; }
   });
-  document.getElementById("run").addEventListener("click", run);
+  runButton.addEventListener("click", run);
+  cancelButton.addEventListener("click", cancel);
+  document.getElementById("answer-for-restore").addEventListener("click", function () {
+    if (tab().answer) { setText(tab().answer.query); showAnswer(); }
+  });
+  document.getElementById("history-clear").addEventListener("click", function () {
+    store(HISTORY_KEY, []);
+    drawHistory();
+  });
   document.getElementById("add-prefixes").addEventListener("click", addPrefixes);
   document.querySelectorAll(".example").forEach(function (b) {
     b.addEventListener("click", function () { loadExample(Number(b.dataset.index)); });
@@ -745,6 +998,8 @@
     if (v) { vocabulary = v; }
     textarea.closest(".editor").dataset.vocabulary = v ? "loaded" : "failed";
   }).catch(function () { /* completion keeps to prefixes and variables */ });
+  loadTabs();
+  drawHistory();
   refresh();
   if (config.autorun) { run(); }
 }());
