@@ -27,12 +27,14 @@ def _project_root() -> Path:
     return Path.cwd()
 
 
+#: the allowed values of the settings that take one of a few names (the only list of them: the CLI and the
+#: reasoners use these; each is named in its setting's help text, which tests/core/test_config.py checks)
 ENGINES = ("oxigraph", "rdflib")
-REASONERS = ("owlrl", "reasonable", "auto")
+REASONERS = ("owlrl", "reasonable", "rules", "auto")
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _setting(default: Any, help: str, choices: tuple[str, ...] = ()) -> Any:
+    return field(default=default, metadata={"help": help, "choices": choices})
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Settings:
     parallel_start: bool = _setting(False, "On a cold start of a big graph (from 200k triples), run SHACL in a "
                                     "child process beside the OWL RL step: faster on 2+ cores, but the start's "
                                     "peak memory is then the sum of both (at 1M: 2.7 GB instead of 1.9 GB).")
-    engine: str = _setting("oxigraph", "Query engine: 'oxigraph' (in-process pyoxigraph) or 'rdflib'.")
+    engine: str = _setting("oxigraph", "Query engine: 'oxigraph' (in-process pyoxigraph) or 'rdflib'.", ENGINES)
     query_timeout: float = _setting(30.0, "Seconds a query may run before it is stopped (HTTP 503); a "
                                     "request may ask for less with the 'timeout' parameter.")
     max_query_length: int = _setting(100_000, "Longest query text accepted, in characters (HTTP 413).")
@@ -96,7 +98,7 @@ class Settings:
                              "'reasonable' (Rust, ~15-50x faster, but ~6 GB at 1M triples), 'rules' (OWL RL "
                              "rules as SPARQL CONSTRUCTs on a scratch store, streamed pass by pass: memory-bounded; "
                              "reasonable for TBox constructs they do not cover) or 'auto' (owlrl under "
-                             "reasoner_auto_limit asserted triples, else 'rules').")
+                             "reasoner_auto_limit asserted triples, else 'rules').", REASONERS)
     reasoner_auto_limit: int = _setting(10_000, "Asserted triples from which reasoner 'auto' uses 'rules'.")
     cache: bool = _setting(True, "Keep the parsed store, the inferred graph and the SHACL verdict on disk, keyed "
                            "by a hash of what each depends on (ontology, data, shapes, library versions), so "
@@ -120,7 +122,7 @@ class Settings:
             if not url.startswith(("http://", "https://")):
                 raise SettingsError(f"public URL must be an http(s) URL: {url!r}")
             set_("public_url", url if url.endswith("/") else url + "/")
-        for name, allowed in (("engine", ENGINES), ("reasoner", REASONERS)):
+        for name, allowed in SETTING_CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise SettingsError(f"unknown {name} {getattr(self, name)!r}; use one of: {', '.join(allowed)}")
         if self.http_threads < 1 or not self.head_timeout > 0 or self.keepalive < 0:
@@ -176,6 +178,9 @@ def _coerce(name: str, raw: str) -> Any:
 
 
 SETTING_HELP: dict[str, str] = {f.name: f.metadata["help"] for f in fields(Settings)}
+#: setting -> its allowed values, for the settings that take one of a few names
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {f.name: f.metadata["choices"] for f in fields(Settings)
+                                               if f.metadata.get("choices")}
 SETTING_DEFAULTS: dict[str, Any] = {
     f.name: (f.default_factory() if not isinstance(f.default_factory, _MISSING_TYPE) else f.default)
     for f in fields(Settings)

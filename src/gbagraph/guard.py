@@ -4,7 +4,7 @@ The checks run on every reading of the text an engine may make (see :mod:`sparql
 rdflib does, CR ending a comment as in Oxigraph, keywords case-folded as rdflib matches them).
 
 Deep nesting is refused before it reaches a parser: Oxigraph's recursive parser overflows the stack (the
-whole process dies) at a few thousand levels.
+whole process dies) at a few thousand levels of brackets, or a few thousand operators nested without brackets.
 """
 
 from __future__ import annotations
@@ -22,13 +22,18 @@ from . import sparqltext
 from .errors import EvaluationFailed, GbagraphError, QueryError, ResultTooLarge, ServiceFailed, ServiceRefused, UpdateRefused
 from .sparqltext import CASE_FOLD, UPDATE_KEYWORDS, Lexed
 
-__all__ = ["CASE_FOLD", "MAX_NESTING", "check_query", "check_size", "guarded", "internal_error"]
+__all__ = ["CASE_FOLD", "MAX_CHAIN", "MAX_NESTING", "check_query", "check_size", "guarded", "internal_error"]
 
 #: most levels of ``( { [`` a query may nest (real queries use < 20; Oxigraph crashes at a few thousand)
 MAX_NESTING = 200
+#: the longest operator chain (:attr:`~gbagraph.sparqltext.Reading.chain`) a query may hold.  Oxigraph 0.5's
+#: parser overflows an 8 MB stack (the process dies) at about 9,000 ``!`` in a row, 6,700 ``+`` in a chain,
+#: 6,400 ``OPTIONAL`` or ``UNION`` and 2,500 ``MINUS`` in one group (weighted 4 each here): a tenth of that
+MAX_CHAIN = 1000
 
 def check_query(query: str | Lexed, allowlist: Iterable[str] = ()) -> str | None:
-    """Refuse updates, unlisted ``SERVICE`` calls and deep nesting in every reading; the query form or None.
+    """Refuse updates, unlisted ``SERVICE`` calls, deep nesting and long operator chains in every reading; the
+    query form or None.
 
     Give the :class:`~gbagraph.sparqltext.Lexed` text when there is one: the text is then not lexed again."""
     lexed = query if isinstance(query, Lexed) else sparqltext.lex(query)
@@ -38,6 +43,9 @@ def check_query(query: str | Lexed, allowlist: Iterable[str] = ()) -> str | None
             raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
         if reading.depth > MAX_NESTING:
             raise QueryError(f"the query nests brackets more than {MAX_NESTING} levels deep; simplify it")
+        if reading.chain > MAX_CHAIN:
+            raise QueryError("the query chains too many operators (unary or binary operators, path steps, UNION, "
+                             "OPTIONAL, MINUS, collection members) for the parser to nest; simplify it")
         for target, ascii_keyword in reading.services:
             if not ascii_keyword:  # a SERVICE keyword only the case folding revealed
                 raise ServiceRefused("SERVICE is not allowed on this endpoint (write keywords in ASCII letters)")

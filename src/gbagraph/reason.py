@@ -35,10 +35,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from .config import REASONERS
 from .infer import InferenceResult, _trivial, check_consistency, closure, new_triples
 from .store import constructed, solutions
-
-REASONERS = ("owlrl", "reasonable", "rules", "auto")
 
 #: predicates whose triples are schema (TBox) statements
 SCHEMA_PREDICATES = frozenset({
