@@ -79,9 +79,10 @@ class Settings:
                                     "the loaded graph (a query past it gets HTTP 503); 0 for no limit.")
     query_memory_budget_mb: int = _setting(8192, "Memory all queries of one `gbagraph serve` may take together, in "
                                            "MB beyond the loaded graph: split evenly between the query worker "
-                                           "processes of every server process (each one's limit is the smaller of "
-                                           "query_memory_mb and its share), so heavy queries at once never push "
-                                           "the server past it; 0 for no server-wide budget.")
+                                           "processes a server process may hold (max of query_workers and "
+                                           "max_concurrent_queries) in every server process; each one's limit is "
+                                           "the smaller of query_memory_mb and its share, so heavy queries at once "
+                                           "never push the server past it. 0 for no server-wide budget.")
     response_cache_mb: int = _setting(64, "Memory for recent /sparql answers, in MB per server process: an "
                                       "identical request (same normalised query, dataset parameters and "
                                       "answer format) is answered from it; every answer has an ETag and "

@@ -57,6 +57,7 @@ _DEFAULT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGAB
 class _Worker:
     process: BaseProcess
     conn: Connection
+    demoted: bool = False  # its priority was lowered during a slow query: replaced after it
 
 
 @dataclass(eq=False)
@@ -96,6 +97,9 @@ def _limit_memory(extra_mb: int | None) -> None:
     except (OSError, ValueError, KeyError):  # not Linux: no memory limit
         pass
 
+
+#: a query still running after SLOW_AFTER seconds runs at this niceness (the CPU goes to quick requests first)
+SLOW_AFTER, SLOW_NICE = 1.0, 19
 
 #: prctl(2) option: the signal this process gets when the thread that forked it ends
 PR_SET_PDEATHSIG = 1
@@ -361,11 +365,23 @@ class WorkerPoolEngine:
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
-            if not self._closed:
-                try:
-                    self._release(self._spawn())
-                except OSError:  # cannot fork now: _checkout forks one when next needed
-                    pass
+            self._top_up()
+
+    def _room(self) -> bool:
+        """May another worker be forked? (Call with the lock held.)  Up to ``workers`` at normal priority, and
+        never more than ``max(workers, max_concurrent)`` in all: a slow query's demoted worker does not take a
+        quick query's place, and the memory budget counts that many (``web.serve.memory_shared``)."""
+        normal = sum(not w.demoted for w in self._all)
+        return normal < self.workers and len(self._all) < max(self.workers, self.max_concurrent)
+
+    def _top_up(self) -> None:
+        """Fork a worker for the queries in line, or for the pool, if there is room (call with the lock held)."""
+        if self._closed or not self._room() or (len(self._all) >= self.workers and not self._waiters):
+            return
+        try:
+            self._release(self._spawn())
+        except OSError:  # cannot fork now: _checkout forks one when next needed
+            pass
 
     def _release(self, worker: _Worker) -> None:
         """Hand a free worker to the longest-waiting query, or make it idle (call with the lock held)."""
@@ -382,7 +398,7 @@ class WorkerPoolEngine:
             self._check_open()
             if self._idle:
                 return self._idle.pop()
-            if len(self._all) < self.workers:
+            if self._room():
                 try:
                     return self._spawn()
                 except OSError as exc:
@@ -441,7 +457,7 @@ class WorkerPoolEngine:
     def _run(self, worker: _Worker, request: QueryRequest, start: float, limit: float) -> Answer:
         try:
             worker.conn.send((request, max(0.0, start + limit - time.monotonic())))
-            ready = wait([worker.conn, worker.process.sentinel], max(0.0, start + limit - time.monotonic()))
+            ready = self._wait(worker, start + limit)
             if worker.conn in ready:
                 status, payload = worker.conn.recv()
             elif ready:
@@ -455,8 +471,28 @@ class WorkerPoolEngine:
             self._check_open()
             raise WorkerCrashed(f"the query worker crashed ({_how(worker.process)}) while evaluating the "
                                 f"query; it has been replaced — {self._likely_cause(worker)}") from exc
-        self._checkin(worker)
+        if worker.demoted:
+            self._discard(worker)  # a process cannot raise its own priority back: a fresh worker takes its place
+        else:
+            self._checkin(worker)
         if status == "ok":
             return cast(Answer, payload)
         raise _import_error(payload)
+
+    def _wait(self, worker: _Worker, deadline: float) -> list[Any]:
+        """Wait for the worker's answer (or its end) until ``deadline``; a query still running after
+        ``SLOW_AFTER`` seconds has its worker's priority lowered, so that quick queries and pages keep the CPU."""
+        waitables: list[Connection | int] = [worker.conn, worker.process.sentinel]
+        ready = wait(waitables, max(0.0, min(deadline - time.monotonic(), SLOW_AFTER)))
+        if ready or time.monotonic() >= deadline:
+            return ready
+        try:
+            if worker.process.pid is not None:
+                os.setpriority(os.PRIO_PROCESS, worker.process.pid, SLOW_NICE)
+                with self._lock:
+                    worker.demoted = True
+                    self._top_up()  # the queries in line get a worker at normal priority
+        except OSError:  # gone meanwhile, or not allowed: it keeps its priority
+            pass
+        return wait(waitables, max(0.0, deadline - time.monotonic()))
 

@@ -48,7 +48,8 @@ def query_workers(master: int) -> list[int]:
 
 
 def test_two_heavy_queries_stay_within_the_budget() -> None:
-    server = start(MINI, workers=1, env={"GBAGRAPH_QUERY_WORKERS": "2", "GBAGRAPH_QUERY_MEMORY_MB": "2048",
+    server = start(MINI, workers=1, env={"GBAGRAPH_QUERY_WORKERS": "2", "GBAGRAPH_MAX_CONCURRENT_QUERIES": "2",
+                                         "GBAGRAPH_QUERY_MEMORY_MB": "2048",
                                          "GBAGRAPH_QUERY_MEMORY_BUDGET_MB": str(BUDGET_MB),
                                          "GBAGRAPH_QUERY_TIMEOUT": "25", "GBAGRAPH_RESPONSE_CACHE_MB": "0"})
     try:
@@ -103,4 +104,4 @@ def test_a_budget_too_small_to_share_is_refused_at_start() -> None:
         assert server.proc.wait(60) == 1
     finally:
         log = server.stop()
-    assert "query_memory_budget_mb=100 leaves 25 MB" in log and "Traceback" not in log
+    assert "query_memory_budget_mb=100 leaves 12 MB" in log and "Traceback" not in log

@@ -70,8 +70,9 @@ def holders_of(port: int) -> list[int]:
 
 @pytest.fixture()
 def srv() -> Iterator[Server]:
-    """One server process, two query workers, a limit long enough to outlast each test."""
-    server = start(MINI, workers=1, env={"GBAGRAPH_QUERY_TIMEOUT": "60", "GBAGRAPH_RESPONSE_CACHE_MB": "0"})
+    """One server process, two query workers (and no more: two query slots), a limit outlasting each test."""
+    server = start(MINI, workers=1, env={"GBAGRAPH_QUERY_TIMEOUT": "60", "GBAGRAPH_RESPONSE_CACHE_MB": "0",
+                                         "GBAGRAPH_MAX_CONCURRENT_QUERIES": "2"})
     try:
         yield server
     finally:
@@ -121,7 +122,8 @@ def test_a_killed_server_leaves_no_worker_behind(srv: Server, victim: str) -> No
 
 
 def test_a_query_worker_ends_its_query_itself_if_its_server_is_stuck(tmp_path: Path) -> None:
-    server = start(MINI, workers=1, env={"GBAGRAPH_QUERY_TIMEOUT": "3", "GBAGRAPH_RESPONSE_CACHE_MB": "0"})
+    server = start(MINI, workers=1, env={"GBAGRAPH_QUERY_TIMEOUT": "3", "GBAGRAPH_RESPONSE_CACHE_MB": "0",
+                                         "GBAGRAPH_MAX_CONCURRENT_QUERIES": "2"})
     try:
         front, workers = slow_query_in_flight(server)
         os.kill(front, signal.SIGSTOP)  # the server process cannot kill the worker at the limit now

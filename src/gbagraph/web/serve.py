@@ -158,11 +158,13 @@ MIN_QUERY_MEMORY_MB = 64
 
 def memory_shared(settings: Settings, processes: int) -> Settings:
     """``settings`` with each query worker's memory limit cut to its share of the server-wide budget
-    (``processes`` server processes × ``query_workers`` workers each): a worker's address space is capped for
-    its whole life, so together they never take more than ``query_memory_budget_mb`` beyond the graph."""
+    (``processes`` server processes × the most workers a pool holds, ``max(query_workers,
+    max_concurrent_queries)``): a worker's address space is capped for its whole life, so together they never
+    take more than ``query_memory_budget_mb`` beyond the graph."""
     budget, workers = settings.query_memory_budget_mb, settings.query_workers
     if budget <= 0 or workers <= 0 or settings.sparql_backend:
         return settings
+    workers = max(workers, settings.max_concurrent_queries)  # slow queries' workers are replaced up to that many
     share = budget // (processes * workers)
     if share < MIN_QUERY_MEMORY_MB:
         raise SettingsError(f"query_memory_budget_mb={budget} leaves {share} MB to each of {processes} server "
