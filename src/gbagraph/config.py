@@ -108,6 +108,10 @@ class Settings:
                                         "the checksums recorded when it was built before it is served (a damaged "
                                         "one is rebuilt); a bigger one is served at once and checked in the "
                                         "background (/healthz says 'verifying', then 'verified' or 'damaged').")
+    keep_cache_entries: int = _setting(3, "Entries of each kind the cache folder keeps (stores with their dumps, "
+                                       "inferred graphs, SHACL verdicts), the most recently used first: a start "
+                                       "removes older ones, superseded by changed inputs, and the temporary files "
+                                       "of processes that died.")
     cache_dir: str | None = _setting(None, "Folder of that cache (default $XDG_CACHE_HOME/gbagraph, i.e. "
                                      "~/.cache/gbagraph; never inside the repository).")
 

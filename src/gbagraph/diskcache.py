@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -197,10 +198,13 @@ class DiskCache:
         target = self.path(kind, key, suffix)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(value)
-            os.replace(tmp, target)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=tmp_prefix())
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(value)
+                os.replace(tmp, target)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
         except OSError as exc:  # a read-only or full disk only costs the next start its speed
             log.warning("cache: cannot write %s (%s); the next start recomputes it", target, exc.strerror or exc)
 
@@ -226,6 +230,7 @@ class DiskCache:
         except ValueError:
             problem, meta = "its checksum file is unreadable", {}
         if problem is None:
+            _touch(self.meta_path(kind, key))  # recently used: kept by evict()
             return body or b"", cast(dict[str, Any], meta)
         log.warning("cache: %s is damaged (%s); recomputing it", self.path(kind, key, suffix), problem)
         for path in (self.path(kind, key, suffix), self.meta_path(kind, key)):
@@ -241,6 +246,114 @@ class DiskCache:
         except OSError as exc:
             return f"{self.folder}: {exc.strerror or exc}"
         return None
+
+
+# -- temporary files of dead processes, and entries superseded by newer ones --------------------------------------
+
+def tmp_prefix() -> str:
+    """The name prefix of a file or folder being written by this process (``.tmp-PID-``): :func:`sweep` removes
+    those whose process is gone."""
+    return f".tmp-{os.getpid()}-"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner(tmp: Path) -> int:
+    """The process writing ``tmp`` (from its name, or the ``pid`` file of a building folder); 0 if unknown."""
+    try:
+        return int(tmp.name.split("-")[1])
+    except (IndexError, ValueError):
+        pass
+    try:
+        return int((tmp / "pid").read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def sweep(folder: Path) -> int:
+    """Remove the temporary files and folders (``.tmp-*``) in ``folder`` whose process is gone; how many."""
+    removed = 0
+    for tmp in folder.glob(".tmp-*") if folder.is_dir() else ():
+        pid = _owner(tmp)
+        if not pid or not alive(pid):
+            log.info("cache: removing %s, left by a process that did not finish", tmp)
+            _remove(tmp)
+            removed += 1
+    return removed
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _entries(folder: Path) -> dict[str, list[Path]]:
+    """The entries of one kind by key (a folder ``KEY/``, or files ``KEY.*``), temporary ones left out."""
+    out: dict[str, list[Path]] = {}
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if not path.name.startswith("."):
+            out.setdefault(path.name.split(".", 1)[0], []).append(path)
+    return out
+
+
+def _last_used(paths: list[Path]) -> float:
+    times = []
+    for path in paths:
+        try:
+            times.append(path.stat().st_mtime)
+        except OSError:
+            pass
+    return max(times, default=0.0)
+
+
+#: kinds whose entries belong to an entry of another kind (of the same key): kept exactly while that one is
+FOLLOWS = {"dumps": "store"}
+
+
+def evict(cache: DiskCache, keep: int, in_use: set[str]) -> list[str]:
+    """Sweep every kind's temporary files of dead processes, then keep the ``keep`` most recently used entries of
+    each kind (and those ``in_use``), removing the others: what starts on since-changed inputs left behind (the
+    dumps of a store go with it).  The removed entries, as ``kind/key``."""
+    removed: list[str] = []
+    folders = sorted((p for p in cache.folder.iterdir() if p.is_dir()), key=lambda p: p.name in FOLLOWS) \
+        if cache.folder.is_dir() else []
+    kept: dict[str, set[str]] = {}
+    for folder in folders:
+        sweep(folder)
+        entries = _entries(folder)
+        for path in (p for paths in entries.values() for p in paths if p.is_dir()):
+            sweep(path)  # inside an entry's folder: a dump being written
+        if folder.name in FOLLOWS:
+            gone = [k for k in entries if k not in kept.get(FOLLOWS[folder.name], set()) and k not in in_use]
+        else:
+            order = sorted(entries, key=lambda k: _last_used(entries[k]), reverse=True)
+            gone = [k for k in order if k not in in_use][max(0, keep - len(in_use & set(order))):]
+        kept[folder.name] = set(entries) - set(gone)
+        for key in gone:
+            for path in entries[key]:
+                _remove(path)
+            removed.append(f"{folder.name}/{key}")
+    if removed:
+        log.info("cache: removed %d superseded entr%s (keeping the last %d of each kind): %s", len(removed),
+                 "y" if len(removed) == 1 else "ies", keep, ", ".join(removed[:6]) + (" …" if len(removed) > 6 else ""))
+    return removed
 
 
 def cache_for(settings: Settings) -> DiskCache | None:

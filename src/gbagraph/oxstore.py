@@ -35,7 +35,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .diskcache import DiskCache, Inputs
+from .diskcache import DiskCache, Inputs, sweep, tmp_prefix
 from .errors import LoadError
 from .namespaces import BASE, graph_iri
 from .store import EDITORIAL_FILE, constructed, record_editorial
@@ -138,28 +138,6 @@ def load_ntriples(store: ox.Store, body: bytes, graph: str) -> None:
 
 # -- the store folder: built aside, renamed when complete, opened read-only ------------------------------------------
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def sweep(folder: Path) -> None:
-    """Remove the building folders of starts that died (their process is gone)."""
-    for tmp in folder.glob(".tmp-*"):
-        try:
-            pid = int((tmp / "pid").read_text())
-        except (OSError, ValueError):
-            pid = 0
-        if not pid or not _alive(pid):
-            log.info("store: removing %s, left by a start that did not finish", tmp.name)
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
 # -- what a sealed store's files are: sizes and checksums, checked before the store is trusted ----------------------
 
 def _sealed_files(db: Path) -> list[Path]:
@@ -260,7 +238,7 @@ class StoreBuild:
         folder = cache.folder / KIND
         folder.mkdir(parents=True, exist_ok=True)
         sweep(folder)
-        self.tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".tmp-"))
+        self.tmp = Path(tempfile.mkdtemp(dir=folder, prefix=tmp_prefix()))
         (self.tmp / "pid").write_text(str(os.getpid()))
         self.store = ox.Store(str(self.tmp / "db"))
         self.scratch = self.tmp
@@ -421,7 +399,7 @@ def retarget(cache: DiskCache, key: str, data_key: str, public_url: str,
         source = opened[0]
         del opened
         sweep(folder)
-        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".tmp-"))
+        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=tmp_prefix()))
         try:
             (tmp / "pid").write_text(str(os.getpid()))
             source.backup(str(tmp / "db"))
