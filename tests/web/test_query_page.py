@@ -67,3 +67,44 @@ def test_example_titles(tmp_path):
 def test_error_page_html(server):
     r = requests.get(server.url + "id/nothing/here", headers={"Accept": BROWSER_ACCEPT}, timeout=30)
     assert r.status_code == 404 and "<h1>404 Not found</h1>" in r.text
+
+
+FEDERATED = ("# Labels from Wikidata\nSELECT ?x ?l WHERE { ?x a gba:Official "
+             "SERVICE <https://query.wikidata.org/sparql> { ?x rdfs:label ?l } }\n")
+
+
+def _example_items(text: str) -> dict[str, str]:
+    """Each example's <li> by its file name."""
+    return {m.group(1): m.group(0) for m in re.finditer(r'<li[^>]*><button [^>]*data-name="([^"]+)".*?</li>', text,
+                                                         flags=re.S)}
+
+
+def test_federated_examples_marked_with_the_setting(mini_root, tmp_path):
+    """A SERVICE example that this server may not run is shown as such, with the setting that enables it; on a
+    server that allows the endpoint it is an ordinary example."""
+    import shutil
+
+    from gbagraph import settings
+    from gbagraph.web import create_app
+
+    from .conftest import run_server, stop_server
+
+    root = tmp_path / "root"
+    shutil.copytree(mini_root, root)
+    (root / "queries" / "federated").mkdir()
+    (root / "queries" / "federated" / "labels.rq").write_text(FEDERATED, encoding="utf-8")
+    for allow, marked in (((), True), (("https://query.wikidata.org/sparql",), False)):
+        app = create_app(settings(root=root, service_allowlist=allow, query_workers=0))
+        url, srv, thread = run_server(app)
+        try:
+            r = requests.get(url, headers={"Accept": BROWSER_ACCEPT}, timeout=30)
+        finally:
+            stop_server(app, srv, thread)
+        items = _example_items(r.text)
+        assert set(items) == {"01-officials", "02-classes", "federated/labels"}
+        assert ('class="needs-service"' in items["federated/labels"]) is marked
+        if marked:
+            note = html.unescape(re.sub(r"<[^>]+>|\s+", " ", items["federated/labels"]))
+            assert "cannot run on this server" in note
+            assert "GBAGRAPH_SERVICE_ALLOWLIST=https://query.wikidata.org/sparql" in " ".join(note.split())
+        assert all("needs-service" not in items[name] for name in ("01-officials", "02-classes"))

@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import VOID
 from rdflib.term import Node
 
-from .. import formats, syntax
+from .. import formats, sparqltext, syntax
 from ..describe import Statement, describe, exists, label_of, resource_graph
 from ..errors import NotFound
 from ..export import store_graph
@@ -211,8 +211,12 @@ def void_description() -> Response:
 def query_page() -> Response:
     """The query editor, with the examples of ``queries/`` and the graph's prefixes."""
     st = state()
-    examples = [{"name": e.name, "title": e.title, "description": e.description, "text": e.text}
-                for e in st.examples]
+    allowed = set(st.settings.service_allowlist)
+    examples = []
+    for e in st.examples:
+        blocked = [t for t in sparqltext.service_targets(e.text) if t not in allowed]
+        examples.append({"name": e.name, "title": e.title, "description": e.description, "text": e.text,
+                         "needs": blocked})
     body = render_template(
         "query.html",
         examples=examples,

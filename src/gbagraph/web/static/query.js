@@ -1081,6 +1081,10 @@
     document.querySelectorAll(".example").forEach(function (b) { b.classList.remove("current"); });
     document.querySelector('.example[data-index="' + i + '"]').classList.add("current");
     statusEl.textContent = "loaded: " + example.title;
+    if (example.needs && example.needs.length) {
+      statusEl.textContent += " — federated: this server may not call " + example.needs.join(", ") +
+        " (see service_allowlist)";
+    }
   }
 
   function addPrefixes() {
