@@ -19,10 +19,12 @@ from ..namespaces import LOCAL_PATHS, prefixes, sparql_prologue
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
 from .conneg import HTML_CONTENT_TYPE, pick
+from .links import href_attribute, safe_href
 from .state import state
 from .timeline import Item, timeline_svg
 
 bp = Blueprint("pages", __name__)
+bp.add_app_template_filter(href_attribute, "href")  # every href of every template goes through the link policy
 
 DEFAULT_QUERY = """SELECT ?class (COUNT(?thing) AS ?things)
 WHERE { ?thing a ?class }
@@ -74,7 +76,7 @@ class Presenter:
             return Link(f"_:{node}")
         iri = str(node)
         name = label_of(self.dataset, node) if with_label else None
-        href = self.local(iri) or (iri if iri.startswith(("http://", "https://")) else None)
+        href = safe_href(self.local(iri) or iri)
         return Link(name or self.short(iri), href, title=iri)
 
     def paragraph_links(self, st: Statement) -> list[Link]:
@@ -293,7 +295,8 @@ def series() -> Response:
     iri = URIRef(st.base + JOINT_CONFERENCE)
     view = Presenter()
     meetings = series_meetings(st.bundle, iri)
-    items = [Item(m.date, m.name, _meeting_detail(m), view.local(str(m.iri)) or str(m.iri), tuple(m.previous_dates))
+    items = [Item(m.date, m.name, _meeting_detail(m), safe_href(view.local(str(m.iri)) or str(m.iri)) or "",
+                  tuple(m.previous_dates))
              for m in meetings]
     series_link = view.link(iri) if exists(st.bundle, iri) else Link(view.short(str(iri)), title=str(iri))
     body = render_template("series.html", series=series_link, meetings=meetings, svg=timeline_svg(items),

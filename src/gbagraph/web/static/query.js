@@ -381,7 +381,7 @@
       var rest = iri.slice(config.base.length);
       if (/^(id|def|graph)\//.test(rest)) { return root + "/" + rest; }
     }
-    return /^https?:\/\//.test(iri) ? iri : null;
+    return /^https?:\/\/[^\s]/.test(iri) ? iri : null;  // the link policy (web/links.py): the web or ours
   }
 
   function shorten(iri) {
