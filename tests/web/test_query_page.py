@@ -109,3 +109,30 @@ def test_federated_examples_marked_with_the_setting(mini_root, tmp_path):
             assert "cannot run on this server" in note
             assert "GBAGRAPH_SERVICE_ALLOWLIST=https://query.wikidata.org/sparql" in " ".join(note.split())
         assert all("needs-service" not in items[name] for name in ("01-officials", "02-classes"))
+
+
+HOSTILE_VALUES = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "plain"]
+
+
+def test_page_csv_download_neutralises_formulas(server):
+    """Issue 19, item 10: the page's CSV download prefixes a ' to values a spreadsheet would run (OWASP);
+    numbers typed as numbers stay numbers; /sparql's text/csv keeps the values as the SPARQL CSV format says."""
+    values = " ".join('"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t") + '"'
+                      for v in HOSTILE_VALUES)
+    query = f"SELECT ?v ?n WHERE {{ VALUES ?v {{ {values} }} BIND(-5 AS ?n) }}"
+    r = requests.get(server.url + "query.csv", params={"query": query}, headers={"Accept": BROWSER_ACCEPT},
+                     timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in r.headers["Content-Disposition"]
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0] == ["v", "n"]
+    assert [row[0] for row in rows[1:]] == ["'" + v for v in HOSTILE_VALUES[:5]] + ["plain"]
+    assert {row[1] for row in rows[1:]} == {"-5"}  # a number, not a formula
+    raw = requests.get(server.sparql, params={"query": query, "format": "csv"}, timeout=30)
+    protocol = [row[0] for row in csv.reader(io.StringIO(raw.text))][1:]
+    assert protocol == HOSTILE_VALUES  # the protocol's CSV is the data as they are
+    assert requests.get(server.url + "query.csv", params={"query": "ASK {}"}, timeout=30).status_code == 400
+    assert requests.get(server.url + "query.csv", params={"query": "SELEC"}, timeout=30).status_code == 400

@@ -11,11 +11,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import VOID
 from rdflib.term import Node
 
-from .. import formats, sparqltext, syntax
+from .. import csvsafe, formats, sparqltext, syntax
 from ..describe import Statement, describe, exists, label_of, resource_graph
-from ..errors import NotFound
+from ..errors import NotFound, QueryError
 from ..export import store_graph
 from ..namespaces import LOCAL_PATHS, prefixes, sparql_prologue
+from ..query import QueryRequest
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
 from .conneg import HTML_CONTENT_TYPE, pick
@@ -247,6 +248,23 @@ def check_query() -> Response:
     if error is None:
         return jsonify(ok=True)
     return jsonify(ok=False, message=str(error), line=error.line, column=error.column)
+
+
+@bp.route("/query.csv")
+def query_csv() -> Response:
+    """The query page's CSV download of a SELECT: values a spreadsheet would run as formulas are neutralised
+    (``csvsafe``); ``/sparql``'s ``text/csv`` stays as the SPARQL CSV format defines it."""
+    text = request.args.get("query", "")
+    if not text.strip():
+        raise QueryError("missing query parameter: /query.csv?query=SELECT …")
+    if len(text) > state().settings.max_query_length:
+        raise QueryError(f"the query is {len(text)} characters; the limit is {state().settings.max_query_length}",
+                         status=413)
+    answer = state().engine.answer(QueryRequest(text, format="json", lexed=sparqltext.lex(text)))
+    if answer.kind != "SELECT":
+        raise QueryError(f"a CSV download is for SELECT answers; this query is {answer.kind}")
+    return Response(csvsafe.results_to_csv(answer.body), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="results.csv"'})
 
 
 @bp.route("/vocabulary.json")

@@ -366,7 +366,8 @@
     DOWNLOADS[form].forEach(function (f, i) {
       var a = document.createElement("a");
       a.id = "download-" + f[0];
-      a.href = root + "/sparql?query=" + q + "&format=" + f[0] + "&download=1";
+      // CSV for spreadsheets: /query.csv neutralises formulas (=, +, -, @); the others are the protocol's own
+      a.href = f[0] === "csv" ? root + "/query.csv?query=" + q : root + "/sparql?query=" + q + "&format=" + f[0] + "&download=1";
       a.setAttribute("download", "results." + EXTENSIONS[f[0]]);
       a.textContent = f[1];
       if (i) { downloadsEl.appendChild(document.createTextNode(" · ")); }
