@@ -12,8 +12,9 @@ from .test_browser import browser, mini_site, page  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.browser
 
 
-def slow_query(n: int = 300) -> str:
-    """A query that keeps a worker busy for a few seconds (n³ rows counted), on any data."""
+def slow_query(n: int) -> str:
+    """A query that keeps a worker busy for a few seconds (n³ rows counted), on any data.  Each test uses its own
+    ``n``: the server keeps answers, and a kept answer would come at once."""
     values = " ".join(str(i) for i in range(n))
     return f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }}"
 
@@ -21,7 +22,7 @@ def slow_query(n: int = 300) -> str:
 def test_stale_answer_never_replaces_a_later_one(mini_site, page):  # noqa: F811
     page.goto(mini_site.url)
     query = page.locator("#query")
-    query.fill(slow_query())
+    query.fill(slow_query(300))
     started = time.monotonic()
     page.get_by_role("button", name="Run").click()
     assert page.locator("#status").inner_text() == "running…"
@@ -39,7 +40,7 @@ def test_stale_answer_never_replaces_a_later_one(mini_site, page):  # noqa: F811
 
 def test_cancel_stops_the_run(mini_site, page):  # noqa: F811
     page.goto(mini_site.url)
-    page.locator("#query").fill(slow_query())
+    page.locator("#query").fill(slow_query(301))
     run, cancel = page.locator("#run"), page.get_by_role("button", name="Cancel")
     assert cancel.is_hidden()
     run.click()
@@ -116,3 +117,53 @@ def test_grouping_error_marked_while_typing(mini_site, page):  # noqa: F811
     assert page.locator("#highlight .tok-error").count() == 0
     page.wait_for_timeout(1200)
     assert page.locator("#check").is_hidden() and page.locator("#highlight .tok-error").count() == 0
+
+
+def test_construct_as_a_table_of_triples_and_a_graph(mini_site, page):  # noqa: F811
+    page.goto(mini_site.url)
+    page.locator("#query").fill("CONSTRUCT { ?s a ?c ; rdfs:label ?l } WHERE { ?s a gba:Official ; rdfs:label ?l . "
+                                "?s a ?c }")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector(".results-table tbody tr")
+    assert page.locator(".results-table thead th").all_inner_texts() == ["?subject", "?predicate", "?object"]
+    rows = page.locator(".results-table tbody tr")
+    n = rows.count()
+    assert n >= 4 and f"{n} triples" in page.locator("#status").inner_text()
+    first = rows.nth(0).locator("td").nth(0).locator("a")
+    assert first.get_attribute("href").startswith("/id/person/")  # subjects link to their pages
+    assert rows.locator("td:nth-child(2) a[href='http://www.w3.org/2000/01/rdf-schema#label']").count() >= 2
+    assert "Ada Example" in page.locator(".results-table").inner_text()
+    page.locator("#row-filter").fill("ada")  # the filter box narrows the rows shown
+    assert 0 < page.locator(".results-table tbody tr").count() < n
+    assert all("ada" in t.lower() for t in page.locator(".results-table tbody tr").all_inner_texts())
+    page.locator("#row-filter").fill("")
+    labels = page.locator(".results-table tbody td:nth-child(2)", has_text="rdfs:label").count()
+    assert labels == 2
+    page.locator("#view-graph").click()  # the drawing: an arrow per triple (labels name their node), a node per thing
+    svg = page.locator("svg.graph-view")
+    assert svg.locator("line.gv-edge").count() == n - labels
+    people = svg.locator("a.gv-item[href^='/id/person/']")
+    assert people.count() == 2 and "Ada Example" in svg.text_content()  # named by their labels
+    page.locator("#view-turtle").click()
+    page.wait_for_function("document.querySelector('pre.graph') && "
+                           "document.querySelector('pre.graph').textContent.includes('@prefix')")
+
+
+def test_chart_and_timeline_guess_and_let_choose(mini_site, page):  # noqa: F811
+    page.goto(mini_site.url)
+    page.locator("#query").fill('SELECT ?ordinal ?what ?when ?n WHERE { VALUES (?ordinal ?what ?when ?n) { '
+                                '(1 "first" "2003-08-05"^^xsd:date 7) (2 "second" "2004"^^xsd:gYear 3) '
+                                '(3 "third" "2021-09"^^xsd:gYearMonth 5) } }')
+    page.get_by_role("button", name="Run").click()
+    page.locator("#view-chart").click()
+    assert page.locator("#pick-value").input_value() == "n"  # not the ordinal
+    assert page.locator("#pick-label").input_value() == "what"
+    assert page.locator("svg.bar-chart text.bar-value").all_text_contents() == ["7", "3", "5"]
+    page.locator("#pick-value").select_option("ordinal")  # the user may still choose it
+    assert page.locator("svg.bar-chart text.bar-value").all_text_contents() == ["1", "2", "3"]
+    page.locator("#view-timeline").click()
+    assert page.locator("#pick-date").input_value() == "when"
+    labels = page.locator("svg.timeline text.tl-label").all_text_contents()
+    assert labels[0] == "2003-08-05 · first"  # the label column, not the ordinal
+    page.locator("#pick-label").select_option("n")
+    assert page.locator("svg.timeline text.tl-label").all_text_contents()[0] == "2003-08-05 · 7"

@@ -366,7 +366,8 @@
     DOWNLOADS[form].forEach(function (f, i) {
       var a = document.createElement("a");
       a.id = "download-" + f[0];
-      a.href = root + "/sparql?query=" + q + "&format=" + f[0] + "&download=1";
+      // CSV for spreadsheets: /query.csv neutralises formulas (=, +, -, @); the others are the protocol's own
+      a.href = f[0] === "csv" ? root + "/query.csv?query=" + q : root + "/sparql?query=" + q + "&format=" + f[0] + "&download=1";
       a.setAttribute("download", "results." + EXTENSIONS[f[0]]);
       a.textContent = f[1];
       if (i) { downloadsEl.appendChild(document.createTextNode(" · ")); }
@@ -381,7 +382,7 @@
       var rest = iri.slice(config.base.length);
       if (/^(id|def|graph)\//.test(rest)) { return root + "/" + rest; }
     }
-    return /^https?:\/\//.test(iri) ? iri : null;
+    return /^https?:\/\/[^\s]/.test(iri) ? iri : null;  // the link policy (web/links.py): the web or ours
   }
 
   function shorten(iri) {
@@ -441,24 +442,43 @@
   /** The answer being shown: its variables, rows (in the current order), sort and page. */
   var shown = null;
 
-  /** The first column whose bound values all pass ``test`` (at least one bound), or undefined. */
-  function columnWhere(vars, rows, test) {
+  /** Columns whose bound values all pass ``test`` (at least one bound). */
+  function columnsWhere(vars, rows, test) {
     return vars.filter(function (v) {
       return rows.every(function (r) { return !r[v] || test(r[v]); }) && rows.some(function (r) { return r[v]; });
-    })[0];
+    });
   }
 
-  /** The numeric column and a label column of a grouped count (for the bar chart), or null. */
+  /** Numbers that say where or which, not how much: never a chart's value unless chosen. */
+  var ORDINAL_NAME = /(ordinal|paragraph|number|^n?o$|^num$|index|position|rank|^id$|year|^seq)/i;
+  var LABEL_NAME = /(label|name|title)/i;
+
+  function isText(term) { return term && term.type === "literal" && !isNumeric(term) && !isDate(term) &&
+    !/#boolean$/.test(term.datatype || ""); }
+
+  /** The column that names a row best: a label/name/title, else a linked thing, else text; not ``but``. */
+  function labelColumn(vars, rows, but) {
+    var free = vars.filter(function (v) { return but.indexOf(v) < 0; });
+    var named = free.filter(function (v) { return LABEL_NAME.test(v); });
+    var linked = columnsWhere(free, rows, function (t) { return t.type === "uri"; });
+    var text = columnsWhere(free, rows, isText);
+    return named.concat(text, linked)[0] || free[0];
+  }
+
+  /** What the bar chart can show: the numeric columns and, guessed, a value (not an ordinal) and a label. */
   function chartColumns(vars, rows) {
-    var value = columnWhere(vars, rows, isNumeric);
-    var label = vars.filter(function (v) { return v !== value; })[0];
-    return value && label ? { label: label, value: value } : null;
+    var numeric = columnsWhere(vars, rows, isNumeric);
+    if (!numeric.length) { return null; }
+    var value = numeric.filter(function (v) { return !ORDINAL_NAME.test(v); })[0] || "";
+    return { values: numeric, value: value, label: labelColumn(vars, rows, numeric) };
   }
 
-  /** The date column and a label column of dated rows (for the timeline), or null. */
+  /** What the timeline can show: the date columns (xsd:date, gYear, gYearMonth, dateTime) and a label. */
   function timelineColumns(vars, rows) {
-    var date = columnWhere(vars, rows, isDate);
-    return date ? { date: date, label: vars.filter(function (v) { return v !== date; })[0] } : null;
+    var dates = columnsWhere(vars, rows, isDate);
+    if (!dates.length) { return null; }
+    var numeric = columnsWhere(vars, rows, isNumeric);
+    return { dates: dates, date: dates[0], label: labelColumn(vars, rows, dates.concat(numeric)) };
   }
 
   function svgEl(name, attrs, text) {
@@ -469,6 +489,13 @@
   }
 
   function barChart(rows, cols) {
+    if (!cols.value) {
+      var p = document.createElement("p");
+      p.className = "note";
+      p.textContent = "Choose the column of values to draw (its numbers look like positions or ordinals, so none " +
+        "was picked).";
+      return p;
+    }
     var data = rows.filter(function (r) { return r[cols.value]; }).slice(0, CHART_ROWS);
     var max = Math.max.apply(null, data.map(function (r) { return Number(r[cols.value].value); }).concat([0]));
     var labelWidth = 240, width = Math.max(480, resultsEl.clientWidth - 20), barRow = 22;
@@ -570,44 +597,115 @@
     drawView();
   }
 
-  function drawView() {
-    var area = document.getElementById("view-area");
-    area.textContent = "";
-    var limit = { chart: CHART_ROWS, timeline: TIMELINE_ROWS }[shown.view];
-    if (shown.view === "chart") { area.appendChild(barChart(shown.rows, shown.chart)); }
-    else if (shown.view === "timeline") { area.appendChild(timelineView(shown.rows, shown.timeline)); }
-    else { area.appendChild(drawTable()); }
-    if (limit && shown.rows.length > limit) {
-      var note = document.createElement("p");
-      note.className = "note";
-      note.textContent = "The first " + limit + " of " + shown.rows.length + " rows, in the table's order.";
-      area.appendChild(note);
+  /** A <select> of ``options`` (column names) bound to ``cols[key]``, redrawing the view on change. */
+  function columnPicker(label, id, options, cols, key, allowNone) {
+    var wrap = document.createElement("label");
+    wrap.className = "picker";
+    wrap.textContent = label + " ";
+    var sel = document.createElement("select");
+    sel.id = id;
+    (allowNone ? [""] : []).concat(options).forEach(function (v) {
+      var o = document.createElement("option");
+      o.value = v;
+      o.textContent = v ? "?" + v : "(choose)";
+      o.selected = v === cols[key];
+      sel.appendChild(o);
+    });
+    sel.addEventListener("change", function () { cols[key] = sel.value; drawView(); });
+    wrap.appendChild(sel);
+    return wrap;
+  }
+
+  function pickers() {
+    var box = document.createElement("div");
+    box.className = "pickers";
+    if (shown.view === "chart") {
+      box.appendChild(columnPicker("Bars:", "pick-label", shown.vars, shown.chart, "label"));
+      box.appendChild(columnPicker("Value:", "pick-value", shown.chart.values, shown.chart, "value", true));
+    } else if (shown.view === "timeline") {
+      box.appendChild(columnPicker("Date:", "pick-date", shown.timeline.dates, shown.timeline, "date"));
+      box.appendChild(columnPicker("Label:", "pick-label", shown.vars, shown.timeline, "label"));
     }
-    document.querySelectorAll(".views button").forEach(function (b) {
-      b.setAttribute("aria-pressed", b.dataset.view === shown.view ? "true" : "false");
+    return box;
+  }
+
+  /** The rows whose shown text holds the filter's text (any column, any case). */
+  function filtered() {
+    var needle = shown.filter.trim().toLowerCase();
+    if (!needle) { return shown.rows; }
+    return shown.rows.filter(function (r) {
+      return shown.vars.some(function (v) { return r[v] && (display(r[v]) + " " + r[v].value).toLowerCase().indexOf(needle) >= 0; });
     });
   }
 
-  function renderSelect(data) {
-    var vars = data.head.vars, rows = data.results.bindings;
+  function drawView() {
+    var area = document.getElementById("view-area");
+    area.textContent = "";
+    document.querySelectorAll(".views button").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.view === shown.view ? "true" : "false");
+    });
+    document.getElementById("row-filter").hidden = shown.view === "turtle" || shown.view === "graph";
+    if (shown.view === "turtle") { area.appendChild(turtleView()); return; }
+    if (shown.view === "graph") { area.appendChild(graphView()); return; }
+    var all = shown.rows, rows = filtered();
+    shown.rows = rows;
+    var limit = { chart: CHART_ROWS, timeline: TIMELINE_ROWS }[shown.view];
+    area.appendChild(pickers());
+    if (shown.view === "chart") { area.appendChild(barChart(rows, shown.chart)); }
+    else if (shown.view === "timeline") { area.appendChild(timelineView(rows, shown.timeline)); }
+    else { area.appendChild(drawTable()); }
+    shown.rows = all;
+    if (rows.length !== all.length) {
+      var count = document.createElement("p");
+      count.className = "note";
+      count.id = "filter-count";
+      count.textContent = rows.length + " of " + all.length + " rows match the filter.";
+      area.insertBefore(count, area.firstChild);
+    }
+    if (limit && rows.length > limit) {
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = "The first " + limit + " of " + rows.length + " rows, in the table's order.";
+      area.appendChild(note);
+    }
+  }
+
+  /** Views (table, chart, timeline; for a graph also Turtle and the drawing), a filter box and the view area. */
+  function renderRows(vars, rows, graph) {
     shown = { vars: vars, rows: rows.slice(), original: rows, sortVar: null, sortDir: 1, page: 0, view: "table",
-              chart: chartColumns(vars, rows), timeline: timelineColumns(vars, rows) };
+              filter: "", graph: graph || null,
+              chart: graph ? null : chartColumns(vars, rows), timeline: graph ? null : timelineColumns(vars, rows) };
+    var bar = document.createElement("div");
+    bar.className = "result-bar";
     var views = document.createElement("div");
     views.className = "views";
     views.setAttribute("role", "group");
     views.setAttribute("aria-label", "result view");
-    [["table", "Table", true], ["chart", "Bar chart", shown.chart], ["timeline", "Timeline", shown.timeline]]
-      .forEach(function (v) {
-        if (!v[2]) { return; }
-        var b = button(v[1], "view-" + v[0], function () { shown.view = v[0]; drawView(); }, v[0] === "table");
-        b.dataset.view = v[0];
-        views.appendChild(b);
-      });
-    if (views.children.length > 1) { resultsEl.appendChild(views); }
+    [["table", "Table", true], ["chart", "Bar chart", shown.chart], ["timeline", "Timeline", shown.timeline],
+     ["turtle", "Turtle", graph], ["graph", "Graph", graph]].forEach(function (v) {
+      if (!v[2]) { return; }
+      var b = button(v[1], "view-" + v[0], function () { shown.view = v[0]; drawView(); }, v[0] === "table");
+      b.dataset.view = v[0];
+      views.appendChild(b);
+    });
+    if (views.children.length > 1) { bar.appendChild(views); }
+    var filter = document.createElement("input");
+    filter.type = "search";
+    filter.id = "row-filter";
+    filter.placeholder = "Filter rows…";
+    filter.setAttribute("aria-label", "Filter the rows shown");
+    filter.addEventListener("input", function () { shown.filter = filter.value; shown.page = 0; drawView(); });
+    bar.appendChild(filter);
+    resultsEl.appendChild(bar);
     var area = document.createElement("div");
     area.id = "view-area";
     resultsEl.appendChild(area);
     drawView();
+  }
+
+  function renderSelect(data) {
+    var rows = data.results.bindings;
+    renderRows(data.head.vars, rows);
     return rows.length + (rows.length === 1 ? " row" : " rows");
   }
 
@@ -632,12 +730,76 @@
     }).join("\n").replace(/^\n+/, "");
   }
 
-  function renderGraph(body, type) {
+  // ---- graph answers (CONSTRUCT, DESCRIBE): N-Triples read into a table of triples; Turtle; a drawing ------
+
+  var NT_TERM = '(<[^>]*>|_:[^\\s]+|"(?:[^"\\\\]|\\\\.)*"(?:@[A-Za-z0-9-]+|\\^\\^<[^>]*>)?)';
+  var NT_LINE = new RegExp("^\\s*" + NT_TERM + "\\s+" + NT_TERM + "\\s+" + NT_TERM + "\\s*\\.\\s*$");
+
+  function unescapeNt(s) {
+    return s.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)/g, function (_, e) {
+      if (e.length > 1) { return String.fromCodePoint(parseInt(e.slice(1), 16)); }
+      return { t: "\t", b: "\b", n: "\n", r: "\r", f: "\f" }[e] || e;
+    });
+  }
+
+  /** An N-Triples term as a SPARQL JSON results term. */
+  function ntTerm(text) {
+    if (text.charAt(0) === "<") { return { type: "uri", value: unescapeNt(text.slice(1, -1)) }; }
+    if (text.charAt(0) === "_") { return { type: "bnode", value: text.slice(2) }; }
+    var m = /^"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$/.exec(text);
+    var term = { type: "literal", value: unescapeNt(m[1]) };
+    if (m[2]) { term["xml:lang"] = m[2]; }
+    if (m[3]) { term.datatype = m[3]; }
+    return term;
+  }
+
+  function parseNTriples(body) {
+    var rows = [];
+    body.split("\n").forEach(function (line) {
+      var m = NT_LINE.exec(line);
+      if (m) { rows.push({ subject: ntTerm(m[1]), predicate: ntTerm(m[2]), object: ntTerm(m[3]) }); }
+    });
+    return rows;
+  }
+
+  function turtleView() {
     var pre = document.createElement("pre");
     pre.className = "graph";
-    pre.textContent = type.indexOf("text/turtle") === 0 ? usedPrefixesOnly(body) : body;
-    resultsEl.appendChild(pre);
-    return type.split(";")[0];
+    var g = shown.graph;
+    if (g.turtle !== undefined) { pre.textContent = g.turtle; return pre; }
+    pre.textContent = "loading the Turtle…";
+    fetch(root + "/sparql", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded",
+      "Accept": "text/turtle" }, body: new URLSearchParams({ query: g.query }) })
+      .then(function (r) { return r.text().then(function (t) { return r.ok ? usedPrefixesOnly(t) : t; }); })
+      .then(function (t) { g.turtle = t; pre.textContent = t; })
+      .catch(function (e) { pre.textContent = "The Turtle could not be fetched: " + e; });
+    return pre;
+  }
+
+  function graphView() {
+    var g = shown.graph;
+    if (shown.rows.length > window.GbaGraphView.MAX_TRIPLES) {
+      var p = document.createElement("p");
+      p.className = "note";
+      p.textContent = "The drawing is made for answers of up to " + window.GbaGraphView.MAX_TRIPLES +
+        " triples; this one has " + shown.rows.length + ". Narrow the query (LIMIT) to draw it.";
+      return p;
+    }
+    return window.GbaGraphView.render(g.triples, { width: Math.max(320, resultsEl.clientWidth - 20),
+      label: display, href: function (t) { return t.type === "uri" ? localHref(t.value) : null; } });
+  }
+
+  function renderGraph(body, type, query) {
+    if (type.indexOf("application/n-triples") !== 0) {  // a server that would not give N-Triples: its text
+      var pre = document.createElement("pre");
+      pre.className = "graph";
+      pre.textContent = type.indexOf("text/turtle") === 0 ? usedPrefixesOnly(body) : body;
+      resultsEl.appendChild(pre);
+      return type.split(";")[0];
+    }
+    var triples = parseNTriples(body);
+    renderRows(["subject", "predicate", "object"], triples, { query: query, triples: triples });
+    return triples.length + (triples.length === 1 ? " triple" : " triples");
   }
 
   function showError(text) {
@@ -857,7 +1019,7 @@
       var data = JSON.parse(answer.body);
       summary = typeof data.boolean === "boolean" ? renderAsk(data.boolean) : renderSelect(data);
     } else {
-      summary = renderGraph(answer.body, answer.type);
+      summary = renderGraph(answer.body, answer.type, answer.query);
     }
     statusEl.textContent = summary + " in " + answer.ms + " ms";
   }
@@ -890,7 +1052,7 @@
       method: "POST",
       signal: controller.signal,
       headers: { "Content-Type": "application/x-www-form-urlencoded",
-                 "Accept": "application/sparql-results+json, text/turtle;q=0.9, text/plain;q=0.1" },
+                 "Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/plain;q=0.1" },
       body: new URLSearchParams({ query: text })
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
@@ -920,6 +1082,10 @@
     document.querySelectorAll(".example").forEach(function (b) { b.classList.remove("current"); });
     document.querySelector('.example[data-index="' + i + '"]').classList.add("current");
     statusEl.textContent = "loaded: " + example.title;
+    if (example.needs && example.needs.length) {
+      statusEl.textContent += " — federated: this server may not call " + example.needs.join(", ") +
+        " (see service_allowlist)";
+    }
   }
 
   function addPrefixes() {
