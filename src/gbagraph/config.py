@@ -107,7 +107,7 @@ class Settings:
     store_check_sync_mb: int = _setting(512, "A cached store of up to this many MB has its files checked against "
                                         "the checksums recorded when it was built before it is served (a damaged "
                                         "one is rebuilt); a bigger one is served at once and checked in the "
-                                        "background (/healthz says 'verifying', then 'verified' or 'damaged').")
+                                        "background (/healthz reports the check as verifying, then verified or damaged).")
     keep_cache_entries: int = _setting(3, "Entries of each kind the cache folder keeps (stores with their dumps, "
                                        "inferred graphs, SHACL verdicts), the most recently used first: a start "
                                        "removes older ones, superseded by changed inputs, and the temporary files "
