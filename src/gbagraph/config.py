@@ -77,8 +77,23 @@ class Settings:
     query_workers: int = _setting(2, "Worker processes evaluating queries (per server process), so that a "
                                   "query past its timeout is really stopped and a crash loses one query, "
                                   "not the server; 0 evaluates in-process (no timeout, for the CLI).")
+    http_threads: int = _setting(8, "Threads per server process answering HTTP requests (gunicorn's gthread "
+                                 "worker). A thread waiting on a query only waits: the query runs in a query "
+                                 "worker process, so threads beyond max_concurrent_queries keep pages and "
+                                 "/healthz answering while every query slot is busy.")
+    head_timeout: float = _setting(10.0, "Seconds a client has, from its first byte, to send a request's line and "
+                                   "headers (and the longest silence while it sends a body); then the "
+                                   "connection is closed, so slow clients cannot hold the server's threads.")
+    keepalive: int = _setting(5, "Seconds an idle connection is kept open for the client's next request "
+                                "(keep-alive); idle connections take no thread meanwhile.")
     query_memory_mb: int = _setting(2048, "Memory one query may take in its worker process, in MB beyond "
                                     "the loaded graph (a query past it gets HTTP 503); 0 for no limit.")
+    query_memory_budget_mb: int = _setting(8192, "Memory all queries of one `gbagraph serve` may take together, in "
+                                           "MB beyond the loaded graph: split evenly between the query worker "
+                                           "processes a server process may hold (max of query_workers and "
+                                           "max_concurrent_queries) in every server process; each one's limit is "
+                                           "the smaller of query_memory_mb and its share, so heavy queries at once "
+                                           "never push the server past it. 0 for no server-wide budget.")
     response_cache_mb: int = _setting(64, "Memory for recent /sparql answers, in MB per server process: an "
                                       "identical request (same normalised query, dataset parameters and "
                                       "answer format) is answered from it; every answer has an ETag and "
@@ -104,6 +119,14 @@ class Settings:
     cache: bool = _setting(True, "Keep the parsed store, the inferred graph and the SHACL verdict on disk, keyed "
                            "by a hash of what each depends on (ontology, data, shapes, library versions), so "
                            "that a restart on the same inputs parses, validates and infers nothing.")
+    store_check_sync_mb: int = _setting(512, "A cached store of up to this many MB has its files checked against "
+                                        "the checksums recorded when it was built before it is served (a damaged "
+                                        "one is rebuilt); a bigger one is served at once and checked in the "
+                                        "background (/healthz reports the check as verifying, then verified or damaged).")
+    keep_cache_entries: int = _setting(3, "Entries of each kind the cache folder keeps (stores with their dumps, "
+                                       "inferred graphs, SHACL verdicts), the most recently used first: a start "
+                                       "removes older ones, superseded by changed inputs, and the temporary files "
+                                       "of processes that died.")
     cache_dir: str | None = _setting(None, "Folder of that cache (default $XDG_CACHE_HOME/gbagraph, i.e. "
                                      "~/.cache/gbagraph; never inside the repository).")
 
@@ -122,6 +145,8 @@ class Settings:
         for name, allowed in SETTING_CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise SettingsError(f"unknown {name} {getattr(self, name)!r}; use one of: {', '.join(allowed)}")
+        if self.http_threads < 1 or not self.head_timeout > 0 or self.keepalive < 0:
+            raise SettingsError("http_threads must be ≥ 1, head_timeout > 0 and keepalive ≥ 0")
 
     @property
     def ontology_dir(self) -> Path:

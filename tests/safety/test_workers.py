@@ -15,7 +15,7 @@ from gbagraph.errors import GbagraphError, QueryError, QueryTimeout, ResultTooLa
 from gbagraph.pipeline import make_engine
 from gbagraph.query import Answer, OxigraphEngine, Policy, QueryRequest, RdflibEngine
 from gbagraph.store import load
-from gbagraph.workers import WorkerCrashed, WorkerPoolEngine
+from gbagraph.workers import SLOW_AFTER, SLOW_NICE, WorkerCrashed, WorkerPoolEngine
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
@@ -358,3 +358,21 @@ def test_replacements_forked_while_other_threads_use_the_pool(ox_engine: Oxigrap
             thread.join(10)
         assert killed >= 3 and answered > 10
         assert failures == []
+
+
+def test_a_slow_query_yields_the_cpu_and_its_place(ox_engine: OxigraphEngine) -> None:
+    """A query still running after SLOW_AFTER s runs at low priority, and a worker at normal priority is forked
+    for the next query (within max_concurrent), so quick queries do not wait for the slow one's limit."""
+    with WorkerPoolEngine(ox_engine, workers=1, max_concurrent=2, timeout=6.0) as pool:
+        pool.start()
+        thread, slow = run_in_thread(pool, QueryRequest(EXPLOSIVE))
+        time.sleep(SLOW_AFTER + 0.5)
+        [stuck] = pool.pids()
+        assert os.getpriority(os.PRIO_PROCESS, stuck) == SLOW_NICE
+        start = time.monotonic()
+        assert pool.answer(QueryRequest(SIMPLE)).kind == "SELECT"
+        assert time.monotonic() - start < 3  # not after the slow query's 6 s
+        assert len(pool.pids()) == 2 and os.getpriority(os.PRIO_PROCESS, pool.pids()[1]) == 0
+        thread.join(10)
+        assert isinstance(slow.get("error"), QueryTimeout)
+        assert len(pool.pids()) == 1 and stuck not in pool.pids()  # the demoted one is gone, not replaced twice

@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
         response_cache=_response_cache(settings),
         store_dumps=_store_dumps(prepared),
     )
+    app.extensions["gbagraph"].labels  # noqa: B018 (the search index is built now, with the store, not on a first search)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)

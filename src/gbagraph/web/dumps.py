@@ -6,7 +6,6 @@ graph's written from the store into the cache folder in the background (:class:`
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import threading
@@ -17,6 +16,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Response, jsonify, render_template, request, send_file
 
+from ..diskcache import dump_meta
 from ..entities import context_bytes, entity_csv
 from ..errors import NotFound, TooBusy
 from ..export import Dump, build_dump_files, dump_name, make_dump, unversioned_name, versioned_name
@@ -214,10 +214,7 @@ class StoreDumps:
         self._lock = threading.Lock()
 
     def meta(self, name: str) -> dict[str, Any] | None:
-        try:
-            return cast(dict[str, Any], json.loads((self.folder / f"{name}.json").read_text()))
-        except (OSError, ValueError):
-            return None
+        return dump_meta(self.folder, name)  # None for a dump not written yet, or damaged (then written again)
 
     def path(self, name: str) -> Path:
         return self.folder / name

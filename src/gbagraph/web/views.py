@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 
+from .. import sparqltext
 from ..namespaces import prefixes, sparql_prologue
 from .conneg import HTML_CONTENT_TYPE
 from .state import state
@@ -19,8 +20,12 @@ LIMIT 25
 def query_page() -> Response:
     """The query editor, with the examples of ``queries/`` and the graph's prefixes."""
     st = state()
-    examples = [{"name": e.name, "title": e.title, "description": e.description, "text": e.text}
-                for e in st.examples]
+    allowed = set(st.settings.service_allowlist)
+    examples = []
+    for e in st.examples:
+        blocked = [t for t in sparqltext.service_targets(e.text) if t not in allowed]
+        examples.append({"name": e.name, "title": e.title, "description": e.description, "text": e.text,
+                         "needs": blocked})
     body = render_template(
         "query.html",
         examples=examples,
@@ -29,6 +34,7 @@ def query_page() -> Response:
         base=st.base,
         initial=request.args.get("query") or DEFAULT_QUERY,
         autorun=bool(request.args.get("query")),
+        default_query=DEFAULT_QUERY,
         triples=sum(st.bundle.graph_counts().values()),
         graphs=len(st.graph_names),
     )
