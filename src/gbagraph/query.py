@@ -159,11 +159,9 @@ class OxigraphEngine:
         out = _CountingWriter(max_rows, None if fmt.name == "csv" else self.policy.max_result_bytes)
         try:
             result.serialize(out, format=ox.QueryResultsFormat.TSV)
-        except _Stop:
-            raise out.refusal() from None
         except OSError:
-            if out.refusal_due is not None:  # pyoxigraph may report the writer's exception as an I/O error
-                raise out.refusal() from None
+            if out.refusal is not None:  # pyoxigraph may report the writer's exception as an I/O error
+                raise out.refusal from None
             raise
         tsv = out.getvalue()
         if fmt.name == "tsv":
@@ -172,19 +170,16 @@ class OxigraphEngine:
         return _bytes(converted.serialize(format=_ox_results(fmt))), out.rows
 
 
-class _Stop(Exception):
-    """Raised by ``_CountingWriter`` to stop Oxigraph's serialiser at a limit."""
-
-
 class _CountingWriter(io.BytesIO):
-    """A byte buffer that counts TSV result lines as Oxigraph writes them and stops it past a limit."""
+    """A byte buffer that counts TSV result lines as Oxigraph writes them and stops it (``ResultTooLarge``,
+    kept in ``refusal``) at the first line or byte past a limit."""
 
     def __init__(self, max_rows: int, max_bytes: int | None) -> None:
         super().__init__()
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         self.lines = 0
-        self.refusal_due: str | None = None
+        self.refusal: ResultTooLarge | None = None
 
     @property
     def rows(self) -> int:
@@ -193,19 +188,14 @@ class _CountingWriter(io.BytesIO):
     def write(self, data: Any) -> int:
         self.lines += bytes(data).count(b"\n")
         if self.rows > self.max_rows:
-            self.refusal_due = "rows"
-            raise _Stop()
-        if self.max_bytes and self.tell() + len(data) > self.max_bytes:
-            self.refusal_due = "bytes"
-            raise _Stop()
+            self.refusal = ResultTooLarge(f"the answer has more than {self.max_rows} rows (the server's limit); "
+                                          "add a LIMIT or narrow the query")
+        elif self.max_bytes and self.tell() + len(data) > self.max_bytes:
+            self.refusal = ResultTooLarge(f"the answer is more than the server's limit of {self.max_bytes} "
+                                          "bytes; add a LIMIT or narrow the query")
+        if self.refusal is not None:
+            raise self.refusal
         return super().write(data)
-
-    def refusal(self) -> ResultTooLarge:
-        if self.refusal_due == "bytes":
-            return ResultTooLarge(f"the answer is more than the server's limit of {self.max_bytes} bytes; "
-                                  "add a LIMIT or narrow the query")
-        return ResultTooLarge(f"the answer has more than {self.max_rows} rows (the server's limit); "
-                              "add a LIMIT or narrow the query")
 
 
 def materialise_union(store: ox.Store) -> None:
