@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .config import Settings
-from .store import iter_data_files
+from .layout import iter_data_files
 
 log = logging.getLogger("gbagraph.start")
 
@@ -53,7 +53,7 @@ def code_hash(*modules: str) -> str:
 def library_versions(*names: str) -> str:
     """Versions of gbagraph, rdflib and ``names``, and a hash of the loading/validating/reasoning code."""
     versions = ";".join(f"{n}={version(n)}" for n in ("gbagraph", "rdflib", *names))
-    return f"{versions};code={code_hash('store.py', 'oxstore.py', 'validate.py', 'infer.py', 'reason.py')}"
+    return f"{versions};code={code_hash('layout.py', 'bundle.py', 'oxstore.py', 'validate.py', 'reason.py')}"
 
 
 def _file_hash(path: Path) -> str:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
+from .bundle import GraphBundle
 from .describe import LABEL_PROPERTIES, best_label
-from .store import GraphBundle
 
 SEARCHED_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 

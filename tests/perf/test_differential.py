@@ -22,7 +22,8 @@ from rdflib.namespace import XSD
 from gbagraph.config import Settings
 from gbagraph.namespaces import BASE, graph_iri
 from gbagraph.pipeline import policy_for, prepare
-from gbagraph.query import Engine, OxigraphEngine, QueryRequest, RdflibEngine
+from gbagraph.query import Engine, OxigraphEngine, QueryRequest
+from gbagraph.reference.engine import RdflibEngine
 from gbagraph.sparqltext import form, service_targets
 
 ROOT = Path(__file__).resolve().parents[2]

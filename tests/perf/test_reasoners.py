@@ -10,9 +10,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from gbagraph import reason
 from gbagraph.config import Settings
-from gbagraph.infer import closure
 from gbagraph.pipeline import prepare
-from gbagraph.store import load
+from gbagraph.reason import closure
+from gbagraph.reference.loader import load
 
 EX = "http://example.org/"
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app, request
 
+from ..bundle import GraphBundle
 from ..config import Settings
 from ..diskcache import dump_meta
 from ..export import Dump, build_dump_files, dump_name, make_dump
@@ -22,7 +23,6 @@ from ..formats import Format
 from ..pipeline import Prepared
 from ..query import Engine
 from ..search import LabelIndex
-from ..store import GraphBundle
 from ..vocabulary import completion_vocabulary
 
 
