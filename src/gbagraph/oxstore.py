@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .bundle import constructed
-from .diskcache import DiskCache, Inputs, sweep, tmp_prefix
+from .diskcache import DiskCache, Inputs, hold, sweep, tmp_prefix
 from .errors import LoadError
 from .layout import EDITORIAL_FILE, record_editorial
 from .namespaces import BASE, graph_iri
@@ -189,6 +189,12 @@ class StoreCheck:
     def __init__(self, folder: Path | None = None, state: str = "memory", problem: str | None = None) -> None:
         self.folder, self._state, self.problem = folder, state, problem
         self.token = uuid.uuid4().hex
+        self._held = hold(folder) if folder is not None else None  # the cache's eviction leaves this store alone
+
+    def __del__(self) -> None:
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
 
     def state(self) -> dict[str, Any]:
         """``{"state": …, "problem": … or None}`` now."""

@@ -4,6 +4,7 @@ dead processes are removed, the last few kept."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -117,6 +118,12 @@ def test_superseded_entries_and_dead_processes_files_are_removed(tmp_path: Path)
         _edit(root, n)
         last = prepare(settings)
     stores = sorted(p.name for p in (cache / "store").iterdir())
+    assert first_store in stores and len(stores) == 3  # still served by `first`: never removed under it
+    del first
+    gc.collect()
+    _edit(root, 3)
+    last = prepare(settings)
+    stores = sorted(p.name for p in (cache / "store").iterdir())
     assert len(stores) == 2 and last.dumps_folder is not None and last.dumps_folder.name in stores
     assert first_store not in stores and not (cache / "dumps" / first_store).exists()
     assert len(list((cache / "inferred").glob("*.nt"))) == 2
@@ -128,5 +135,5 @@ def test_superseded_entries_and_dead_processes_files_are_removed(tmp_path: Path)
     assert prepare(settings).steps[0].name == "open" and not half_dump.exists()
     # what is kept still opens: the previous inputs start warm
     data = root / "data" / "mini-source" / "p01.ttl"
-    data.write_text(data.read_text(encoding="utf-8").replace("\n# edit 2\n", ""), encoding="utf-8")
+    data.write_text(data.read_text(encoding="utf-8").replace("\n# edit 3\n", ""), encoding="utf-8")
     assert prepare(settings).steps[0].name == "open"
