@@ -38,7 +38,7 @@ from . import oxstore
 from .bundle import GraphBundle
 from .config import Settings
 from .diskcache import DiskCache, Inputs, cache_for, code_hash, evict, library_versions, version
-from .errors import InconsistentGraph, LoadError, ShapeViolation
+from .errors import DiskTrouble, InconsistentGraph, LoadError, ShapeViolation
 from .namespaces import BASE, prefixes
 from .query import Engine, OxigraphEngine, Policy
 from .reason import choose, store_closure
@@ -273,11 +273,6 @@ def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, bo
 
 
 # -- prepare: open a complete store from the cache, or build one ---------------------------------------------------
-
-class DiskTrouble(Exception):
-    """The cache folder's disk failed (full, read-only, I/O error) while a start wrote to it: one line saying what
-    was being written and how much room a build needs."""
-
 
 @dataclass
 class Start:
