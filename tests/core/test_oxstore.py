@@ -17,7 +17,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-from perf.test_differential import compare
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -30,6 +29,8 @@ from gbagraph.reason import closure
 from gbagraph.reference.loader import load
 from gbagraph.sparqltext import service_targets
 from gbagraph.void import DEFAULT_PUBLIC_URL, dataset_description
+
+from .test_engine_agreement import compare
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = [p for p in sorted((ROOT / "queries").rglob("*.rq")) if not service_targets(p.read_text(encoding="utf-8"))]

@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
         last_modified=_last_modified(prepared),
         store_dumps=_store_dumps(prepared),
     )
+    app.extensions["gbagraph"].labels  # noqa: B018 (the search index is built now, with the store, not on a first search)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
