@@ -25,7 +25,8 @@ from tooling import short
 from gbagraph.config import Settings
 from gbagraph.namespaces import BASE, graph_iri
 from gbagraph.pipeline import policy_for, prepare
-from gbagraph.query import Engine, OxigraphEngine, QueryRequest, RdflibEngine
+from gbagraph.query import Engine, OxigraphEngine, QueryRequest
+from gbagraph.reference.engine import RdflibEngine
 from gbagraph.sparqltext import form, service_targets
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -23,12 +23,12 @@ from tooling import short
 
 from gbagraph.config import DEFAULT_PUBLIC_URL, Settings
 from gbagraph.errors import LoadError
-from gbagraph.infer import closure
 from gbagraph.namespaces import BASE, graph_iri
 from gbagraph.pipeline import Prepared, policy_for, prepare
 from gbagraph.query import OxigraphEngine, QueryRequest
+from gbagraph.reason import closure
+from gbagraph.reference.loader import load
 from gbagraph.sparqltext import service_targets
-from gbagraph.store import load
 from gbagraph.void import dataset_description
 
 from .test_engine_agreement import compare

@@ -14,9 +14,9 @@ from tooling import short
 
 from gbagraph import reason
 from gbagraph.config import Settings
-from gbagraph.infer import closure
 from gbagraph.pipeline import prepare
-from gbagraph.store import load
+from gbagraph.reason import closure
+from gbagraph.reference.loader import load
 
 EX = "http://example.org/"
 

@@ -54,7 +54,7 @@ def test_generator_is_deterministic_and_sized(tmp_path: Path) -> None:
 def test_generated_data_conforms_and_loads_as_estimated(tmp_path: Path) -> None:
     from benchmarks.generate import generate
     from gbagraph.config import Settings
-    from gbagraph.store import load
+    from gbagraph.reference.loader import load
     from gbagraph.validate import validate
 
     manifest = generate(tmp_path / "g", 11_000)  # the bundled data (~8.7k) and a few synthetic plenaries

@@ -14,21 +14,24 @@ from rdflib.namespace import RDF
 
 from .. import formats, sparqltext
 from ..config import ENGINES
-from ..errors import UsageError
+from ..errors import ShapeViolation, UsageError
 from ..examples import read_examples
 from ..export import serialize
-from ..pipeline import prepare
+from ..pipeline import prepare, validate_only
 from ..query import QueryRequest
-from ..store import load
-from ..validate import validate
 from ._common import AddCommand, settings_of, write_output
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    settings = settings_of(args)
-    result = validate(load(settings), settings.shapes_file)
+    """The server's gate without serving (:func:`~gbagraph.pipeline.validate_only`): the report on stdout, exit 1
+    when the data does not conform (or is inconsistent)."""
+    try:
+        result = validate_only(settings_of(args, query_workers=0))
+    except ShapeViolation as exc:
+        print(exc.report)
+        return 1
     print(result.text())
-    return 0 if result.conforms else 1
+    return 0
 
 
 def _read_query(args: argparse.Namespace) -> str:

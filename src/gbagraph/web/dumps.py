@@ -16,12 +16,12 @@ from typing import Any, cast
 
 from flask import Blueprint, Response, jsonify, render_template, request, send_file
 
+from ..bundle import GraphBundle
 from ..diskcache import dump_meta
 from ..entities import context_bytes, entity_csv
 from ..errors import NotFound, TooBusy
 from ..export import Dump, build_dump_files, dump_name, make_dump, unversioned_name, versioned_name
 from ..formats import Format
-from ..store import GraphBundle
 from ..void import dump_formats
 from .conneg import HTML_CONTENT_TYPE, HTML_TYPES, accept_of, best
 from .state import state

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
 
+from ..bundle import GraphBundle
 from ..config import Settings, public_url
 from ..examples import Example
 from ..pipeline import Prepared
 from ..query import Engine
 from ..search import LabelIndex
-from ..store import GraphBundle
 from ..vocabulary import completion_vocabulary
 from .response_cache import ResponseCache
 
