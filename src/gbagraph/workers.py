@@ -11,6 +11,8 @@ its stack on some pathological queries) costs one query a 503, never the server.
 * At most ``max_concurrent`` queries are admitted at once; another waits ``queue_wait`` seconds for a slot,
   then gets :class:`~gbagraph.errors.TooBusy`.  An admitted query waits for a free worker within its limit.
 * ``GbagraphError``s raised in a worker come back with their type, message and status.
+* A query whose client has gone (the connection in :data:`CLIENT`, set by the web layer, closed: a Cancel on the
+  query page) is stopped at once, like one past its limit, instead of running on to its limit.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ import os
 import pickle
 import resource
 import signal
+import socket
 import sys
 import threading
 import time
 import weakref
 from collections import deque
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -47,6 +51,27 @@ SPAWN_TIMEOUT, SPAWN_TRIES = 3.0, 3
 
 #: signals whose inherited handlers (gunicorn's, pytest's) must not run in a worker
 _DEFAULT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGABRT", "SIGWINCH", "SIGCHLD")
+
+
+#: the connection of the client waiting for the answer being evaluated (a socket), when the caller knows it
+CLIENT: ContextVar[Any] = ContextVar("gbagraph_client", default=None)
+
+
+class ClientGone(GbagraphError):
+    """The client closed its connection while its query ran: the query was stopped (nobody reads this)."""
+
+    status = 499
+    title = "Client closed the connection"
+
+
+def _client_gone(conn: Any) -> bool:
+    """Whether the readable client connection ``conn`` was closed (not: sent more bytes)."""
+    try:
+        return bool(conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"")
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return True
 
 
 @dataclass
@@ -362,10 +387,24 @@ class WorkerPoolEngine:
         finally:
             self._slots.release()
 
+    def _wait(self, worker: _Worker, deadline: float) -> list[Any]:
+        """Wait for the worker's answer (or its end) until ``deadline``; stop it if the client goes away."""
+        client = CLIENT.get()
+        watched: list[Any] = [worker.conn, worker.process.sentinel] + ([client] if client is not None else [])
+        while True:
+            ready = wait(watched, max(0.0, deadline - time.monotonic()))
+            if client is None or client not in ready or worker.conn in ready:
+                return ready
+            if _client_gone(client):
+                self._discard(worker)
+                raise ClientGone("the client closed the connection; its query was stopped")
+            watched.remove(client)  # the client sent more (a pipelined request): it is there, stop watching
+            client = None
+
     def _run(self, worker: _Worker, request: QueryRequest, start: float, limit: float) -> Answer:
         try:
             worker.conn.send(request)
-            ready = wait([worker.conn, worker.process.sentinel], max(0.0, start + limit - time.monotonic()))
+            ready = self._wait(worker, start + limit)
             if worker.conn in ready:
                 status, payload = worker.conn.recv()
             elif ready:

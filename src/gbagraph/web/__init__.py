@@ -17,6 +17,7 @@ from ..config import Settings
 from ..pipeline import Prepared, prepare
 from . import dumps, errors, health, pages, sparql
 from . import state as state_module
+from .disconnect import WatchClient
 from .state import DumpCache, State, StoreDumps, read_examples
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
     app.register_blueprint(health.bp)
     sparql.setup(app)
     errors.register(app)
+    app.wsgi_app = WatchClient(app.wsgi_app)  # type: ignore[method-assign]  # a query whose client left is stopped
     if settings.trusted_proxies:
         app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
 
