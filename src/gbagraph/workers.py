@@ -38,7 +38,7 @@ from types import TracebackType
 from typing import Any, cast
 
 from .config import Settings
-from .errors import EngineClosed, GbagraphError, QueryError, QueryTimeout, TooBusy, WorkerCrashed
+from .errors import ClientGone, EngineClosed, GbagraphError, QueryError, QueryTimeout, TooBusy, WorkerCrashed
 from .guard import check_size
 from .query import Answer, Engine, QueryRequest
 
@@ -55,13 +55,6 @@ _DEFAULT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGAB
 
 #: the connection of the client waiting for the answer being evaluated (a socket), when the caller knows it
 CLIENT: ContextVar[Any] = ContextVar("gbagraph_client", default=None)
-
-
-class ClientGone(GbagraphError):
-    """The client closed its connection while its query ran: the query was stopped (nobody reads this)."""
-
-    status = 499
-    title = "Client closed the connection"
 
 
 def _client_gone(conn: Any) -> bool:
