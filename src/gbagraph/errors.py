@@ -7,6 +7,8 @@ gets a class here rather than a ``status=`` override where it is raised.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class GbagraphError(Exception):
     """Base of every error gbagraph raises on purpose."""
@@ -22,6 +24,17 @@ class GbagraphError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as (class, message, attributes): the same error comes out in another process (a query
+        worker's parent), whatever the subclass's ``__init__`` takes (keyword-only fields, extra arguments)."""
+        return _rebuild, (type(self), self.args), dict(self.__dict__)
+
+
+def _rebuild(cls: type[GbagraphError], args: tuple[Any, ...]) -> GbagraphError:
+    """An instance of ``cls`` with ``args``, without running its ``__init__`` (pickle then restores its
+    attributes: message, status and the subclass's own fields)."""
+    return cls.__new__(cls, *args)
 
 
 class LoadError(GbagraphError):
@@ -163,6 +176,7 @@ class EvaluationFailed(GbagraphError):
 
     status = 500
     title = "Query evaluation failed"
+    trace = ""  # the original traceback as text (kept across processes; the web layer logs it)
 
 
 class QueryTimeout(GbagraphError):

@@ -13,7 +13,7 @@ big graphs :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL reasoner, ~
   and ``cls-nothing2`` rules do.
 
 After those corrections and :func:`gbagraph.infer.closure`'s own filter the two closures are equal on the
-bundled data (``tests/perf/test_reasoners.py`` checks it).
+bundled data (``tests/core/test_reasoners.py`` checks it).
 
 :func:`store_closure` computes the closure of a pyoxigraph store's graphs (what :func:`gbagraph.pipeline.prepare`
 runs): the data reaches the reasoner as N-Triples and the new triples leave as N-Triples, with no rdflib copy of
@@ -35,10 +35,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from .config import REASONERS
 from .infer import InferenceResult, _trivial, check_consistency, closure, new_triples
 from .store import constructed, solutions
-
-REASONERS = ("owlrl", "reasonable", "rules", "auto")
 
 #: predicates whose triples are schema (TBox) statements
 SCHEMA_PREDICATES = frozenset({

@@ -14,13 +14,14 @@ import functools
 
 import pyoxigraph as ox
 import pytest
-import test_shapes as suite
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
 from gbagraph.namespaces import SH
 from gbagraph.validate import shacl_report, shapes_for_class
+
+from . import test_shapes as suite
 
 Result = tuple[Node | None, Node | None, object, Node | None, str]
 

@@ -23,7 +23,7 @@ from gbagraph.store import load
 from gbagraph.validate import union_shapes, validate_graph
 
 SETTINGS = Settings()
-SHAPES = union_shapes(Graph().parse(SETTINGS.shapes_file))  # the editorial-graph shape: tests/core/test_editorial.py
+SHAPES = union_shapes(Graph().parse(SETTINGS.shapes_file))  # the editorial-graph shape: tests/data/test_editorial.py
 BUNDLE = load(SETTINGS)
 ASSERTED = BUNDLE.asserted()
 # what sh:class and sh:node need to see: the class hierarchy, and the concepts with their schemes

@@ -13,6 +13,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from .. import formats, sparqltext
+from ..config import ENGINES
 from ..errors import UsageError
 from ..export import serialize
 from ..pipeline import prepare
@@ -122,7 +123,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("-e", metavar="QUERY", help="query text")
     p.add_argument("-f", "--format", default="table",
                    choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld", "rdfxml"])
-    p.add_argument("--engine", choices=["oxigraph", "rdflib"], default=None)
+    p.add_argument("--engine", choices=ENGINES, default=None)
     p.add_argument("--no-inferred", action="store_true", help="query the asserted triples only")
     p.set_defaults(func=cmd_query)
 

@@ -1,7 +1,9 @@
 """``/healthz``: liveness for load balancers and tests — a tiny JSON object, no query evaluated.
 
 It says which server process answered (``pid``) and that process's response-cache counters, so that a test or
-an operator can see the cache at work without timing anything.
+an operator can see the cache at work without timing anything; and the state of the served store's files
+(``store``: ``memory``, ``verifying``, ``verified``, or ``damaged`` — then the answer is a 503, and the next
+start rebuilds the store).
 """
 
 from __future__ import annotations
@@ -35,8 +37,10 @@ def healthz() -> Response:
     st = state()
     triples = _triples(st)
     cache = response_cache()
+    store = st.prepared.store_check.state()  # memory, verifying, verified, or damaged (503: take it out)
     body = {
-        "status": "ok",
+        "status": "ok" if store["state"] != "damaged" else "damaged",
+        "store": store,
         "triples": triples,
         "graphs": len(st.graph_names),
         "engine": getattr(st.engine, "name", type(st.engine).__name__),
@@ -45,5 +49,6 @@ def healthz() -> Response:
                                              "entries": len(cache), "bytes": cache.bytes},
     }
     response = jsonify(body)
+    response.status_code = 503 if store["state"] == "damaged" else 200
     response.headers["Cache-Control"] = "no-store"
     return response

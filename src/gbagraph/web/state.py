@@ -3,7 +3,6 @@ the dump cache.  Nothing here is global: each app built by ``create_app`` has it
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -12,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from flask import current_app, request
 
 from ..config import Settings
+from ..diskcache import dump_meta
 from ..export import Dump, build_dump_files, dump_name, make_dump
 from ..formats import Format
 from ..pipeline import Prepared
@@ -112,10 +112,7 @@ class StoreDumps:
         self._lock = threading.Lock()
 
     def meta(self, name: str) -> dict[str, Any] | None:
-        try:
-            return cast(dict[str, Any], json.loads((self.folder / f"{name}.json").read_text()))
-        except (OSError, ValueError):
-            return None
+        return dump_meta(self.folder, name)  # None for a dump not written yet, or damaged (then written again)
 
     def path(self, name: str) -> Path:
         return self.folder / name

@@ -116,7 +116,7 @@ def test_inference_cache_round_trip_and_key_changes_with_inputs(mini_copy: Path,
     entries = list((tmp_path / "cache" / "inferred").glob("*.nt"))
     assert len(entries) == 1 and first.steps[2].counts["reasoner"] == "owlrl" and not first.steps[2].cached
     second = prepare(settings)
-    assert [s.name for s in second.steps if s.cached] == ["parse", "validate", "infer", "engine"]
+    assert [s.name for s in second.steps if s.cached] == ["open", "validate", "engine"]
     assert set(second.inferred) == set(first.inferred) and len(first.inferred)
     # a changed data file gives a new key (no stale closure)
     p01 = mini_copy / "data" / "mini-source" / "p01.ttl"

@@ -20,7 +20,7 @@ from gbagraph.pipeline import policy_for, prepare
 from gbagraph.query import OxigraphEngine, Policy, QueryRequest
 from gbagraph.remote import RemoteEngine, push
 
-from .test_differential import compare
+from .test_engine_agreement import compare
 
 
 def _port() -> int:

@@ -22,7 +22,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from gbagraph.query import QueryRequest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUERY_DIR = ROOT / "queries"
 QUERIES = sorted(QUERY_DIR.glob("*.rq"))  # top level only: queries/federated/ is tested elsewhere
 
