@@ -220,3 +220,10 @@ class ResultTooLarge(GbagraphError):
 class UnknownFormat(GbagraphError):
     status = 400
     title = "Unknown format"
+
+
+class ClientGone(GbagraphError):
+    """The client closed its connection while its query ran: the query was stopped (nobody reads the answer)."""
+
+    status = 499
+    title = "Client closed the connection"

@@ -17,6 +17,8 @@ its stack on some pathological queries) costs one query a 503, never the server.
 * A query still running after ``SLOW_AFTER`` seconds has its worker reniced to ``SLOW_NICE`` and a worker at
   normal priority is forked for the queries behind it (up to ``max(workers, max_concurrent)`` in all); the
   demoted worker is replaced when its query ends.
+* A query whose client has gone (the connection in :data:`CLIENT`, set by the web layer, closed: a Cancel on the
+  query page) is stopped at once, like one past its limit, instead of running on to its limit.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ import os
 import pickle
 import resource
 import signal
+import socket
 import stat
 import threading
 import time
 import weakref
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -41,7 +45,7 @@ from types import TracebackType
 from typing import Any, cast
 
 from .config import Settings
-from .errors import EngineClosed, GbagraphError, QueryError, QueryTimeout, TooBusy, WorkerCrashed
+from .errors import ClientGone, EngineClosed, GbagraphError, QueryError, QueryTimeout, TooBusy, WorkerCrashed
 from .guard import check_size
 from .query import Answer, Engine, QueryRequest
 
@@ -54,6 +58,20 @@ SPAWN_TIMEOUT, SPAWN_TRIES = 3.0, 3
 
 #: signals whose inherited handlers (gunicorn's, pytest's) must not run in a worker
 _DEFAULT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGABRT", "SIGWINCH", "SIGCHLD")
+
+
+#: the connection of the client waiting for the answer being evaluated (a socket), when the caller knows it
+CLIENT: ContextVar[Any] = ContextVar("gbagraph_client", default=None)
+
+
+def _client_gone(conn: Any) -> bool:
+    """Whether the readable client connection ``conn`` was closed (not: sent more bytes)."""
+    try:
+        return bool(conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"")
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return True
 
 
 @dataclass
@@ -457,6 +475,21 @@ class WorkerPoolEngine:
         finally:
             self._slots.release()
 
+    def _watch(self, worker: _Worker, until: float) -> list[Any]:
+        """``wait`` for the worker's answer (or its end) until ``until``, watching the client's connection
+        (:data:`CLIENT`) too: a client that has gone stops the query (``ClientGone``)."""
+        client = CLIENT.get()
+        watched: list[Any] = [worker.conn, worker.process.sentinel] + ([client] if client is not None else [])
+        while True:
+            ready = wait(watched, max(0.0, until - time.monotonic()))
+            if client is None or client not in ready or worker.conn in ready:
+                return [r for r in ready if r is not client]
+            if _client_gone(client):
+                self._discard(worker)
+                raise ClientGone("the client closed the connection; its query was stopped")
+            watched.remove(client)  # the client sent more (a pipelined request): it is there, stop watching
+            client = None
+
     def _run(self, worker: _Worker, request: QueryRequest, start: float, limit: float) -> Answer:
         try:
             worker.conn.send((request, max(0.0, start + limit - time.monotonic())))
@@ -485,8 +518,7 @@ class WorkerPoolEngine:
     def _wait(self, worker: _Worker, deadline: float) -> list[Any]:
         """Wait for the worker's answer (or its end) until ``deadline``; a query still running after
         ``SLOW_AFTER`` seconds has its worker's priority lowered, so that quick queries and pages keep the CPU."""
-        waitables: list[Connection | int] = [worker.conn, worker.process.sentinel]
-        ready = wait(waitables, max(0.0, min(deadline - time.monotonic(), SLOW_AFTER)))
+        ready = self._watch(worker, min(deadline, time.monotonic() + SLOW_AFTER))
         if ready or time.monotonic() >= deadline:
             return ready
         try:
@@ -497,5 +529,5 @@ class WorkerPoolEngine:
                     self._top_up()  # the queries in line get a worker at normal priority
         except OSError:  # gone meanwhile, or not allowed: it keeps its priority
             pass
-        return wait(waitables, max(0.0, deadline - time.monotonic()))
+        return self._watch(worker, deadline)
 

@@ -170,3 +170,18 @@ def serving_from_backend(backend: str, env: dict[str, str], tmp_path: Path) -> I
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def test_healthz_counts_the_backend(pushed, oxigraph_server: str, project_settings: Settings, tmp_path: Path) -> None:
+    """/healthz of `serve --sparql-backend` reports the backend's triples, not the local graph's (issue 20.7)."""
+    prepared, _ = pushed
+    env = {**__import__("os").environ, "GBAGRAPH_ROOT": str(project_settings.root)}
+    with serving_from_backend(f"{oxigraph_server}/query", env, tmp_path) as url:
+        health = url.replace("/sparql", "/healthz")
+        before = requests.get(health, timeout=30).json()["triples"]
+        r = requests.post(f"{oxigraph_server}/update", timeout=30, data={
+            "update": "INSERT DATA { GRAPH <urn:x-test:health> { <urn:x-test:s> <urn:x-test:p> 'only there' } }"})
+        assert r.status_code in (200, 204), r.text
+        after = requests.get(health, timeout=30).json()["triples"]
+        assert after == before + 1  # a triple only the store has is counted: the count is the store's
+        requests.post(f"{oxigraph_server}/update", timeout=30, data={"update": "DROP GRAPH <urn:x-test:health>"})

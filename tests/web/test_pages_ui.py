@@ -202,3 +202,11 @@ def test_shape_refuses_web_addresses_that_are_not_http(tmp_path):
     with pytest.raises(ShapeViolation) as refused:
         prepare(settings(root=roots["hostile"], infer=False))
     assert "schema:url must be an http(s) web address" in refused.value.report
+
+
+def test_void_page_title(server):
+    """The real dataset's label is "gbagraph": its page is not titled "gbagraph · gbagraph"."""
+    r = requests.get(server.url + ".well-known/void", headers=HTML, timeout=30)
+    title = re.search(r"<title>(.*?)</title>", r.text, flags=re.S).group(1)
+    assert r.status_code == 200 and html.unescape(title) != "gbagraph · gbagraph", title
+    assert title.endswith(" · gbagraph")

@@ -17,6 +17,7 @@ from ..config import Settings
 from ..examples import read_examples
 from ..pipeline import Prepared, prepare
 from . import dumps, errors, health, pages, sparql
+from .disconnect import WatchClient
 from .dumps import DumpCache, StoreDumps
 from .response_cache import ResponseCache, dataset_hash
 from .state import State
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
     app.register_blueprint(dumps.bp)
     app.register_blueprint(health.bp)
     errors.register(app)
+    app.wsgi_app = WatchClient(app.wsgi_app)  # type: ignore[method-assign]  # a query whose client left is stopped
     if settings.trusted_proxies:
         app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
 
