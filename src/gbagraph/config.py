@@ -82,8 +82,9 @@ class Settings:
                                  "worker process, so threads beyond max_concurrent_queries keep pages and "
                                  "/healthz answering while every query slot is busy.")
     head_timeout: float = _setting(10.0, "Seconds a client has, from its first byte, to send a request's line and "
-                                   "headers (and the longest silence while it sends a body); then the "
-                                   "connection is closed, so slow clients cannot hold the server's threads.")
+                                   "headers (and the longest silence while it sends a body or reads its "
+                                   "answer); then the connection is closed, so slow clients cannot hold the "
+                                   "server's threads.")
     keepalive: int = _setting(5, "Seconds an idle connection is kept open for the client's next request "
                                 "(keep-alive); idle connections take no thread meanwhile.")
     query_memory_mb: int = _setting(2048, "Memory one query may take in its worker process, in MB beyond "

@@ -146,3 +146,28 @@ def test_slow_queries_leave_pages_answering_and_an_extra_query_gets_503(busy: Se
             thread.join(30)
     assert [s for s, _ in outcome] == [503, 503] and all(t < 12 for _, t in outcome), outcome  # stopped at 8 s
     assert call(busy.port, "GET", "/sparql?" + urlencode({"query": "ASK {?s ?p ?o}"}))[0] == 200
+
+
+def test_clients_that_stop_reading_their_answers_are_cut_off() -> None:
+    """Three clients (as many as the threads) ask for a ~30 MB answer and never read it: each thread waits on
+    a full window, until ``head_timeout`` of no progress cuts the client off and frees it."""
+    server = start(MINI, workers=1, env={"GBAGRAPH_HEAD_TIMEOUT": str(HEAD_TIMEOUT), "GBAGRAPH_HTTP_THREADS": "3",
+                                         "GBAGRAPH_MAX_CONCURRENT_QUERIES": "3", "GBAGRAPH_RESPONSE_CACHE_MB": "0"})
+    stalled = []
+    try:
+        target = "/sparql?" + urlencode({"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
+        for _ in range(3):
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a tiny window, never read
+            sock.connect(("127.0.0.1", server.port))
+            sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n".encode())
+            stalled.append(sock)
+        deadline = time.monotonic() + 40  # answered (a few seconds each), stuck on the full window, cut off
+        while server.log().count("read none of its answer") < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert server.log().count("read none of its answer") == 3, server.log()[-2000:]
+        assert quick(server.port) < 1.0
+    finally:
+        for sock in stalled:
+            sock.close()
+        server.stop()

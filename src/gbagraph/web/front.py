@@ -4,12 +4,14 @@ gunicorn's ``gthread`` worker keeps idle connections in its event loop (they tak
 has sent a first byte a thread reads the request line and headers with a blocking socket and no limit: a client
 dripping a byte a second holds that thread for ever, and a few of them take every thread.  :class:`FrontWorker`
 gives each request head ``head_timeout`` seconds in all from its first byte (then the connection is closed),
-and each later read of a body ``head_timeout`` seconds of silence at most.  Queries themselves run in the query
+each later read of a body ``head_timeout`` seconds of silence at most, and a client that stops reading its
+answer (its window stays full) as long before it is cut off.  Queries themselves run in the query
 worker processes (``gbagraph.workers``): a thread waiting on one only waits on a pipe.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import time
@@ -20,6 +22,8 @@ from gunicorn.workers.gthread import ThreadWorker
 
 _log = logging.getLogger("gunicorn.error")
 
+#: the most bytes handed to one send() of an answer
+SEND_CHUNK = 1 << 20
 #: reading modes of a connection: its request head (total deadline), a body (silence limit), or neither
 HEAD, BODY, FREE = "head", "body", "free"
 
@@ -65,15 +69,52 @@ class DeadlineSocket:
             if self._sock.fileno() >= 0:
                 self._sock.settimeout(None)
 
+    def sendall(self, data: Any, *flags: int) -> None:
+        """Send everything, waiting at most ``limit`` seconds each time the client's window is full: a client
+        that stops reading its answer is cut off, one that reads slowly is not."""
+        if self._sock.gettimeout() is not None:
+            self._sock.sendall(data, *flags)
+            return
+        view = memoryview(data).cast("B")
+        self._sock.settimeout(self.limit)
+        try:
+            while view:
+                view = view[self._sock.send(view[:SEND_CHUNK], *flags):]
+        except TimeoutError:
+            raise self._stalled() from None
+        finally:
+            if self._sock.fileno() >= 0:
+                self._sock.settimeout(None)
+
+    def sendfile(self, file: Any, offset: int = 0, count: int | None = None) -> int:
+        """``socket.sendfile`` with the same silence limit (it waits at most the socket's timeout per chunk)."""
+        if self._sock.gettimeout() is not None:
+            return self._sock.sendfile(file, offset, count)
+        self._sock.settimeout(self.limit)
+        try:
+            return self._sock.sendfile(file, offset, count)
+        except TimeoutError:
+            raise self._stalled() from None
+        finally:
+            if self._sock.fileno() >= 0:
+                self._sock.settimeout(None)
+
+    def _stalled(self) -> BrokenPipeError:
+        """What a send past its time raises: a broken pipe, which gunicorn closes quietly."""
+        _log.info("closing the connection of %s: it read none of its answer for %g s", self._peer(), self.limit)
+        return BrokenPipeError(errno.EPIPE, "the client stopped reading")
+
+    def _peer(self) -> Any:
+        try:
+            return self._sock.getpeername()
+        except OSError:
+            return "?"
+
     def _timeout(self) -> NoMoreData:
         """What a read past its time raises: gunicorn's "client went away", which closes the connection."""
         what = "its request line and headers" if self.mode == HEAD else "more of its request body"
         self.mode = FREE
-        try:
-            peer = self._sock.getpeername()
-        except OSError:
-            peer = "?"
-        _log.info("closing the connection of %s: it did not send %s within %g s", peer, what, self.limit)
+        _log.info("closing the connection of %s: it did not send %s within %g s", self._peer(), what, self.limit)
         return NoMoreData()
 
 
