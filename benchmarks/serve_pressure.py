@@ -164,7 +164,8 @@ def in_flight(port: int, query: str, n: int) -> Iterator[list[int]]:
             t.join(130)
 
 
-def pressure(port: int, queries: list[str], clients: int, seconds: float, rounds: int) -> dict[str, object]:
+def pressure(port: int, queries: list[str], clients: int, seconds: float, rounds: int,
+             only: tuple[str, ...] = ()) -> dict[str, object]:
     """The three conditions in turn, ``rounds`` times (so the machine's drift hits each alike): per condition
     the median over rounds of requests/s and p99, and their ratios to quiet's."""
     conditions: dict[str, Callable[[], Any]] = {
@@ -172,6 +173,7 @@ def pressure(port: int, queries: list[str], clients: int, seconds: float, rounds
         "idle_and_drip": lambda: idle_and_drip(port),
         "slow_queries": lambda: in_flight(port, SLOW, 2),
     }
+    conditions = {name: make for name, make in conditions.items() if not only or name in only}
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in conditions}
     for _ in range(rounds):
         for name, make in conditions.items():
@@ -182,7 +184,7 @@ def pressure(port: int, queries: list[str], clients: int, seconds: float, rounds
         out[name] = {key: round(statistics.median(f[key] for f in figures), 2)
                      for key in ("rps", "median_ms", "p99_ms", "errors")}
         out[name]["rps_each_round"] = [f["rps"] for f in figures]  # type: ignore[assignment]
-    for name in ("idle_and_drip", "slow_queries"):
+    for name in [n for n in ("idle_and_drip", "slow_queries") if n in out and "quiet" in out]:
         out[name]["rps_ratio"] = round(out[name]["rps"] / out["quiet"]["rps"], 2)
         out[name]["p99_ratio"] = round(out[name]["p99_ms"] / out["quiet"]["p99_ms"], 2)
     return dict(out)
@@ -227,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--conditions", help="comma-separated subset of quiet,idle_and_drip,slow_queries")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache-mb", default="0", help="the response cache for the load (0: every query evaluated)")
     parser.add_argument("--budget-mb", type=int, default=2048)
@@ -239,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "workers": args.workers, "src": str(args.src or REPO / "src"),
                                  "load_average": os.getloadavg()}
     with serving(args.root, {"GBAGRAPH_RESPONSE_CACHE_MB": args.cache_mb}, args.src, args.workers) as (port, _pid):
-        result["pressure"] = pressure(port, queries, args.clients, args.seconds, args.rounds)
+        result["pressure"] = pressure(port, queries, args.clients, args.seconds, args.rounds,
+                                      tuple(args.conditions.split(",")) if args.conditions else ())
     if not args.skip_heavy:
         result["heavy"] = heavy(args.root, args.src, args.budget_mb, args.limit_mb, args.workers)
     print(json.dumps(result, indent=1))

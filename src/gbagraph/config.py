@@ -33,6 +33,17 @@ ENGINES = ("oxigraph", "rdflib")
 REASONERS = ("owlrl", "reasonable", "rules", "auto")
 
 
+#: where ``gbagraph serve`` listens by default: the server's own links when no public URL is set
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
+
+
+def public_url(settings: Settings, request_root: str | None = None) -> str:
+    """The URL the server is reached at (ending in ``/``): the ``public_url`` setting; else, answering a request,
+    the request's own root (after any trusted proxy's headers); else ``gbagraph serve``'s default address (what
+    a store built before any request describes)."""
+    return settings.public_url or request_root or DEFAULT_PUBLIC_URL
+
+
 def _setting(default: Any, help: str, choices: tuple[str, ...] = ()) -> Any:
     return field(default=default, metadata={"help": help, "choices": choices})
 
@@ -87,6 +98,10 @@ class Settings:
                                       "identical request (same normalised query, dataset parameters and "
                                       "answer format) is answered from it; every answer has an ETag and "
                                       "If-None-Match gives 304. 0 keeps nothing (ETags and 304 still work).")
+    sparql_max_age: int = _setting(60, "Seconds browsers and shared caches (a reverse proxy such as nginx, a CDN) "
+                                   "may reuse a /sparql answer without asking (Cache-Control: public, max-age); "
+                                   "then they revalidate it with its ETag (304 when the data is unchanged). 0: "
+                                   "revalidate every time. Errors are never stored (no-store).")
     service_allowlist: tuple[str, ...] = _setting((), "SPARQL endpoints a query's SERVICE clause may "
                                                   "call; empty means SERVICE is refused.")
     sparql_backend_union_graph: str | None = _setting(None, "For a sparql_backend whose default graph is not the "

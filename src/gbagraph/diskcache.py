@@ -10,6 +10,7 @@ folder is ``$XDG_CACHE_HOME/gbagraph`` (``~/.cache/gbagraph``): never the reposi
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import json
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .config import Settings
-from .store import iter_data_files
+from .layout import iter_data_files
 
 log = logging.getLogger("gbagraph.start")
 
@@ -53,7 +54,7 @@ def code_hash(*modules: str) -> str:
 def library_versions(*names: str) -> str:
     """Versions of gbagraph, rdflib and ``names``, and a hash of the loading/validating/reasoning code."""
     versions = ";".join(f"{n}={version(n)}" for n in ("gbagraph", "rdflib", *names))
-    return f"{versions};code={code_hash('store.py', 'oxstore.py', 'validate.py', 'infer.py', 'reason.py')}"
+    return f"{versions};code={code_hash('layout.py', 'bundle.py', 'oxstore.py', 'validate.py', 'reason.py')}"
 
 
 def _file_hash(path: Path) -> str:
@@ -297,6 +298,40 @@ def sweep(folder: Path) -> int:
     return removed
 
 
+#: the file in an entry's folder that every process using the entry holds a shared lock on (see :func:`hold`)
+IN_USE = "in-use.lock"
+
+
+def hold(folder: Path) -> int | None:
+    """Take a shared lock on ``folder``'s :data:`IN_USE` file for as long as the returned descriptor stays open
+    (processes forked from this one share it): :func:`evict` never removes a folder some process holds."""
+    try:
+        fd = os.open(folder / IN_USE, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _held(folder: Path) -> bool:
+    """Whether a process holds ``folder`` (an exclusive lock cannot be had)."""
+    try:
+        fd = os.open(folder / IN_USE, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def _touch(path: Path) -> None:
     try:
         os.utime(path)
@@ -345,6 +380,7 @@ def evict(cache: DiskCache, keep: int, in_use: set[str]) -> list[str]:
         else:
             order = sorted(entries, key=lambda k: _last_used(entries[k]), reverse=True)
             gone = [k for k in order if k not in in_use][max(0, keep - len(in_use & set(order))):]
+        gone = [k for k in gone if not any(p.is_dir() and _held(p) for p in entries[k])]  # a server still uses it
         kept[folder.name] = set(entries) - set(gone)
         for key in gone:
             for path in entries[key]:

@@ -55,6 +55,15 @@ class ShapeViolation(GbagraphError):
         self.report = report
 
 
+class DiskTrouble(GbagraphError):
+    """The cache folder's disk failed (full, read-only, I/O error) while a start wrote its store: one line saying
+    what was being written and how much room a build needs (:func:`gbagraph.pipeline.prepare` logs it and starts
+    again in memory)."""
+
+    status = 500
+    title = "Cache folder's disk failed"
+
+
 class InconsistentGraph(GbagraphError):
     """OWL RL inference found a contradiction (owl:Nothing, disjoint classes, …)."""
 

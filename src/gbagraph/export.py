@@ -16,9 +16,9 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
+from .bundle import GraphBundle
 from .formats import Format
 from .namespaces import graph_iri, prefixes
-from .store import GraphBundle
 from .storeview import to_ox
 
 
@@ -67,15 +67,17 @@ class Dump:
         return hashlib.sha256(self.gzipped).hexdigest()
 
 
+#: dataset releases, newest first: version → date issued (what changed: CHANGELOG.md)
+RELEASES = (("0.2.0", "2026-11-27"), ("0.1.0", None))
+
+
 def dump_name(fmt: Format, *, inferred: bool) -> str:
     """The file name of a dump: ``gbagraph.ttl``, ``gbagraph-inferred.nq``, …"""
     return f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}"
 
 
 def dataset_version() -> str:
-    """The version of the dataset release (the newest of ``void.RELEASES``)."""
-    from .void import RELEASES  # void imports this module
-
+    """The version of the dataset release (the newest of :data:`RELEASES`)."""
     return RELEASES[0][0]
 
 

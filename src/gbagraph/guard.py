@@ -31,6 +31,7 @@ MAX_NESTING = 200
 #: 6,400 ``OPTIONAL`` or ``UNION`` and 2,500 ``MINUS`` in one group (weighted 4 each here): a tenth of that
 MAX_CHAIN = 1000
 
+
 def check_query(query: str | Lexed, allowlist: Iterable[str] = ()) -> str | None:
     """Refuse updates, unlisted ``SERVICE`` calls, deep nesting and long operator chains in every reading; the
     query form or None.
@@ -44,8 +45,9 @@ def check_query(query: str | Lexed, allowlist: Iterable[str] = ()) -> str | None
         if reading.depth > MAX_NESTING:
             raise QueryError(f"the query nests brackets more than {MAX_NESTING} levels deep; simplify it")
         if reading.chain > MAX_CHAIN:
-            raise QueryError("the query chains too many operators (unary or binary operators, path steps, UNION, "
-                             "OPTIONAL, MINUS, collection members) for the parser to nest; simplify it")
+            raise QueryError(f"the query chains operators {reading.chain} deep (unary and binary operators, path "
+                             f"steps, UNION, OPTIONAL, MINUS, collection members); the limit is {MAX_CHAIN}: "
+                             "simplify it or split it")
         for target, ascii_keyword in reading.services:
             if not ascii_keyword:  # a SERVICE keyword only the case folding revealed
                 raise ServiceRefused("SERVICE is not allowed on this endpoint (write keywords in ASCII letters)")

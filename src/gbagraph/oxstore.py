@@ -1,6 +1,6 @@
 """The served dataset as a pyoxigraph store, parsed straight from ``ontology/`` and ``data/`` (no rdflib copy).
 
-Same named graphs as :func:`gbagraph.store.load`: ``graph/ontology``, one per data file, ``graph/provenance``
+Same named graphs as :func:`gbagraph.reference.loader.load`: ``graph/ontology``, one per data file, ``graph/provenance``
 (entity-level ``prov:wasDerivedFrom`` for every subject of a ``pNN.ttl`` file), later ``graph/inferred`` and
 ``graph/void``; the default graph holds the set union of the named graphs (see
 :func:`gbagraph.query.materialise_union`).
@@ -35,10 +35,11 @@ from typing import Any, cast
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .diskcache import DiskCache, Inputs, sweep, tmp_prefix
+from .bundle import constructed
+from .diskcache import DiskCache, Inputs, hold, sweep, tmp_prefix
 from .errors import LoadError
+from .layout import EDITORIAL_FILE, record_editorial
 from .namespaces import BASE, graph_iri
-from .store import EDITORIAL_FILE, constructed, record_editorial
 
 log = logging.getLogger("gbagraph.start")
 
@@ -188,6 +189,12 @@ class StoreCheck:
     def __init__(self, folder: Path | None = None, state: str = "memory", problem: str | None = None) -> None:
         self.folder, self._state, self.problem = folder, state, problem
         self.token = uuid.uuid4().hex
+        self._held = hold(folder) if folder is not None else None  # the cache's eviction leaves this store alone
+
+    def __del__(self) -> None:
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
 
     def state(self) -> dict[str, Any]:
         """``{"state": …, "problem": … or None}`` now."""

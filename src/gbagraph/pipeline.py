@@ -1,14 +1,19 @@
-"""Parse → validate → infer → engine: the steps every entry point (CLI, web, benchmarks) runs once at start-up.
+"""The one start-up path every entry point (server, CLI, benchmarks) runs: open a complete store, or build one.
 
-:func:`prepare` is the only place they run, in that order (on a cold start of a big graph, SHACL runs in a child
-process beside the reasoner — both only read the parsed triples — and the store is sealed only once both passed).
-The data goes straight from the Turtle files into a pyoxigraph store (:mod:`.oxstore`), on disk in the cache
-folder: a warm start opens the complete store read-only and parses nothing.  Each step keys its cache entry on
-what it depends on (:mod:`.diskcache`): the store on the input files and the parser; the SHACL verdict on the
-inputs, the shapes and the SHACL engine; the closure on the inputs and the reasoner — so editing a page template
-or a query never rebuilds anything, and a server on another public URL copies the store (hard links) and
-rewrites only its description.  Each step logs one line (``gbagraph.start``: counts, seconds, whether it came
-from the cache) and calls the ``hooks`` it was given (the benchmarks time the steps through them).
+:func:`prepare` opens the complete store of these inputs from the cache (:data:`OPENED`: open → validate →
+engine), or builds it (:data:`BUILD`: parse → validate → infer → seal → engine; on a cold start of a big graph
+SHACL runs in a child process beside the reasoner, :data:`BUILD_BESIDE`, and the store is sealed only once both
+passed).  :func:`validate_only` (``gbagraph validate``) runs the same steps but the engine, so the CLI refuses
+exactly what the server refuses.  The data goes straight from the Turtle files into a pyoxigraph store
+(:mod:`.oxstore`), on disk in the cache folder: a warm start opens the complete store read-only (its files
+checked against the checksums sealed with it) and parses nothing.  Each cached result is keyed on what it
+depends on (:mod:`.diskcache`) and checked against its SHA-256 and counts when used: the store on the input
+files, the parser and our code; the SHACL verdict on the inputs, the shapes and the SHACL engine; the closure on
+the inputs and the reasoner — so editing a page template or a query never rebuilds anything, and a server on
+another public URL copies the store (hard links) and rewrites only its description.  A failing disk under the
+cache folder costs one line and the cache: the start is done again in memory.  Each step logs one line
+(``gbagraph.start``: counts, seconds, whether it came from the cache) and calls the ``hooks`` it was given (the
+benchmarks time the steps through them).
 """
 
 from __future__ import annotations
@@ -24,21 +29,25 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from . import oxstore
-from .config import Settings
+from .bundle import GraphBundle
+from .config import Settings, public_url
 from .diskcache import DiskCache, Inputs, cache_for, code_hash, evict, library_versions, version
-from .errors import InconsistentGraph, LoadError, ShapeViolation
+from .errors import DiskTrouble, InconsistentGraph, LoadError, ShapeViolation
 from .namespaces import BASE, prefixes
-from .query import Engine, OxigraphEngine, Policy, RdflibEngine
+from .query import Engine, OxigraphEngine, Policy
 from .reason import choose, store_closure
-from .store import GraphBundle
 from .validate import ValidationResult, Violation, child_result, load_shapes, shacl_child, validate_store
-from .void import DEFAULT_PUBLIC_URL, VOID_GRAPH, dataset_description
+from .void import VOID_GRAPH, dataset_description
 from .workers import WorkerPoolEngine
+
+if TYPE_CHECKING:
+    from .reference.engine import RdflibEngine
 
 log = logging.getLogger("gbagraph.start")
 
@@ -105,6 +114,8 @@ def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine
     handle when they fork: one store, no copy per process)."""
     policy = policy_for(settings)
     if settings.engine == "rdflib":
+        from .reference.engine import RdflibEngine  # the reference path, only as the fallback engine
+
         return RdflibEngine(bundle.in_memory(), policy)  # rdflib's own engine reads its own store
     if settings.engine == "oxigraph":
         if bundle.store is not None:
@@ -116,8 +127,8 @@ def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine
 # -- the cache keys ----------------------------------------------------------------------------------------------
 
 #: our modules whose code shapes a built store (parsing, provenance, reasoning, description, sealing, the cache)
-STORE_CODE = ("oxstore.py", "store.py", "namespaces.py", "void.py", "query.py", "pipeline.py", "reason.py",
-              "infer.py", "diskcache.py")
+STORE_CODE = ("oxstore.py", "layout.py", "bundle.py", "namespaces.py", "void.py", "export.py", "query.py", "pipeline.py",
+              "reason.py", "diskcache.py")
 
 
 def data_key(settings: Settings, inputs: Inputs) -> str:
@@ -127,10 +138,6 @@ def data_key(settings: Settings, inputs: Inputs) -> str:
     return inputs.key(BASE, f"pyoxigraph={version('pyoxigraph')}", infer,
                       f"code={code_hash(*STORE_CODE)}",
                       shapes=False)
-
-
-def public_url(settings: Settings) -> str:
-    return settings.public_url or DEFAULT_PUBLIC_URL
 
 
 def store_key(data: str, url: str) -> str:
@@ -262,11 +269,6 @@ def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, bo
 
 
 # -- prepare: open a complete store from the cache, or build one ---------------------------------------------------
-
-class DiskTrouble(Exception):
-    """The cache folder's disk failed (full, read-only, I/O error) while a start wrote to it: one line saying what
-    was being written and how much room a build needs."""
-
 
 @dataclass
 class Start:

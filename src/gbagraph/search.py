@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from .bundle import GraphBundle
 from .describe import LABEL_PROPERTIES, best_label
-from .store import GraphBundle
 
 SEARCHED_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 _DIGITS = "零一二三四五六七八九"

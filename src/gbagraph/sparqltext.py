@@ -161,6 +161,8 @@ def _weight(tok: Token, previous: Token | None, in_parens: bool, datatype: bool)
     if tok.kind == "other" and tok.text in _OPERATORS:
         if datatype or (adjacent and tok.text in "|&" and previous is not None and previous.text == tok.text):
             return 0  # the ^^ of a typed literal; the second character of || or &&
+        if tok.text in "+-" and not in_parens:
+            return 0  # the sign of a number in VALUES or a triple: arithmetic is written inside ( )
         return 1
     if in_parens and previous is not None and not adjacent and _is_atom(tok) and _is_atom(previous):
         return 1  # a member of an RDF collection: ( 1 2 3 )

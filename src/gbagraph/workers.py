@@ -14,6 +14,9 @@ its stack on some pathological queries) costs one query a 503, never the server.
 * A worker dies with its parent (Linux's parent-death signal, from a forking thread that lives as long as the
   pool), ends itself when a query outruns its limit by ``SELF_LIMIT_GRACE`` seconds (even if the parent is
   gone or stuck), and holds no socket but its own pipe (never the server's listening socket).
+* A query still running after ``SLOW_AFTER`` seconds has its worker reniced to ``SLOW_NICE`` and a worker at
+  normal priority is forked for the queries behind it (up to ``max(workers, max_concurrent)`` in all); the
+  demoted worker is replaced when its query ends.
 * A query whose client has gone (the connection in :data:`CLIENT`, set by the web layer, closed: a Cancel on the
   query page) is stopped at once, like one past its limit, instead of running on to its limit.
 """

@@ -129,6 +129,7 @@ def test_unreachable_backend_is_502() -> None:
     assert info.value.status == 502
 
 
+@pytest.mark.slow  # end to end: push by the CLI, then a gunicorn server on the remote store (45 s)
 def test_cli_push_then_serve_on_the_remote_store(oxigraph_server: str, project_settings: Settings,
                                                  tmp_path: Path) -> None:
     """`gbagraph push --store` fills the store; `gbagraph serve --sparql-backend` answers /sparql from it."""

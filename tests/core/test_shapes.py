@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from gbagraph.config import Settings
 from gbagraph.namespaces import SH
-from gbagraph.store import load
+from gbagraph.reference.loader import load
 from gbagraph.validate import union_shapes, validate_graph
 
 SETTINGS = Settings()

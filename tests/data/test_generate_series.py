@@ -1,11 +1,15 @@
-"""The benchmark generator keeps to its own series: no synthetic meeting, source or paragraph takes an IRI or an
-ordinal of the real Joint Conference plenaries (which the curated data holds or will hold)."""
+"""The benchmark generator (the data of the load and scale suites): it keeps to its own series — no synthetic
+meeting, source or paragraph takes an IRI or an ordinal of the real Joint Conference plenaries (which the curated
+data holds or will hold) — is deterministic, and writes data that conforms and loads as many triples as it says
+(those two are slow; smaller under ``GBAGRAPH_SHORT=1``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, URIRef
+from tooling import short
 
 from benchmarks.generate import generate
 from gbagraph.namespaces import BASE
@@ -30,3 +34,34 @@ def test_synthetic_plenaries_are_a_series_of_their_own(tmp_path: Path) -> None:
     assert all(m.startswith(BASE + "id/meeting/synthetic-") for m in synthetic), sorted(synthetic)[:3]
     minted = {str(s) for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(BASE + "id/")}
     assert not [s for s in minted if "hk-gd-joint-conference-plenary" in s]
+
+
+@pytest.mark.slow
+def test_generator_is_deterministic_and_sized(tmp_path: Path) -> None:
+    from benchmarks.generate import generate
+
+    size = 2000 if short() else 6000
+    a = generate(tmp_path / "a", size)
+    b = generate(tmp_path / "b", size)
+    assert a == b and a["asserted_triples_estimate"] >= size
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.ttl"))
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.ttl"))
+    assert files_a == files_b
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a)
+
+
+@pytest.mark.slow
+def test_generated_data_conforms_and_loads_as_estimated(tmp_path: Path) -> None:
+    from benchmarks.generate import generate
+    from gbagraph.config import Settings
+    from gbagraph.reference.loader import load
+    from gbagraph.validate import validate
+
+    manifest = generate(tmp_path / "g", 11_000)  # the bundled data (~8.7k) and a few synthetic plenaries
+    assert manifest["plenaries"] >= 2
+    settings = Settings(root=tmp_path / "g")
+    bundle = load(settings)
+    assert len(bundle.asserted()) == pytest.approx(manifest["asserted_triples_estimate"], rel=0.02)
+    if settings.shapes_file.exists():
+        result = validate(bundle, settings.shapes_file)
+        assert result.conforms, result.text()[:2000]

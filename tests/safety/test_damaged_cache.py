@@ -166,3 +166,27 @@ def test_a_big_store_is_checked_in_the_background(tmp_path: Path) -> None:
     assert check.state()["state"] == "damaged" and sst.name in str(check.state()["problem"])
     rebuilt = prepare(settings)
     assert not rebuilt.steps[0].cached and rebuilt.store_check.state()["state"] == "verified"
+
+
+class _Aborting:
+    """An engine whose evaluation aborts (as pyoxigraph does on some damaged data): SIGABRT in the worker."""
+
+    name = "aborting"
+
+    def answer(self, request: object) -> object:
+        from gbagraph.workers import WARM_UP
+
+        if getattr(request, "query", None) != WARM_UP:  # a worker becomes ready, then its query aborts
+            os.abort()
+        return None
+
+
+def test_a_workers_sigabrt_is_reported_as_an_abort() -> None:
+    from gbagraph.query import QueryRequest
+    from gbagraph.workers import WorkerCrashed, WorkerPoolEngine
+
+    with WorkerPoolEngine(_Aborting(), workers=1, timeout=10.0, memory_mb=2048) as pool:  # type: ignore[arg-type]
+        with pytest.raises(WorkerCrashed) as caught:
+            pool.answer(QueryRequest("SELECT * { ?s ?p ?o }"))
+    message = str(caught.value)
+    assert "SIGABRT" in message and "aborted" in message and "needed more than" not in message, message

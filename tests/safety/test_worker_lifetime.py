@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 import pytest
 from load.server import Server, call, listening, start
 
+pytestmark = pytest.mark.slow  # about 50 s: a killed master's server process lingers gunicorn's 10 s grace
+
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 

@@ -13,8 +13,9 @@ import pytest
 from gbagraph.config import Settings
 from gbagraph.errors import GbagraphError, QueryError, QueryTimeout, ResultTooLarge, ShapeViolation, TooBusy, UpdateRefused
 from gbagraph.pipeline import make_engine
-from gbagraph.query import Answer, OxigraphEngine, Policy, QueryRequest, RdflibEngine
-from gbagraph.store import load
+from gbagraph.query import Answer, OxigraphEngine, Policy, QueryRequest
+from gbagraph.reference.engine import RdflibEngine
+from gbagraph.reference.loader import load
 from gbagraph.workers import SLOW_AFTER, SLOW_NICE, WorkerCrashed, WorkerPoolEngine
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"

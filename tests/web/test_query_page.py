@@ -8,7 +8,7 @@ import re
 
 import requests
 
-from gbagraph.web.state import read_examples
+from gbagraph.examples import read_examples
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from gbagraph.errors import QuerySyntaxError
-from gbagraph.query import OxigraphEngine, Policy, QueryRequest, RdflibEngine
+from gbagraph.query import OxigraphEngine, Policy, QueryRequest
+from gbagraph.reference.engine import RdflibEngine
 
 TIMEOUT = 30
 

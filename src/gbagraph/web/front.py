@@ -24,10 +24,6 @@ _log = logging.getLogger("gunicorn.error")
 HEAD, BODY, FREE = "head", "body", "free"
 
 
-class HeadTimeout(NoMoreData):  # type: ignore[misc]
-    """A client that did not send its request head in time (gunicorn closes the connection quietly)."""
-
-
 class DeadlineSocket:
     """A client socket whose reads in a worker thread (a blocking socket) are bounded in time; everything
     else goes to the socket itself."""
@@ -69,7 +65,8 @@ class DeadlineSocket:
             if self._sock.fileno() >= 0:
                 self._sock.settimeout(None)
 
-    def _timeout(self) -> HeadTimeout:
+    def _timeout(self) -> NoMoreData:
+        """What a read past its time raises: gunicorn's "client went away", which closes the connection."""
         what = "its request line and headers" if self.mode == HEAD else "more of its request body"
         self.mode = FREE
         try:
@@ -77,7 +74,7 @@ class DeadlineSocket:
         except OSError:
             peer = "?"
         _log.info("closing the connection of %s: it did not send %s within %g s", peer, what, self.limit)
-        return HeadTimeout()
+        return NoMoreData()
 
 
 class FrontWorker(ThreadWorker):  # type: ignore[misc]

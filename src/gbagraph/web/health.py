@@ -15,7 +15,6 @@ from flask import Blueprint, Response, jsonify
 
 from ..errors import GbagraphError
 from ..query import QueryRequest
-from .sparql import response_cache
 from .state import State, state
 
 bp = Blueprint("health", __name__)
@@ -42,7 +41,7 @@ def _triples(st: State) -> tuple[int | None, dict[str, str] | None]:
 def healthz() -> Response:
     st = state()
     triples, backend = _triples(st)
-    cache = response_cache()
+    cache = st.response_cache
     store = st.prepared.store_check.state()  # memory, verifying, verified, or damaged (503: take it out)
     body = {
         "status": "ok" if store["state"] != "damaged" else "damaged",

@@ -15,7 +15,7 @@ from .. import csvsafe, formats, sparqltext, syntax
 from ..describe import Statement, describe, exists, label_of, resource_graph
 from ..errors import NotFound, QueryError
 from ..export import store_graph
-from ..namespaces import LOCAL_PATHS, prefixes, sparql_prologue
+from ..namespaces import LOCAL_PATHS, prefixes
 from ..query import QueryRequest
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
@@ -23,16 +23,10 @@ from .conneg import HTML_CONTENT_TYPE, pick
 from .links import href_attribute, safe_href
 from .state import state
 from .timeline import Item, timeline_svg
+from .views import query_page
 
 bp = Blueprint("pages", __name__)
 bp.add_app_template_filter(href_attribute, "href")  # every href of every template goes through the link policy
-
-DEFAULT_QUERY = """SELECT ?class (COUNT(?thing) AS ?things)
-WHERE { ?thing a ?class }
-GROUP BY ?class
-ORDER BY DESC(?things)
-LIMIT 25
-"""
 
 
 @dataclass(frozen=True)
@@ -209,30 +203,6 @@ def void_description() -> Response:
     if isinstance(fmt, str):
         return resource_response(dataset_iri(st.base))
     return _rdf_response(st.bundle.graph(VOID_GRAPH), fmt)
-
-
-def query_page() -> Response:
-    """The query editor, with the examples of ``queries/`` and the graph's prefixes."""
-    st = state()
-    allowed = set(st.settings.service_allowlist)
-    examples = []
-    for e in st.examples:
-        blocked = [t for t in sparqltext.service_targets(e.text) if t not in allowed]
-        examples.append({"name": e.name, "title": e.title, "description": e.description, "text": e.text,
-                         "needs": blocked})
-    body = render_template(
-        "query.html",
-        examples=examples,
-        prefixes=prefixes(st.base),
-        prologue=sparql_prologue(st.base),
-        base=st.base,
-        initial=request.args.get("query") or DEFAULT_QUERY,
-        autorun=bool(request.args.get("query")),
-        default_query=DEFAULT_QUERY,
-        triples=sum(st.bundle.graph_counts().values()),
-        graphs=len(st.graph_names),
-    )
-    return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
 
 
 @bp.route("/")
