@@ -13,6 +13,7 @@ import os
 
 from flask import Blueprint, Response, jsonify
 
+from ..errors import GbagraphError
 from ..query import QueryRequest
 from .state import State, state
 
@@ -23,24 +24,30 @@ bp = Blueprint("health", __name__)
 BACKEND_COUNT = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", format="json", timeout=5)
 
 
-def _triples(st: State) -> int:
-    """The triples queries are answered from: counted in the backend when there is one, else our store's."""
+def _triples(st: State) -> tuple[int | None, dict[str, str] | None]:
+    """The triples queries are answered from — counted in the backend when there is one, else our store's — and,
+    with a backend, where it is and what went wrong counting there (the pages are still served: not a 503)."""
     if not st.settings.sparql_backend:
-        return sum(st.bundle.graph_counts().values())  # counted once (from the store's marker when it has one)
-    rows = json.loads(st.engine.answer(BACKEND_COUNT).body)["results"]["bindings"]
-    return int(rows[0]["n"]["value"])
+        return sum(st.bundle.graph_counts().values()), None  # counted once (from the store's marker if it has one)
+    backend = {"url": st.settings.sparql_backend}
+    try:
+        rows = json.loads(st.engine.answer(BACKEND_COUNT).body)["results"]["bindings"]
+        return int(rows[0]["n"]["value"]), backend
+    except (GbagraphError, ValueError, KeyError, IndexError) as exc:
+        return None, backend | {"error": str(exc)}
 
 
 @bp.route("/healthz", methods=["GET"])
 def healthz() -> Response:
     st = state()
-    triples = _triples(st)
+    triples, backend = _triples(st)
     cache = st.response_cache
     store = st.prepared.store_check.state()  # memory, verifying, verified, or damaged (503: take it out)
     body = {
         "status": "ok" if store["state"] != "damaged" else "damaged",
         "store": store,
         "triples": triples,
+        **({"backend": backend} if backend else {}),
         "graphs": len(st.graph_names),
         "engine": getattr(st.engine, "name", type(st.engine).__name__),
         "pid": os.getpid(),
