@@ -329,6 +329,8 @@ class StoreBuild:
 
 #: a store of more bytes than this is opened before its files are checked (the check runs in the background)
 CHECK_IN_BACKGROUND_FROM = 512 << 20
+#: a ``check_limit`` no store reaches: its files are checked before it is opened
+ALWAYS_NOW = 1 << 62
 
 
 def open_complete(cache: DiskCache, key: str,
@@ -400,7 +402,8 @@ def retarget(cache: DiskCache, key: str, data_key: str, public_url: str,
         old = meta.get("public_url")
         if meta.get("data_key") != data_key or not isinstance(old, str) or overlaps(old) or candidate.name == key:
             continue
-        opened = open_complete(cache, candidate.name)
+        # its files are checked now, whatever its size: the copy's checksums are taken from the copied files
+        opened = open_complete(cache, candidate.name, check_limit=ALWAYS_NOW)
         if opened is None:
             continue
         source = opened[0]

@@ -23,6 +23,12 @@ INFERRED_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/gbagra
 ALL_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
+def _env(cache: Path, **more: str) -> dict[str, str]:
+    """Every start on ``cache`` with the same public URL (a server's default is its own port, which would give
+    each start a store of its own)."""
+    return {"GBAGRAPH_CACHE_DIR": str(cache), "GBAGRAPH_PUBLIC_URL": "https://kg.example.org/", **more}
+
+
 def count(server: Server, query: str) -> int:
     from urllib.parse import urlencode
 
@@ -36,7 +42,7 @@ def count(server: Server, query: str) -> int:
 def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     """A cache folder built by a first real start, and what that start served (all quads, inferred triples)."""
     cache = tmp_path_factory.mktemp("cache")
-    server = start(env={"GBAGRAPH_CACHE_DIR": str(cache)}, workers=1)
+    server = start(env=_env(cache), workers=1)
     try:
         seen = {"all": count(server, ALL_COUNT), "inferred": count(server, INFERRED_COUNT)}
         assert server.health()["store"]["state"] == "verified"
@@ -82,7 +88,7 @@ def test_damaged_inferred_cache_is_recomputed_never_sealed(reference: tuple[Path
                                                             damage: Callable[[Path], None]) -> None:
     damage(_inferred_file(cache))
     _drop_stores(cache)  # the next start must build the store, reading the inferred cache
-    server = start(env={"GBAGRAPH_CACHE_DIR": str(cache)}, workers=1)
+    server = start(env=_env(cache), workers=1)
     try:
         assert count(server, INFERRED_COUNT) == reference[1]["inferred"]
         assert count(server, ALL_COUNT) == reference[1]["all"]
@@ -92,7 +98,7 @@ def test_damaged_inferred_cache_is_recomputed_never_sealed(reference: tuple[Path
     # what was sealed is whole: with the inferred cache gone the store still serves every triple
     for path in (cache / "inferred").iterdir():
         path.unlink()
-    again = start(env={"GBAGRAPH_CACHE_DIR": str(cache)}, workers=1)
+    again = start(env=_env(cache), workers=1)
     try:
         assert count(again, INFERRED_COUNT) == reference[1]["inferred"]
     finally:
@@ -119,7 +125,7 @@ def test_random_bytes_in_an_sst_are_detected_at_open_and_rebuilt(reference: tupl
     with sst.open("r+b") as fh:
         fh.seek(sst.stat().st_size // 2)
         fh.write(os.urandom(4096))
-    server = start(env={"GBAGRAPH_CACHE_DIR": str(cache)}, workers=1)
+    server = start(env=_env(cache), workers=1)
     try:
         health = server.health()
         assert health["store"]["state"] == "verified", health
@@ -190,3 +196,34 @@ def test_a_workers_sigabrt_is_reported_as_an_abort() -> None:
             pool.answer(QueryRequest("SELECT * { ?s ?p ?o }"))
     message = str(caught.value)
     assert "SIGABRT" in message and "aborted" in message and "needed more than" not in message, message
+
+
+def test_healthz_says_damaged_when_the_background_check_finds_it(reference: tuple[Path, dict[str, int]],
+                                                                  cache: Path) -> None:
+    """A store checked in the background (above store_check_sync_mb): /healthz answers 503 'damaged' once the
+    check has found the damage, so a load balancer takes the server out; the next start rebuilds the store."""
+    import time
+
+    sst = _largest_sst(cache)
+    with sst.open("r+b") as fh:
+        fh.seek(sst.stat().st_size // 2)
+        fh.write(os.urandom(4096))
+    server = start(env=_env(cache, GBAGRAPH_STORE_CHECK_SYNC_MB="0"), workers=1, wait=0)
+    try:
+        deadline, seen = time.monotonic() + 90, (0, b"")
+        while time.monotonic() < deadline and seen[0] != 503:
+            try:
+                status, _h, body, _s = call(server.port, "GET", "/healthz", timeout=5)
+                seen = (status, body)
+            except OSError:
+                pass
+            time.sleep(0.2)
+        assert seen[0] == 503 and json.loads(seen[1])["store"]["state"] == "damaged", seen
+    finally:
+        server.stop()
+    again = start(env=_env(cache), workers=1)
+    try:
+        assert again.health()["store"]["state"] == "verified"
+        assert count(again, ALL_COUNT) == reference[1]["all"]
+    finally:
+        again.stop()
