@@ -371,10 +371,8 @@ def test_q10_timeline_2023(prepared):
         ("2023-05", "Chic HK (Shenzhen, 2023)"),
         ("2023-05", "Guangdong-Hong Kong Co-operation Week (2023)"),
         ("2023-05", "SmartHK (Guangzhou, 2023)"),
-        # only the year: p18 "2023/2024", p27 "within this year", p20 "mid-2023", p14 "within this year",
-        # p23 "the Budget this year"
-        ("2023 (month not given)", "Adoption of the International Hospital Quality Accreditation Standards "
-                                   "(2021 Version) by hospitals of the Hospital Authority"),
+        # no single month: p27 "within this year", p20 "mid-2023", p14 "within this year", p23 "the Budget this
+        # year". p18's "2023/2024" reaches into 2024, so it is not within 2023 (0.2.0 listed it by its first year)
         ("2023 (month not given)", "Civil Service Staff Exchange Programme with the Mainland cities of the GBA"),
         ("2023 (month not given)", "Completion of the first construction phase of the campus of the City "
                                    "University of Hong Kong (Dongguan)"),
@@ -390,6 +388,8 @@ def test_q10_timeline_2023(prepared):
     assert kinds[AGREEMENT_TITLES["mou"]] == "signing date"
     assert kinds["The Budget (2023)"] == "issued date"
     assert kinds["Mainland study tours for the subject of Citizenship and Social Development"] == "planned date"
+    assert dates["Completion of the first construction phase of the campus of the City University of Hong Kong "
+                 "(Dongguan)"] == "mid-2023"  # p20, as printed
 
 
 PLACES = {
@@ -484,8 +484,10 @@ def test_q13_university_campuses(prepared):
     result = rows(prepared, "13-university-campuses.rq")
     gba = "Guangdong-Hong Kong-Macao Greater Bay Area"
     assert project(result, "institutionLabel", "placeLabel", "stage", "since", "approvedBy", "expected") == [
-        # MoE approved CityU (Dongguan); the first phase of its campus is due to be finished in mid-2023
-        ("City University of Hong Kong (Dongguan)", "Dongguan", "approved", None, "Ministry of Education", "2023"),
+        # MoE approved CityU (Dongguan); the first phase of its campus is due to be finished in mid-2023 (kept as
+        # printed since 0.3.0; 0.2.0 gave the year 2023)
+        ("City University of Hong Kong (Dongguan)", "Dongguan", "approved", None, "Ministry of Education",
+         "mid-2023"),
         # HKMU, PolyU and HKU each have a GBA campus project, all under way but not equally far along
         ("Hong Kong Metropolitan University", gba, "under way", None, None, None),
         # opened in September 2022 ("September last year"); its establishment was approved by the Ministry of
@@ -894,7 +896,7 @@ def test_q30_statements_from_outside_the_source(prepared):
     # the Budget's author (p4, p5, p11, p14 twice, p15, p20 three times, p23).
     assert len(partly) == 24 + 28 + 10
     plenary_date = (f"{ID}meeting/hk-gd-joint-conference-plenary-23", "https://w3id.org/gbagraph/def/date",
-                    "2023-03-21")
+                    f"{ID}date/2023-03-21")  # 0.3.0: a date is a calendar interval (date:2023-03-21)
     assert by_triple[plenary_date]["partlyStatedIn"] == "1"
     assert "yesterday (March 21)" in by_triple[plenary_date]["note"]
 
@@ -1072,3 +1074,23 @@ def test_q36_series_themes_per_decade(prepared):
     assert set(got) == expected and len(got) == len(expected)
     keys = [(d, -n, a) for d, a, n in got]
     assert keys == sorted(keys)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 0.3.0 (issue 17): dates one can compare, signed at, delegations, post holdings, statements
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_q37_dated_in_2019(prepared):
+    # Worked out from the sources: of everything the graph dates, only the 21st Plenary falls in 2019 (news.gov.hk
+    # report of 16 May 2019, p2 "co-chaired ... that day", the year from its URL path: editorial). Nothing planned.
+    result = rows(prepared, "37-dated-in-2019.rq")
+    assert project(result, "what", "kind", "date") == [
+        ("21st Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "date", "2019-05-16"),
+    ]
+    # the comparison is typed: a year-only or month-only date in 2019 is found too (it was silently dropped by a
+    # typed comparison of 0.2.0's mixed xsd:date / xsd:gYear values)
+    text = replace_once(text_of("37-dated-in-2019.rq"), '"2019-01-01"', '"2023-01-01"')
+    text = replace_once(text, '"2019-12-31"', '"2023-12-31"')
+    found = {r["date"] for r in rows(prepared, "37", text=text)}
+    assert {"2023", "2023-02", "2023-03-21", "mid-2023"} <= found and "2023/2024" not in found
+

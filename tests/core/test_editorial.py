@@ -67,7 +67,7 @@ def test_what_the_source_does_not_say_is_marked(bundle):
     bureaus = {s for s, p, o in marked if p == org + "subOrganizationOf" and "-bureau" in s}
     assert len(bureaus) == 8  # named only after their Secretaries' titles
     # the year of "yesterday (March 21)" comes from the release date
-    assert (f"{ID}meeting/hk-gd-joint-conference-plenary-23", GBA + "date", "2023-03-21") in marked
+    assert (f"{ID}meeting/hk-gd-joint-conference-plenary-23", GBA + "date", f"{ID}date/2023-03-21") in marked
     # the triples wholly from outside the source are in the editorial graph only
     editorial = bundle.dataset.graph(EDITORIAL_GRAPH)
     for s, p, o in editorial:
