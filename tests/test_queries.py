@@ -880,8 +880,9 @@ def test_q30_statements_from_outside_the_source(prepared):
     # Wholly from outside (worked out from p6, p9, p17, p28): the 8 bureaus the source never names (type, label,
     # prefLabel, under the HKSAR Government, derived from p28's titles: 5 triples each), 14 posts of p28 placed
     # in a body (4 in the HKSAR Government, 10 in bureaus incl. FSTB and LWB), the 2 parties of the earlier T&I
-    # agreement (p6 gives none), and the marker that the release does not say where the plenary was held.
-    assert len(wholly) == 8 * 5 + 14 + 2 + 1
+    # agreement (p6 gives none), the marker that the release does not say where the plenary was held, and (0.3.0)
+    # the marker that it does not say when the agreement p6's renewal renews was signed.
+    assert len(wholly) == 8 * 5 + 14 + 2 + 1 + 1
     fstb_link = (f"{ID}post/secretary-for-financial-services-and-the-treasury", org + "postIn",
                  f"{ID}body/financial-services-and-the-treasury-bureau")
     assert fstb_link in by_triple and not by_triple[fstb_link].get("partlyStatedIn")
@@ -1093,4 +1094,27 @@ def test_q37_dated_in_2019(prepared):
     text = replace_once(text, '"2019-12-31"', '"2023-12-31"')
     found = {r["date"] for r in rows(prepared, "37", text=text)}
     assert {"2023", "2023-02", "2023-03-21", "mid-2023"} <= found and "2023/2024" not in found
+
+
+def test_q38_agreements_by_meeting(prepared):
+    # Worked out from the 23rd's release: p6 (two agreements "after the meeting"), p9, p17, p19 ("signed ... after
+    # the meeting"), all on the meeting day 21 March (p1 "yesterday (March 21)"); p15: the Airport Authority and
+    # the Dongguan Municipal Government signed "last month", i.e. February 2023 by the release's date, at no
+    # meeting; p6's renewed agreement names the one it renews, whose signing no source read states.
+    result = rows(prepared, "38-agreements-by-meeting.rq")
+    day = "2023-03-21"
+    got = project(result, "meetingLabel", "how", "agreementTitle", "date", "hongKongParty", "guangdongParty")
+    assert got == [
+        (None, "elsewhere", "Co-operation agreement between the Airport Authority Hong Kong and the Dongguan "
+                            "Municipal Government on sea-air intermodal cargo transshipment", "2023-02",
+         "Airport Authority Hong Kong", "Dongguan Municipal Government"),
+        (None, "not stated", AGREEMENT_TITLES["ti"], None, HKSAR, GDPG),
+        (PLENARY, "after", AGREEMENT_TITLES["fin"], day, FSTB, GFSA),
+        (PLENARY, "after", AGREEMENT_TITLES["smart"], day, HKSAR, GDPG),
+        (PLENARY, "after", RENEWAL, day, HKSAR, GDPG),
+        (PLENARY, "after", AGREEMENT_TITLES["labour"], day, LWB, HRSSD),
+        (PLENARY, "after", AGREEMENT_TITLES["mou"], day, HKSAR, GDPG),
+    ]
+    # no agreement is linked to a meeting it was not signed at (nothing "at" the 23rd: the release says "after")
+    assert not [r for r in result if r["how"] == "at"]
 

@@ -285,3 +285,22 @@ def test_verified_wikidata_links_pass_the_form_check():
     for s, o in links:
         g.add((s, URIRef("http://www.w3.org/2002/07/owl#sameAs"), o))
     assert not [v for v in validate_graph(g, SHAPES).violations if "Wikidata" in v.message]
+
+
+def _violations_without(triple) -> set[tuple[str, str]]:
+    g = Graph()
+    g += ASSERTED
+    assert triple in g
+    g.remove(triple)
+    return {(v.focus, v.message) for v in validate_graph(g, SHAPES).violations}
+
+
+def test_an_agreement_needs_a_signing_date_a_meeting_or_a_not_stated_marker():
+    """p6 names the agreement its renewal renews, not when it was signed: the marker is what makes it conform."""
+    earlier = URIRef("https://w3id.org/gbagraph/id/agreement/technology-and-innovation-exchange-co-operation-agreement")
+    gba = "https://w3id.org/gbagraph/def/"
+    found = _violations_without((earlier, URIRef(gba + "notStatedInSources"), URIRef(gba + "signingDate")))
+    assert any(focus.endswith("technology-and-innovation-exchange-co-operation-agreement>") or
+               focus == "agreement:technology-and-innovation-exchange-co-operation-agreement"
+               for focus, message in found if message.startswith("An agreement needs when it was signed")), found
+
