@@ -894,8 +894,9 @@ def test_q30_statements_from_outside_the_source(prepared):
     # "governments of Guangdong Province" as the Provincial Government twice; p6's "two sides" as the two
     # governments: 2 parties of 2 agreements and 2 credits of 3 purposes; p22's "Guangdong and Hong Kong" as the
     # two governments: 2 credits of 3 purposes) and 10 aims credited to the HKSAR Government as the publisher or
-    # the Budget's author (p4, p5, p11, p14 twice, p15, p20 three times, p23).
-    assert len(partly) == 24 + 28 + 10
+    # the Budget's author (p4, p5, p11, p14 twice, p15, p20 three times, p23). 0.3.0: one more reading of a name,
+    # Guangdong's delegation as a resource (p1 "the delegations of ... Guangdong Province").
+    assert len(partly) == 24 + 29 + 10
     plenary_date = (f"{ID}meeting/hk-gd-joint-conference-plenary-23", "https://w3id.org/gbagraph/def/date",
                     f"{ID}date/2023-03-21")  # 0.3.0: a date is a calendar interval (date:2023-03-21)
     assert by_triple[plenary_date]["partlyStatedIn"] == "1"
@@ -1117,4 +1118,49 @@ def test_q38_agreements_by_meeting(prepared):
     ]
     # no agreement is linked to a meeting it was not signed at (nothing "at" the 23rd: the release says "after")
     assert not [r for r in result if r["how"] == "at"]
+
+
+# p28: "Members of the HKSAR delegation included ..." in this order; p1: John Lee led the HKSAR delegation
+HKSAR_DELEGATION_23 = [
+    ("0", "John Lee", "Chief Executive of the HKSAR"),
+    ("1", "Chan Kwok-ki", "Chief Secretary for Administration"),
+    ("2", "Cheuk Wing-hing", "Deputy Chief Secretary for Administration"),
+    ("3", "Michael Wong", "Deputy Financial Secretary"),
+    ("4", "Cheung Kwok-kwan", "Deputy Secretary for Justice"),
+    ("5", "Erick Tsang Kwok-wai", "Secretary for Constitutional and Mainland Affairs"),
+    ("6", "Christopher Hui", "Secretary for Financial Services and the Treasury"),
+    ("7", "Tse Chin-wan", "Secretary for Environment and Ecology"),
+    ("8", "Lo Chung-mau", "Secretary for Health"),
+    ("9", "Lam Sai-hung", "Secretary for Transport and Logistics"),
+    ("10", "Bernadette Linn", "Secretary for Development"),
+    ("11", "Choi Yuk-lin", "Secretary for Education"),
+    ("12", "Alice Mak", "Secretary for Home and Youth Affairs"),
+    ("13", "Chris Sun", "Secretary for Labour and Welfare"),
+    ("14", "Bernard Chan", "Secretary for Commerce and Economic Development"),  # "the Acting Secretary for ..."
+]
+
+
+def test_q39_delegation_in_printed_order(prepared):
+    result = rows(prepared, "39-delegation-in-printed-order.rq")
+    assert project(result, "position", "name", "post") == HKSAR_DELEGATION_23
+    # the Guangdong delegation: p1 says the Governor, Wang Weizhong, led it; the release lists no other member
+    text = replace_once(text_of("39-delegation-in-printed-order.rq"), "plenary-23--hksar-government",
+                        "plenary-23--guangdong-provincial-government")
+    assert project(rows(prepared, "39", text=text), "position", "name", "post") == [
+        ("0", "Wang Weizhong", "Governor of Guangdong Province")]
+
+
+def test_q40_delegation_sizes(prepared):
+    result = rows(prepared, "40-delegation-sizes.rq")
+    by_meeting = {(r["ordinal"], r["side"]): r for r in result}
+    # the 23rd (p1, p28): HKSAR led by John Lee with the 14 members p28 lists; Guangdong led by Wang Weizhong,
+    # no member listed, no size stated
+    assert project([by_meeting[("23", HKSAR)], by_meeting[("23", GDPG)]], "leader", "size", "membersNamed") == [
+        ("John Lee", "14", "14"), ("Wang Weizhong", None, "0")]
+    # every delegation's leader is one of its meeting's co-chairs (worked out in SERIES_MEETINGS above), and only
+    # the 23rd's size is known
+    chairs = {m[0]: m[6] for m in SERIES_MEETINGS}
+    assert all(r["leader"] in chairs[r["ordinal"]] for r in result if r.get("leader"))
+    assert [k for k, r in by_meeting.items() if r.get("size")] == [("23", HKSAR)]
+    assert [r["ordinal"] for r in result] == sorted((r["ordinal"] for r in result), key=int)
 
