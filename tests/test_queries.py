@@ -1164,3 +1164,37 @@ def test_q40_delegation_sizes(prepared):
     assert [k for k, r in by_meeting.items() if r.get("size")] == [("23", HKSAR)]
     assert [r["ordinal"] for r in result] == sorted((r["ordinal"] for r in result), key=int)
 
+
+# Worked out by hand (the research for the holdings, /work/notes/post-holdings.STATUS "Pinned answer 2", checked
+# here against each page folder under data/): the participations whose post no page read shows the person holding
+# on the meeting date. (person, post at the meeting, date, acting)
+HKMAO = "Hong Kong and Macao Affairs Office of the State Council"
+UNCOVERED_PARTICIPATIONS = [
+    ("Wang Qishan", "Vice-Governor of Guangdong Province", "1998-09-24", None),  # pages print Executive VG only
+    ("Zhang Liangdong", f"Director of the Hong Kong Economic Affairs Department of the {HKMAO}", "1998-09-24", None),
+    ("Chen Zuo'er", f"Deputy Director of the {HKMAO}", "2000-09-25", None),
+    ("Wang Qishan", "Vice-Governor of Guangdong Province", "2000-09-25", None),
+    ("Chen Zuo'er", f"Deputy Director of the {HKMAO}", "2001-07-25", None),
+    ("Ou Guangyuan", "Vice-Governor of Guangdong Province", "2001-07-25", None),
+    ("Ou Guangyuan", "Vice-Governor of Guangdong Province", "2002-03-15", None),
+    ("Zhang Liangdong", f"Director-General of the Department of Exchange and Co-operation of the {HKMAO}",
+     "2002-03-15", None),
+    ("Zhou Bo", f"Deputy Minister of the {HKMAO}", "2003-08-05", None),
+    ("Chen Zuo'er", f"Deputy Director of the {HKMAO}", "2004-08-04", None),
+    ("Zheng Kunsheng", "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
+     "2004-08-04", None),
+    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-11-06", None),
+    # p28 "the Acting Secretary for Commerce and Economic Development": acting, no page prints the period
+    ("Bernard Chan", "Secretary for Commerce and Economic Development", "2023-03-21", "true"),
+    ("Lam Sai-hung", "Secretary for Transport and Logistics", "2023-03-21", None),  # only his removal (2024) found
+    ("Yang Wanming", f"Deputy Director of the {HKMAO}", "2023-03-21", None),
+]
+
+
+def test_q42_participations_without_a_holding(prepared):
+    result = rows(prepared, "42-participations-without-a-holding.rq")
+    assert project(result, "personLabel", "postLabel", "date", "acting") == UNCOVERED_PARTICIPATIONS
+    # every co-chair of every meeting is covered: the CE, the Governor and the CS holdings reach every date
+    # (Carrie Lam at the 20th, 18 November 2017, only by a holding printed to the year: 2017-2022)
+    assert not {r["personLabel"] for r in result} & {"John Lee", "Wang Weizhong", "Carrie Lam", "Tung Chee Hwa"}
+

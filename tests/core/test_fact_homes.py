@@ -136,3 +136,50 @@ def test_editorial_facts_are_in_no_paragraph_file():
 ])
 def test_the_misfilings_issue_11_lists_are_gone(fact, paragraphs):
     assert fact_homes(SOURCE_DIR)[fact] == paragraphs
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# gba:acting only where the paragraph states it (issue 17: 82 "false" written where no source says "substantive")
+# ---------------------------------------------------------------------------------------------------------------
+
+ACTING_WORD = {True: "acting", False: "substantive"}
+
+
+def unstated_acting(data: Path) -> list[tuple[str, str]]:
+    """(file, value) of every gba:acting whose paragraph does not state it: the source's own text is not kept in the
+    repository, so what the paragraph states is read from what the data says of it, the paragraph's
+    dcterms:description (source.ttl) or a skos:editorialNote in its file, which must use the word ("acting" for
+    true, "substantive" for false)."""
+    acting = URIRef(GBA + "acting")
+    wrong = []
+    for path in sorted(data.glob("*/p*.ttl")):
+        g = Graph().parse(path, format="turtle")
+        values = {o.toPython() for o in g.objects(None, acting)}
+        if not values:
+            continue
+        source = Graph().parse(path.parent / "source.ttl", format="turtle")
+        number = int(PARAGRAPH_FILE.match(path.name).group(1))
+        said = [str(o) for p in source.subjects(URIRef(GBA + "paragraphNumber"), None)
+                if int(source.value(p, URIRef(GBA + "paragraphNumber"))) == number
+                for o in source.objects(p, URIRef("http://purl.org/dc/terms/description"))]
+        said += [str(o) for o in g.objects(None, SKOS.editorialNote)]
+        for value in values:
+            if not any(ACTING_WORD.get(value, "?") in text.lower() for text in said):
+                wrong.append((f"{path.parent.name}/{path.name}", str(value).lower()))
+    return wrong
+
+
+def test_acting_is_written_only_where_the_paragraph_states_it():
+    assert not unstated_acting(ROOT / "data")
+
+
+def test_an_unstated_acting_false_is_refused(tmp_path: Path):
+    folder = tmp_path / "plenary-23-press-release"
+    folder.mkdir()
+    for path in SOURCE_DIR.glob("*.ttl"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    p01 = folder / "p01.ttl"
+    p01.write_text(p01.read_text(encoding="utf-8") + "\npart:hk-gd-joint-conference-plenary-23-john-lee "
+                   "gba:acting false .\n", encoding="utf-8")
+    assert unstated_acting(tmp_path) == [("plenary-23-press-release/p01.ttl", "false")]
+

@@ -12,7 +12,7 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from .. import formats, sparqltext
+from .. import consistency, formats, sparqltext
 from ..errors import UsageError
 from ..export import serialize
 from ..pipeline import prepare
@@ -24,8 +24,10 @@ from ._common import AddCommand, settings_of, write_output
 
 def cmd_validate(args: argparse.Namespace) -> int:
     settings = settings_of(args)
-    result = validate(load(settings), settings.shapes_file)
+    bundle = load(settings)
+    result = validate(bundle, settings.shapes_file)
     print(result.text())
+    sys.stdout.write(consistency.report(bundle))  # warnings only: the exit code is the shapes'
     return 0 if result.conforms else 1
 
 
