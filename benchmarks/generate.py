@@ -333,7 +333,8 @@ class Generator:
         roles = [c for c in pools.concepts["role"] if c.endswith(role)] or pools.concepts["role"][:1]
         para.add(p, "gba:role", roles[0])
         para.add(p, "gba:inPost", self.pick(para, pools, "posts"))
-        para.add(p, "gba:acting", typed("true" if self.rng.random() < 0.1 else "false", "boolean"))
+        if self.rng.random() < 0.1:  # only where a source would say "Acting" (0.3.0: never "false" by default)
+            para.add(p, "gba:acting", typed("true", "boolean"))
         if prop == "delegationMember":
             para.add(p, "gba:delegationOf", self.pick(para, pools, "bodies"))
 

@@ -49,7 +49,7 @@ def test_generated_data_conforms_and_loads_as_estimated(tmp_path: Path) -> None:
     from gbagraph.store import load
     from gbagraph.validate import validate
 
-    manifest = generate(tmp_path / "g", 11_000)  # the bundled data (~8.7k) and a few synthetic plenaries
+    manifest = generate(tmp_path / "g", 14_000)  # the bundled data (~10.8k in 0.3.0) and a few synthetic plenaries
     assert manifest["plenaries"] >= 2
     settings = Settings(root=tmp_path / "g")
     bundle = load(settings)
