@@ -363,8 +363,13 @@ def test_q10_timeline_2023(prepared):
         ("2023-03", AGREEMENT_TITLES["fin"]),
         ("2023-03", AGREEMENT_TITLES["smart"]),
         ("2023-03", RENEWAL),
+        # 0.3.0: the Chief Executive's remarks (p2, p3), dated (editorially) on the plenary's day
+        ("2023-03", "Further remarks of the Chief Executive of the HKSAR on co-operation with Guangdong and his "
+                    "February visit (March 2023)"),
         ("2023-03", AGREEMENT_TITLES["labour"]),
         ("2023-03", AGREEMENT_TITLES["mou"]),
+        ("2023-03", "Remarks of the Chief Executive of the HKSAR on Hong Kong's role in national development and "
+                    "the Greater Bay Area (March 2023)"),
         # April: p22 "will kickstart in April this year"
         ("2023-04", "Mainland study tours for the subject of Citizenship and Social Development"),
         # May: p12, the Guangdong-Hong Kong Co-operation Week ("in May this year") and its two events
@@ -881,8 +886,9 @@ def test_q30_statements_from_outside_the_source(prepared):
     # prefLabel, under the HKSAR Government, derived from p28's titles: 5 triples each), 14 posts of p28 placed
     # in a body (4 in the HKSAR Government, 10 in bureaus incl. FSTB and LWB), the 2 parties of the earlier T&I
     # agreement (p6 gives none), the marker that the release does not say where the plenary was held, and (0.3.0)
-    # the marker that it does not say when the agreement p6's renewal renews was signed.
-    assert len(wholly) == 8 * 5 + 14 + 2 + 1 + 1
+    # the marker that it does not say when the agreement p6's renewal renews was signed, and that the Chief
+    # Executive's remarks (p2, p3) were made at the plenary on its day (2 statements x gba:statedAt, gba:date).
+    assert len(wholly) == 8 * 5 + 14 + 2 + 1 + 1 + 4
     fstb_link = (f"{ID}post/secretary-for-financial-services-and-the-treasury", org + "postIn",
                  f"{ID}body/financial-services-and-the-treasury-bureau")
     assert fstb_link in by_triple and not by_triple[fstb_link].get("partlyStatedIn")
@@ -1197,4 +1203,27 @@ def test_q42_participations_without_a_holding(prepared):
     # every co-chair of every meeting is covered: the CE, the Governor and the CS holdings reach every date
     # (Carrie Lam at the 20th, 18 November 2017, only by a holding printed to the year: 2017-2022)
     assert not {r["personLabel"] for r in result} & {"John Lee", "Wang Weizhong", "Carrie Lam", "Tung Chee Hwa"}
+
+
+def test_q41_statements_by_speaker_and_area(prepared):
+    # p2 "Mr Lee said" (Hong Kong's part in national development and the GBA, citing President Xi) and p3 "He
+    # added that" (co-operation with Guangdong after travel resumed, his February visit, all sectors into the GBA,
+    # technology talents): both reported with the 23rd Plenary, the meeting and its day marked editorial.
+    result = rows(prepared, "41-statements-by-speaker-and-area.rq")
+    remarks = ("Remarks of the Chief Executive of the HKSAR on Hong Kong's role in national development and the "
+               "Greater Bay Area (March 2023)")
+    further = ("Further remarks of the Chief Executive of the HKSAR on co-operation with Guangdong and his February "
+               "visit (March 2023)")
+    regional = "Regional co-operation and planning"
+    assert project(result, "speaker", "area", "meeting", "date", "statement") == [
+        ("John Lee", regional, PLENARY, "2023-03-21", further),
+        ("John Lee", regional, PLENARY, "2023-03-21", remarks),
+        ("John Lee", "Talents", PLENARY, "2023-03-21", further),
+    ]
+    # paraphrase only: no sentence of the source (p2 quotes "shoulder greater responsibility and mission")
+    assert not any("shoulder greater responsibility" in r["said"] for r in result)
+    # "what did John Lee say about talents": one statement
+    text = replace_once(text_of("41-statements-by-speaker-and-area.rq"), "}\nORDER BY",
+                        'FILTER(?speaker = "John Lee"@en && ?area = "Talents"@en)\n}\nORDER BY')
+    assert [r["statement"] for r in rows(prepared, "41", text=text)] == [further]
 
