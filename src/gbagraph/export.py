@@ -80,12 +80,12 @@ def dataset_version() -> str:
 
 
 def versioned_name(name: str) -> str:
-    """The name a downloaded dump is saved under, with the release: ``gbagraph-0.2.0.nq.gz``."""
+    """The name a downloaded dump is saved under, with the release: ``gbagraph-0.3.0.nq.gz``."""
     return name.replace("gbagraph", f"gbagraph-{dataset_version()}", 1) if name.startswith("gbagraph") else name
 
 
 def unversioned_name(name: str) -> str:
-    """``gbagraph-0.2.0.nq.gz`` → ``gbagraph.nq.gz`` (the release asked for must be this one); other names as given."""
+    """``gbagraph-0.3.0.nq.gz`` → ``gbagraph.nq.gz`` (the release asked for must be this one); other names as given."""
     prefix = f"gbagraph-{dataset_version()}"
     return "gbagraph" + name[len(prefix):] if name.startswith(prefix) else name
 

@@ -37,7 +37,7 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
 
 
 #: dataset releases, newest first: version → date issued (what changed: CHANGELOG.md)
-RELEASES = (("0.2.0", "2026-11-27"), ("0.1.0", None))
+RELEASES = (("0.3.0", None), ("0.2.0", "2026-11-27"), ("0.1.0", None))
 
 
 def dataset_iri(base: str) -> URIRef:
