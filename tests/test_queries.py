@@ -887,8 +887,9 @@ def test_q30_statements_from_outside_the_source(prepared):
     # in a body (4 in the HKSAR Government, 10 in bureaus incl. FSTB and LWB), the 2 parties of the earlier T&I
     # agreement (p6 gives none), the marker that the release does not say where the plenary was held, and (0.3.0)
     # the marker that it does not say when the agreement p6's renewal renews was signed, and that the Chief
-    # Executive's remarks (p2, p3) were made at the plenary on its day (2 statements x gba:statedAt, gba:date).
-    assert len(wholly) == 8 * 5 + 14 + 2 + 1 + 1 + 4
+    # Executive's remarks (p2, p3) were made at the plenary on its day (2 statements x gba:statedAt, gba:date),
+    # and the spelling "Yin Zonghua", which is Xinhua's, not the release's.
+    assert len(wholly) == 8 * 5 + 14 + 2 + 1 + 1 + 4 + 1
     fstb_link = (f"{ID}post/secretary-for-financial-services-and-the-treasury", org + "postIn",
                  f"{ID}body/financial-services-and-the-treasury-bureau")
     assert fstb_link in by_triple and not by_triple[fstb_link].get("partlyStatedIn")
