@@ -620,8 +620,10 @@ def test_q19_plenary_series(prepared):
     # Zuo'er and Zheng Kunsheng, China Daily copy block 5); the 19th adds the Chief Secretary as a delegation member
     # (Ming Pao p4). Co-chairs of the 2nd-5th and 15th are editorial (they "led" the delegations; see editorial.ttl).
     two = [(JC, str(n), date, "2", "2", "0", "0") for n, date in (
-        (8, "2005-09-28"), (9, "2006-08-02"), (10, "2007-08-02"), (11, "2008-08-05"), (12, "2009-08-19"),
+        (8, "2005-09-28"), (9, "2006-08-02"), (10, "2007-08-02"), (12, "2009-08-19"),
         (13, "2010-09-16"), (14, "2011-08-23"), (15, "2012-09-14"), (16, "2013-09-16"))]
+    # 0.3.0: the 11th's CE remarks (p2) greet 周波, deputy director, linked to the 6th's Zhou Bo (editorial)
+    eleventh = (JC, "11", "2008-08-05", "3", "2", "0", "0")
     assert project(result, "seriesLabel", "ordinal", "date", "participants", "coChairs", "specialGuests",
                    "delegationMembers") == [
         (JC, "2", "1998-09-24", "4", "2", "0", "0"),
@@ -630,7 +632,7 @@ def test_q19_plenary_series(prepared):
         (JC, "5", "2002-03-15", "3", "2", "0", "0"),
         (JC, "6", "2003-08-05", "3", "2", "0", "0"),
         (JC, "7", "2004-08-04", "4", "2", "0", "0"),
-        *two,
+        *two[:3], eleventh, *two[3:],
         # the CE's blog p1: he attended with the Chief Secretary (a delegation member) and met Vice-Governor Zhao
         (JC, "17", "2014-11-06", "4", "2", "0", "1"),
         (JC, "18", "2015-09-09", "2", "2", "0", "0"),
@@ -680,6 +682,8 @@ def test_q21_schema_events(prepared):
         "plenary-6": ("tung-chee-hwa", "huang-huahua", "zhou-bo"),  # plenary-06 p1
         "plenary-7": ("tung-chee-hwa", "huang-huahua", "chen-zuoer", "zheng-kunsheng"),  # China Daily copy block 5
         **{f"plenary-{n}": ("donald-tsang", "huang-huahua") for n in range(8, 15)},
+        # 0.3.0: the 11th's CE remarks (p2) greet 周波, deputy director, linked to the 6th's Zhou Bo (editorial)
+        "plenary-11": ("donald-tsang", "huang-huahua", "zhou-bo"),
         **{f"plenary-{n}": ("c-y-leung", "zhu-xiaodan") for n in (15, 16, 18)},
         "plenary-17": ("c-y-leung", "zhu-xiaodan", "carrie-lam", "zhao-yufang"),  # the CE's blog p1
         "plenary-19": ("c-y-leung", "zhu-xiaodan", "carrie-lam"),  # Ming Pao p4: the Chief Secretary in the delegation
@@ -689,7 +693,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 55
+    assert len(result) == 18 + 56
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -1008,6 +1012,8 @@ def test_q33_series_repeat_attendees(prepared):
         ("Donald Tsang", ce, "7", frozenset({"8", "9", "10", "11", "12", "13", "14"})),  # plenary releases p1
         ("Ou Guangyuan", vg, "2", frozenset({"4", "5"})),
         ("Chen Zuo'er", f"Deputy Director of the {hkmao}", "3", frozenset({"3", "4", "7"})),  # p2; China Daily copy block 5
+        # the 6th's "Deputy Minister" is the Deputy Director post (0.3.0); the 11th's 周波 linked to him (editorial)
+        ("Zhou Bo", f"Deputy Director of the {hkmao}", "2", frozenset({"6", "11"})),
         ("Zhang Liangdong", f"Director of the Hong Kong Economic Affairs Department of the {hkmao}", "1", frozenset({"2"})),
         ("Zhang Liangdong", f"Director-General of the Department of Exchange and Co-operation of the {hkmao}",
          "1", frozenset({"5"})),
@@ -1186,10 +1192,13 @@ UNCOVERED_PARTICIPATIONS = [
     ("Ou Guangyuan", "Vice-Governor of Guangdong Province", "2002-03-15", None),
     ("Zhang Liangdong", f"Director-General of the Department of Exchange and Co-operation of the {HKMAO}",
      "2002-03-15", None),
-    ("Zhou Bo", f"Deputy Minister of the {HKMAO}", "2003-08-05", None),
+    # the 6th's "Deputy Minister" is the Deputy Director post (0.3.0: one post, one IRI)
+    ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2003-08-05", None),
     ("Chen Zuo'er", f"Deputy Director of the {HKMAO}", "2004-08-04", None),
     ("Zheng Kunsheng", "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
      "2004-08-04", None),
+    # the 11th's CE remarks greet 周波, deputy director (p2), linked to the 6th's Zhou Bo (editorial)
+    ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2008-08-05", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-11-06", None),
     # p28 "the Acting Secretary for Commerce and Economic Development": acting, no page prints the period
     ("Bernard Chan", "Secretary for Commerce and Economic Development", "2023-03-21", "true"),
