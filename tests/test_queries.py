@@ -1237,3 +1237,48 @@ def test_q41_statements_by_speaker_and_area(prepared):
                         'FILTER(?speaker = "John Lee"@en && ?area = "Talents"@en)\n}\nORDER BY')
     assert [r["statement"] for r in rows(prepared, "41", text=text)] == [further]
 
+
+def test_q43_co_chair_post_holders(prepared):
+    # Worked out by hand from the holdings' pages (/work/notes/post-holdings.STATUS "Pinned answer 1"): the CS
+    # co-chaired the 2nd-5th (no page read prints a period for the Vice-Governor post), the CE and the Governor
+    # from the 6th. Carrie Lam at the 20th (18 November 2017) only through a holding printed to the year
+    # (Britannica: 2017-2022), so not certain.
+    result = rows(prepared, "43-co-chair-post-holders.rq")
+    cs, ce, gov, vg = ("Chief Secretary for Administration", "Chief Executive of the HKSAR",
+                       "Governor of Guangdong Province", "Vice-Governor of Guangdong Province")
+    expected = []
+    for ordinal, holder in ((2, "Anson Chan"), (3, "Anson Chan"), (4, "Donald Tsang"), (5, "Donald Tsang")):
+        expected += [(str(ordinal), cs, holder, "true"), (str(ordinal), vg, None, None)]
+    eras = [((6, 7), "Tung Chee Hwa", "Huang Huahua"), (range(8, 15), "Donald Tsang", "Huang Huahua"),
+            (range(15, 20), "C Y Leung", "Zhu Xiaodan"), ((20, 21, 22), "Carrie Lam", "Ma Xingrui"),
+            ((23, 24), "John Lee", "Wang Weizhong")]
+    for ordinals, chief, governor in eras:
+        for n in ordinals:
+            expected += [(str(n), ce, chief, "false" if n == 20 else "true"), (str(n), gov, governor, "true")]
+    assert project(result, "ordinal", "post", "holder", "certain") == expected
+
+
+def test_q44_holdings_overlapping_a_meeting(prepared):
+    # Worked out by hand from the holdings (post-holdings.STATUS): on 21 March 2023 the CE, the Governor, the
+    # eleven HKSAR office holders whose pages print a start (ten from 1 July 2022; Erick Tsang from 22 April 2020
+    # to 27 January 2026; Christopher Hui from 2020) and Yin Zhonghua (16 March 2021 to 21 November 2025); all of
+    # them took part (p1, p28). Lam Sai-hung and Bernard Chan have no holding (query 42).
+    result = rows(prepared, "44-holdings-overlapping-a-meeting.rq")
+    assert project(result, "holder", "from", "until", "tookPart") == [
+        ("Alice Mak", "2022-07-01", None, "true"),
+        ("Bernadette Linn", "2022-07-01", None, "true"),
+        ("Chan Kwok-ki", "2022-07-01", None, "true"),
+        ("Cheuk Wing-hing", "2022-07-01", None, "true"),
+        ("Cheung Kwok-kwan", "2022-07-01", None, "true"),
+        ("Choi Yuk-lin", "2022-07-01", None, "true"),
+        ("Chris Sun", "2022-07-01", None, "true"),
+        ("Christopher Hui", "2020", None, "true"),
+        ("Erick Tsang Kwok-wai", "2020-04-22", "2026-01-27", "true"),
+        ("John Lee", "2022-07-01", None, "true"),
+        ("Lo Chung-mau", "2022-07-01", None, "true"),
+        ("Michael Wong", "2022-07-01", None, "true"),
+        ("Tse Chin-wan", "2022-07-01", None, "true"),
+        ("Wang Weizhong", "2021-12-27", None, "true"),
+        ("Yin Zhonghua", "2021-03-16", "2025-11-21", "true"),
+    ]
+
