@@ -351,6 +351,9 @@ def test_q10_timeline_2023(prepared):
                     "Government on sea-air intermodal cargo transshipment"),
         ("2023-02", "First meeting of the Task Force for Collaboration on the Northern Metropolis Development "
                     "Strategy"),
+        # 0.3.0: p10's outcome of that meeting ("both sides agreed ..."), a statement of the same month
+        ("2023-02", "Outcome of the first meeting of the Task Force for Collaboration on the Northern Metropolis "
+                    "Development Strategy"),
         ("2023-02", "Visit of the Chief Executive of the HKSAR to Guangzhou and Shenzhen (February 2023)"),
         ("2023-02", "Full commissioning of the Heung Yuen Wai Boundary Control Point"),
         # March ("this month"): p14, p21, p26; then 21 March: the plenary (p1) and the five agreements
@@ -478,6 +481,9 @@ def test_q12_what_is_in_a_place(prepared):
         ("Hong Kong Teachers' Exchange Activities to the Mainland", "The Mainland"),  # p22
         ("Exchanges between civil servants of Hong Kong and the Mainland", "The Mainland"),  # p27
         ("GoGBA Business Support Centres", "Mainland cities of the Greater Bay Area"),  # p12
+        # p12 (0.3.0): the network is to be expanded to all nine Mainland cities (a milestone with no date)
+        ("GoGBA Business Support Centres network covering all nine Mainland cities of the GBA",
+         "Mainland cities of the Greater Bay Area"),
         ("Greater Bay Area Youth Employment Scheme", "Mainland cities of the Greater Bay Area"),  # p26
         ("Civil Service Staff Exchange Programme with the Mainland cities of the GBA",
          "Mainland cities of the Greater Bay Area"),  # p27
@@ -731,8 +737,10 @@ def test_q23_policy_documents(prepared):
          "Guangdong-Hong Kong-Macao Greater Bay Area", "Plan", "Central People's Government", "2020-11", frozenset({"19"})),
         # p23 "In the Budget this year"
         ("The Budget (2023)", "Budget", HKSAR, "2023", frozenset({"23"})),
+        # p10 (0.3.0): the Task Force discussed Shenzhen's development plans bearing on the Northern Metropolis
+        ("Development plans of Shenzhen relevant to the Northern Metropolis", "Plan", None, None, frozenset({"10"})),
     }
-    assert len(result) == 8
+    assert len(result) == 9
 
 
 def test_q24_planned_for_2024(prepared):
@@ -906,8 +914,10 @@ def test_q30_statements_from_outside_the_source(prepared):
     # governments: 2 parties of 2 agreements and 2 credits of 3 purposes; p22's "Guangdong and Hong Kong" as the
     # two governments: 2 credits of 3 purposes) and 10 aims credited to the HKSAR Government as the publisher or
     # the Budget's author (p4, p5, p11, p14 twice, p15, p20 three times, p23). 0.3.0: one more reading of a name,
-    # Guangdong's delegation as a resource (p1 "the delegations of ... Guangdong Province").
-    assert len(partly) == 24 + 29 + 10
+    # Guangdong's delegation as a resource (p1 "the delegations of ... Guangdong Province"), the Guangdong
+    # Financial Supervisory Authority serving Guangdong Province (p9, from its name), and the year of the Task
+    # Force meeting's outcome (p10 "late February this year").
+    assert len(partly) == 25 + 30 + 10
     plenary_date = (f"{ID}meeting/hk-gd-joint-conference-plenary-23", "https://w3id.org/gbagraph/def/date",
                     f"{ID}date/2023-03-21")  # 0.3.0: a date is a calendar interval (date:2023-03-21)
     assert by_triple[plenary_date]["partlyStatedIn"] == "1"
