@@ -304,3 +304,40 @@ def test_an_agreement_needs_a_signing_date_a_meeting_or_a_not_stated_marker():
                focus == "agreement:technology-and-innovation-exchange-co-operation-agreement"
                for focus, message in found if message.startswith("An agreement needs when it was signed")), found
 
+
+def test_cli_names_the_file_of_a_broken_delegation_and_holding(tmp_path):
+    """0.3.0 classes in real files: a delegation without its meeting and a holding without its start fail
+    `gbagraph validate`, each violation naming the file that describes the entity."""
+    import re
+    import shutil
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    for folder in ("ontology", "data"):
+        shutil.copytree(SETTINGS.root / folder, project / folder)
+    p01 = project / "data" / "plenary-23-press-release" / "p01.ttl"
+    text = p01.read_text(encoding="utf-8")
+    broken = re.sub(r"(delegation:hk-gd-joint-conference-plenary-23--hksar-government a gba:Delegation ;.*?)"
+                    r"\n    gba:delegationTo meeting:hk-gd-joint-conference-plenary-23 ;", r"\1", text, count=1, flags=re.S)
+    assert broken != text
+    p01.write_text(broken, encoding="utf-8")
+    holding_files = [p for p in (project / "data").glob("*/p*.ttl") if "holding:john-lee--chief-executive-of-the-hksar"
+                     "--2022-07-01 a gba:PostHolding" in p.read_text(encoding="utf-8")]
+    for path in holding_files:
+        text = path.read_text(encoding="utf-8")
+        start = text.index("holding:john-lee--chief-executive-of-the-hksar--2022-07-01 a gba:PostHolding")
+        block_end = text.index(" .\n", start)
+        block = re.sub(r"\n    gba:heldFrom date:2022-07-01 ;", "", text[start:block_end])
+        block = re.sub(r" ;\n    gba:heldFrom date:2022-07-01$", "", block)
+        assert "gba:heldFrom" not in block
+        path.write_text(text[:start] + block + text[block_end:], encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "gbagraph", "--root", str(project), "validate"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    delegation = [line for line in lines if "gba:delegationTo" in line and "exactly one gba:delegationTo" in line]
+    assert delegation and str(p01) in delegation[0], lines[:5]
+    holding = [line for line in lines if "exactly one gba:heldFrom" in line]
+    assert holding and all(str(p) in holding[0] for p in holding_files), lines[:5]
+
