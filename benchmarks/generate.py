@@ -67,6 +67,7 @@ PREFIXES = {
     "audience": BASE + "id/audience/",
     "topic": BASE + "id/topic/",
     "source": BASE + "id/source/",
+    "date": BASE + "id/date/",
     "wd": "http://www.wikidata.org/entity/",
 }
 #: the series the synthetic plenaries belong to (the real Joint Conference plenaries are never generated)
@@ -198,6 +199,7 @@ class Generator:
         self.agreements: list[str] = []
         self.initiatives: list[str] = []
         self.documents: list[str] = []
+        self.dates: set[str] = set()  # calendar interval tokens the synthetic paragraphs use (0.3.0 dates)
 
     # -- pools --------------------------------------------------------------------------------------------------
     def make_pools(self, plenaries: int) -> Pools:
@@ -274,12 +276,37 @@ class Generator:
         return self.rng.choice(pools.concepts[kind])
 
     def date(self, year: int) -> str:
+        """A calendar interval (``date:TOKEN``): a day, a month or a year."""
         r = self.rng.random()
         if r < 0.7:
-            return typed(f"{year}-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}", "date")
-        if r < 0.9:
-            return typed(f"{year}-{self.rng.randint(1, 12):02d}", "gYearMonth")
-        return typed(year, "gYear")
+            return self.day(year)
+        token = f"{year}-{self.rng.randint(1, 12):02d}" if r < 0.9 else str(year)
+        self.dates.add(token)
+        return f"date:{token}"
+
+    def day(self, year: int) -> str:
+        token = f"{year}-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}"
+        self.dates.add(token)
+        return f"date:{token}"
+
+    def calendar(self) -> int:
+        """Write the calendar intervals the synthetic data uses (those the bundled calendar lacks); their triples."""
+        from gbagraph.calendar_dates import bounds, label, value
+
+        bundled = set(re.findall(r"^date:(\S+) a ", (self.out / "ontology" / "calendar.ttl").read_text(encoding="utf-8"),
+                                 re.MULTILINE)) if (self.out / "ontology" / "calendar.ttl").exists() else set()
+        para = Para()
+        for token in sorted(self.dates - bundled):
+            s = f"<{PREFIXES['date']}{token}>"
+            lo, hi = bounds(token)
+            para.add(s, "a", "gba:CalendarInterval")
+            para.add(s, "rdfs:label", lit(label(token)))
+            if (v := value(token)) is not None:
+                para.add(s, "gba:dateValue", typed(v[0], v[1]))
+            para.add(s, "gba:earliest", typed(lo.isoformat(), "date"))
+            para.add(s, "gba:latest", typed(hi.isoformat(), "date"))
+        (self.out / "ontology" / "calendar-synthetic.ttl").write_text(para.text(), encoding="utf-8")
+        return para.triples()
 
     # -- paragraphs ---------------------------------------------------------------------------------------------
     def meeting_paragraph(self, para: Para, pools: Pools, k: int, meeting: str, year: int) -> None:
@@ -288,8 +315,7 @@ class Generator:
         para.add(meeting, "rdfs:label", lit(label))
         para.add(meeting, "gba:partOfSeries", self.mention(para, pools, pools.series))
         para.add(meeting, "gba:ordinal", typed(k, "integer"))
-        para.add(meeting, "gba:date", typed(f"{year}-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}",
-                                             "date"))
+        para.add(meeting, "gba:date", self.day(year))
         para.add(meeting, "gba:location", self.pick(para, pools, "places"))
         para.add(meeting, "gba:organizer", self.mention(para, pools, pools.bodies[0]))
         roles = [("coChair", "co-chair"), ("coChair", "co-chair"), ("specialGuest", "special-guest")]
@@ -307,7 +333,8 @@ class Generator:
         roles = [c for c in pools.concepts["role"] if c.endswith(role)] or pools.concepts["role"][:1]
         para.add(p, "gba:role", roles[0])
         para.add(p, "gba:inPost", self.pick(para, pools, "posts"))
-        para.add(p, "gba:acting", typed("true" if self.rng.random() < 0.1 else "false", "boolean"))
+        if self.rng.random() < 0.1:  # only where a source would say "Acting" (0.3.0: never "false" by default)
+            para.add(p, "gba:acting", typed("true", "boolean"))
         if prop == "delegationMember":
             para.add(p, "gba:delegationOf", self.pick(para, pools, "bodies"))
 
@@ -505,6 +532,7 @@ class Generator:
             written += self.plenary(pools, k)
             self.ordinals.append(k)
         links = self.links(pools) if self.ordinals else 0
+        links += self.calendar()
         manifest = {"seed": self.seed, "target": self.target, "plenaries": len(self.ordinals),
                     "bundled_triples": base_triples, "synthetic_triples": written + links,
                     "asserted_triples_estimate": base_triples + written + links}

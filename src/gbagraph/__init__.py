@@ -5,7 +5,7 @@ from .errors import GbagraphError
 from .pipeline import Prepared, prepare
 from .query import Answer, QueryRequest
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["Answer", "GbagraphError", "Prepared", "QueryRequest", "Settings", "__version__", "prepare",
            "settings"]

@@ -68,7 +68,7 @@ class Dump:
 
 
 #: dataset releases, newest first: version → date issued (what changed: CHANGELOG.md)
-RELEASES = (("0.2.0", "2026-11-27"), ("0.1.0", None))
+RELEASES = (("0.3.0", None), ("0.2.0", "2026-11-27"), ("0.1.0", None))
 
 
 def dump_name(fmt: Format, *, inferred: bool) -> str:
@@ -82,12 +82,12 @@ def dataset_version() -> str:
 
 
 def versioned_name(name: str) -> str:
-    """The name a downloaded dump is saved under, with the release: ``gbagraph-0.2.0.nq.gz``."""
+    """The name a downloaded dump is saved under, with the release: ``gbagraph-0.3.0.nq.gz``."""
     return name.replace("gbagraph", f"gbagraph-{dataset_version()}", 1) if name.startswith("gbagraph") else name
 
 
 def unversioned_name(name: str) -> str:
-    """``gbagraph-0.2.0.nq.gz`` → ``gbagraph.nq.gz`` (the release asked for must be this one); other names as given."""
+    """``gbagraph-0.3.0.nq.gz`` → ``gbagraph.nq.gz`` (the release asked for must be this one); other names as given."""
     prefix = f"gbagraph-{dataset_version()}"
     return "gbagraph" + name[len(prefix):] if name.startswith(prefix) else name
 

@@ -66,9 +66,17 @@ def _short_name(bundle: GraphBundle, node: Node) -> str:
 
 
 def _dates(bundle: GraphBundle, node: Node, props: tuple[URIRef, ...]) -> set[str]:
+    """The dates of ``node`` as ISO text: a literal, or (0.3.0) a calendar interval's gba:dateValue or label."""
     ds = bundle.dataset
-    return {str(o) for p in props for o in ds.objects(node, p)
-            if isinstance(o, Literal) and (o.datatype in DATE_TYPES or o.datatype is None)}
+    g = gba(bundle.base)
+    out = set()
+    for o in (o for p in props for o in ds.objects(node, p)):
+        value: Node | None = o
+        if isinstance(o, URIRef):
+            value = next(iter(ds.objects(o, g.dateValue)), None) or next(iter(ds.objects(o, RDFS.label)), None)
+        if isinstance(value, Literal) and (value.datatype in DATE_TYPES or value.datatype is None or value.language):
+            out.add(str(value))
+    return out
 
 
 def source_documents(bundle: GraphBundle, iri: URIRef) -> list[SourceDocument]:

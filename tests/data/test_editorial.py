@@ -68,7 +68,7 @@ def test_what_the_source_does_not_say_is_marked(bundle):
     bureaus = {s for s, p, o in marked if p == org + "subOrganizationOf" and "-bureau" in s}
     assert len(bureaus) == 8  # named only after their Secretaries' titles
     # the year of "yesterday (March 21)" comes from the release date
-    assert (f"{ID}meeting/hk-gd-joint-conference-plenary-23", GBA + "date", "2023-03-21") in marked
+    assert (f"{ID}meeting/hk-gd-joint-conference-plenary-23", GBA + "date", f"{ID}date/2023-03-21") in marked
     # the triples wholly from outside the source are in the editorial graph only
     editorial = bundle.dataset.graph(EDITORIAL_GRAPH)
     for s, p, o in editorial:
@@ -103,3 +103,38 @@ def test_cli_validate_names_the_unmarked_triple(tmp_path: Path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "EditorialGraphShape" in proc.stdout and "HHB" in proc.stdout
+
+
+def test_outside_spellings_and_wikidata_links_are_marked_one_by_one(bundle):
+    """Issue 17: "Yin Zonghua" is Xinhua's spelling, not the release's; each owl:sameAs to Wikidata says what its
+    identifier was verified against."""
+    marked = {(str(s), str(p), str(o)): st for st, s, p, o in statements(bundle)}
+    spelling = (f"{ID}person/yin-zhonghua", str(SKOS.altLabel), "Yin Zonghua")
+    assert spelling in marked
+    homes = {str(g) for *_, g in bundle.dataset.quads((URIRef(spelling[0]), SKOS.altLabel, Literal("Yin Zonghua",
+                                                                                                     lang="en"), None))}
+    assert homes == {str(EDITORIAL_GRAPH)}
+    same_as = "http://www.w3.org/2002/07/owl#sameAs"
+    links = [(str(s), str(o)) for s, o in bundle.dataset.subject_objects(URIRef(same_as))]
+    assert len(links) == 4
+    for s, o in links:
+        note = str(bundle.dataset.value(marked[(s, same_as, o)], SKOS.editorialNote))
+        assert o.rsplit("/", 1)[-1] in note and "verified" in note, (s, o, note)
+
+
+@pytest.mark.parametrize(("subject", "predicate", "value"), [
+    # the 3rd meeting's year comes from the release's end line, not from paragraph 1
+    ("meeting/hk-gd-joint-conference-meeting-3", GBA + "date", f"{ID}date/2000-09-25"),
+    # years of dcterms:issued inferred from the series (the releases say only "today (August 2)" etc.)
+    ("source/plenary-09-press-release", "http://purl.org/dc/terms/issued", "2006-08-02"),
+    ("source/plenary-15-press-release", "http://purl.org/dc/terms/issued", "2012-09-14"),
+    ("source/plenary-24-press-release", "http://purl.org/dc/terms/issued", "2024-07-12"),
+    ("source/plenary-24-preview", "http://purl.org/dc/terms/issued", "2024-06"),
+    # mirror copies that show no publisher: the HKSAR Government is our reading
+    ("source/plenary-24-press-release", "http://purl.org/dc/terms/publisher", f"{ID}body/hksar-government"),
+    ("source/plenary-24-preview", "http://purl.org/dc/terms/publisher", f"{ID}body/hksar-government"),
+])
+def test_values_read_from_outside_the_text_are_marked(bundle, subject, predicate, value):
+    marked = {(str(s), str(p), str(o)) for _, s, p, o in statements(bundle)}
+    assert (ID + subject, predicate, value) in marked
+

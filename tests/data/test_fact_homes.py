@@ -136,3 +136,106 @@ def test_editorial_facts_are_in_no_paragraph_file():
 ])
 def test_the_misfilings_issue_11_lists_are_gone(fact, paragraphs):
     assert fact_homes(SOURCE_DIR)[fact] == paragraphs
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# gba:acting only where the paragraph states it (issue 17: 82 "false" written where no source says "substantive")
+# ---------------------------------------------------------------------------------------------------------------
+
+ACTING_WORD = {True: "acting", False: "substantive"}
+
+
+def unstated_acting(data: Path) -> list[tuple[str, str]]:
+    """(file, value) of every gba:acting whose paragraph does not state it: the source's own text is not kept in the
+    repository, so what the paragraph states is read from what the data says of it, the paragraph's
+    dcterms:description (source.ttl) or a skos:editorialNote in its file, which must use the word ("acting" for
+    true, "substantive" for false)."""
+    acting = URIRef(GBA + "acting")
+    wrong = []
+    for path in sorted(data.glob("*/p*.ttl")):
+        g = Graph().parse(path, format="turtle")
+        values = {o.toPython() for o in g.objects(None, acting)}
+        if not values:
+            continue
+        source = Graph().parse(path.parent / "source.ttl", format="turtle")
+        number = int(PARAGRAPH_FILE.match(path.name).group(1))
+        said = [str(o) for p in source.subjects(URIRef(GBA + "paragraphNumber"), None)
+                if int(source.value(p, URIRef(GBA + "paragraphNumber"))) == number
+                for o in source.objects(p, URIRef("http://purl.org/dc/terms/description"))]
+        said += [str(o) for o in g.objects(None, SKOS.editorialNote)]
+        for value in values:
+            if not any(ACTING_WORD.get(value, "?") in text.lower() for text in said):
+                wrong.append((f"{path.parent.name}/{path.name}", str(value).lower()))
+    return wrong
+
+
+def test_acting_is_written_only_where_the_paragraph_states_it():
+    assert not unstated_acting(ROOT / "data")
+
+
+def test_an_unstated_acting_false_is_refused(tmp_path: Path):
+    folder = tmp_path / "plenary-23-press-release"
+    folder.mkdir()
+    for path in SOURCE_DIR.glob("*.ttl"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    p01 = folder / "p01.ttl"
+    p01.write_text(p01.read_text(encoding="utf-8") + "\npart:hk-gd-joint-conference-plenary-23-john-lee "
+                   "gba:acting false .\n", encoding="utf-8")
+    assert unstated_acting(tmp_path) == [("plenary-23-press-release/p01.ttl", "false")]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# labels and honorifics in the paragraph that first prints them (issue 17: two were filed one paragraph early)
+# ---------------------------------------------------------------------------------------------------------------
+
+def label_homes(folder: Path, subject: str, predicate: URIRef) -> dict[str, set[int]]:
+    """value -> the paragraph files of ``folder`` holding (subject, predicate, value)."""
+    homes: dict[str, set[int]] = defaultdict(set)
+    for path in sorted(folder.glob("p*.ttl")):
+        for o in Graph().parse(path, format="turtle").objects(URIRef(ID + subject), predicate):
+            homes[str(o)].add(int(PARAGRAPH_FILE.match(path.name).group(1)))
+    return homes
+
+
+@pytest.mark.parametrize(("folder", "subject", "predicate", "value", "paragraphs"), [
+    # the locpg.hk page names the Joint Conference in Chinese in mechanism item 1 (p2), not in its opening (p1)
+    ("plenary-09-liaison-office-page", "meeting/hk-gd-joint-conference", SKOS.altLabel, "粤港合作联席会议", {2}),
+    # news.gov.hk on the 21st: "Mrs Lam" and "Mr Ma" are first written in p3 (p2 gives the names and posts)
+    ("plenary-21-news-gov-hk", "person/carrie-lam", URIRef(SDO + "honorificPrefix"), "Mrs", {3}),
+    ("plenary-21-news-gov-hk", "person/ma-xingrui", URIRef(SDO + "honorificPrefix"), "Mr", {3}),
+])
+def test_a_label_lives_in_the_paragraph_that_prints_it(folder, subject, predicate, value, paragraphs):
+    assert label_homes(ROOT / "data" / folder, subject, predicate)[value] == paragraphs
+
+
+def labels_not_in_their_paragraph(folder: Path, texts: dict[int, str]) -> list[tuple[int, str]]:
+    """For a source whose paragraph texts are at hand (number -> text): every rdfs:label, skos:altLabel or
+    honorific whose words are not in the text of the paragraph file holding it. The repository keeps no source's
+    text (no prose is copied), so this runs where a reader supplies the text, and on the cases below."""
+    wrong = []
+    for path in sorted(folder.glob("p*.ttl")):
+        number = int(PARAGRAPH_FILE.match(path.name).group(1))
+        text = texts.get(number)
+        if text is None:
+            continue
+        g = Graph().parse(path, format="turtle")
+        for predicate in (SKOS.altLabel, URIRef(SDO + "honorificPrefix")):
+            for value in g.objects(None, predicate):
+                if str(value).lower() not in text.lower():
+                    wrong.append((number, str(value)))
+    return wrong
+
+
+def test_a_label_filed_a_paragraph_early_is_caught(tmp_path: Path):
+    folder = tmp_path / "page"
+    folder.mkdir()
+    prefixes = ("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+                "@prefix m: <https://w3id.org/gbagraph/id/meeting/> .\n")
+    (folder / "p01.ttl").write_text(prefixes + 'm:x skos:altLabel "粤港合作联席会议"@zh-hans .\n', encoding="utf-8")
+    (folder / "p02.ttl").write_text(prefixes, encoding="utf-8")
+    texts = {1: "opening words of the page", 2: "mechanism item 1: 粤港合作联席会议 and its liaison office"}
+    assert labels_not_in_their_paragraph(folder, texts) == [(1, "粤港合作联席会议")]
+    (folder / "p02.ttl").write_text(prefixes + 'm:x skos:altLabel "粤港合作联席会议"@zh-hans .\n', encoding="utf-8")
+    (folder / "p01.ttl").write_text(prefixes, encoding="utf-8")
+    assert labels_not_in_their_paragraph(folder, texts) == []
+

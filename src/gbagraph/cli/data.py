@@ -12,25 +12,29 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from .. import formats, sparqltext
+from .. import consistency, formats, sparqltext
 from ..config import ENGINES
 from ..errors import ShapeViolation, UsageError
 from ..examples import read_examples
 from ..export import serialize
 from ..pipeline import prepare, validate_only
 from ..query import QueryRequest
+from ..reference.loader import load
 from ._common import AddCommand, settings_of, write_output
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """The server's gate without serving (:func:`~gbagraph.pipeline.validate_only`): the report on stdout, exit 1
-    when the data does not conform (or is inconsistent)."""
+    when the data does not conform (or is inconsistent); then the participations no post holding covers, as
+    warnings with file and line (:mod:`gbagraph.consistency`; they do not change the exit code)."""
+    settings = settings_of(args, query_workers=0)
     try:
-        result = validate_only(settings_of(args, query_workers=0))
+        result = validate_only(settings)
     except ShapeViolation as exc:
         print(exc.report)
         return 1
     print(result.text())
+    sys.stdout.write(consistency.report(load(settings)))
     return 0
 
 

@@ -126,7 +126,7 @@ def listing() -> Response:
 @bp.route("/dumps/<name>")
 def download(name: str) -> Response:
     """One dump file, with ETag (its SHA-256) and Last-Modified (the newest source file); saved under its versioned
-    name (``gbagraph-0.2.0.nq.gz``), which is also a path that answers."""
+    name (``gbagraph-0.3.0.nq.gz``), which is also a path that answers."""
     name = unversioned_name(name)
     file = files().get(name)
     sd = state().store_dumps

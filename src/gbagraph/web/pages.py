@@ -15,6 +15,7 @@ from .. import csvsafe, formats, sparqltext, syntax
 from ..describe import Statement, describe, exists, label_of, resource_graph
 from ..errors import NotFound, QueryError
 from ..export import store_graph
+from ..holdings import Holding, holdings_of
 from ..namespaces import LOCAL_PATHS, prefixes
 from ..query import QueryRequest
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
@@ -145,8 +146,19 @@ def resource_response(iri: URIRef) -> Response:
         "resource.html", d=description, view=view, outgoing=_grouped(outgoing), partitions=partitions,
         incoming=_grouped(description.incoming), alternates=_alternates(request.path),
         query=f"DESCRIBE <{iri}>", documents=source_documents(st.bundle, iri),
+        holdings=_holdings_svg(holdings_of(st.bundle, iri), iri, view),
     )
     return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
+
+
+def _holdings_svg(holdings: list[Holding], iri: URIRef, view: Presenter) -> str:
+    """The small timeline of a person's holdings (labelled by post) or a post's (labelled by holder), each at its
+    start, with until when on its second line."""
+    of_post = "/id/post/" in str(iri)
+    items = [Item(h.start, h.person if of_post else h.post,
+                  ("acting, " if h.acting else "") + (f"until {h.end}" if h.end else "still held when read"),
+                  view.local(str(h.iri)) or str(h.iri)) for h in holdings]
+    return timeline_svg(items) if items else ""
 
 
 @bp.route("/id/<path:rest>")

@@ -1,0 +1,74 @@
+"""The consistency check of participations against post holdings (``gbagraph.consistency``): the same answer as
+query 42, each warning with the file and line of the participation, and ``gbagraph validate`` prints them
+without failing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gbagraph.config import Settings
+from gbagraph.consistency import conflicts, report
+from gbagraph.reference.loader import load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def found():
+    return conflicts(load(Settings(root=ROOT)))
+
+
+def test_the_check_finds_the_participations_query_42_lists(found):
+    # 16 worked out by hand (tests/test_queries.py UNCOVERED_PARTICIPATIONS), one of them acting
+    assert len(found) == 16
+    assert [c.person for c in found if c.acting] == ["Bernard Chan"]
+    assert {(c.person, c.date) for c in found} >= {("Lam Sai-hung", "2023-03-21"), ("Zhou Bo", "2003-08-05")}
+
+
+def test_each_warning_names_the_file_and_line_of_the_participation(found):
+    for c in found:
+        assert c.file is not None and c.file.name.startswith("p"), c
+        line = c.file.read_text(encoding="utf-8").splitlines()[c.line - 1]
+        assert c.participation.rsplit("/", 1)[-1] in line and " a gba:Participation" in line, (c, line)
+        assert f"{c.file}:{c.line}: " in c.text()
+
+
+def test_a_meeting_date_outside_every_holding_is_reported(tmp_path: Path):
+    """John Lee's holding as Chief Executive ends the day before the 23rd Plenary: the CLI warns, exit code 0."""
+    project = tmp_path / "project"
+    for folder in ("ontology", "data"):
+        shutil.copytree(ROOT / folder, project / folder)
+    holdings = [p for p in (project / "data").glob("*/p*.ttl")
+                if "holding:john-lee--chief-executive-of-the-hksar--2022-07-01" in p.read_text(encoding="utf-8")]
+    assert holdings
+    for path in holdings:
+        text = path.read_text(encoding="utf-8")
+        start = text.index("holding:john-lee--chief-executive-of-the-hksar--2022-07-01 a gba:PostHolding")
+        end = text.index(" .\n", start)
+        path.write_text(text[:end] + " ;\n    gba:heldUntil date:2023-03-20" + text[end:], encoding="utf-8")
+    (project / "ontology" / "calendar-test.ttl").write_text(
+        "@prefix gba: <https://w3id.org/gbagraph/def/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/gbagraph/id/date/2023-03-20> a gba:CalendarInterval ; rdfs:label "2023-03-20"@en ; '
+        'skos:prefLabel "2023-03-20"@en ; gba:dateValue "2023-03-20"^^xsd:date ; '
+        'gba:earliest "2023-03-20"^^xsd:date ; gba:latest "2023-03-20"^^xsd:date .\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "gbagraph", "--root", str(project), "validate"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    p01 = project / "data" / "plenary-23-press-release" / "p01.ttl"
+    line = next(n for n, text in enumerate(p01.read_text(encoding="utf-8").splitlines(), start=1)
+                if text.startswith("part:hk-gd-joint-conference-plenary-23-john-lee a gba:Participation"))
+    assert (f"warning: {p01}:{line}: John Lee took part in the 23rd Plenary of the Hong Kong/Guangdong "
+            f"Co-operation Joint Conference (2023-03-21) as Chief Executive of the HKSAR") in proc.stdout
+    assert "consistency: 18 participation(s) not covered" in proc.stdout  # the 23rd and the 24th (2024-07-12)
+
+
+def test_the_report_counts_the_acting_ones(found):
+    text = report(load(Settings(root=ROOT)))
+    assert text.endswith("consistency: 16 participation(s) not covered by a post holding (1 acting)\n")
