@@ -132,15 +132,33 @@ def test_unreachable_backend_is_502() -> None:
 @pytest.mark.slow  # end to end: push by the CLI, then a gunicorn server on the remote store (45 s)
 def test_cli_push_then_serve_on_the_remote_store(oxigraph_server: str, project_settings: Settings,
                                                  tmp_path: Path) -> None:
-    """`gbagraph push --store` fills the store; `gbagraph serve --sparql-backend` answers /sparql from it."""
+    """docs/scale-out.md's two steps as written: `gbagraph push --public-url URL --store …` fills the store,
+    `gbagraph serve --public-url URL --sparql-backend …` answers /sparql from it, and the VoID that push wrote
+    into the store names the URLs the server is really reached at."""
     import sys
 
     env = {**__import__("os").environ, "GBAGRAPH_ROOT": str(project_settings.root)}
-    done = subprocess.run([sys.executable, "-m", "gbagraph", "push", "--store", f"{oxigraph_server}/store"],
+    port = _port()
+    public = f"http://127.0.0.1:{port}/"
+    done = subprocess.run([sys.executable, "-m", "gbagraph", "push", "--public-url", public,
+                           "--store", f"{oxigraph_server}/store"],
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     assert "pushed" in done.stderr and "Traceback" not in done.stderr
-    with serving_from_backend(f"{oxigraph_server}/query", env, tmp_path) as url:
+    with serving_from_backend(f"{oxigraph_server}/query", env, tmp_path, port=port, public_url=public) as url:
+        assert url == f"{public}sparql"
+        # the VoID in the store (read through our server) names this server's endpoint and dumps
+        r = requests.get(url, timeout=30, headers={"Accept": "application/sparql-results+json"}, params={
+            "query": "PREFIX void: <http://rdfs.org/ns/void#> "
+                     "SELECT DISTINCT ?e ?d WHERE { GRAPH ?g { ?ds void:sparqlEndpoint ?e . "
+                     "OPTIONAL { ?ds void:dataDump ?d } } }"})
+        assert r.status_code == 200, r.text
+        rows = r.json()["results"]["bindings"]
+        endpoints = {b["e"]["value"] for b in rows}
+        dumps = {b["d"]["value"] for b in rows if "d" in b}
+        assert f"{public}sparql" in endpoints, endpoints
+        assert not any(e.startswith("http://127.0.0.1:8000/") for e in endpoints), endpoints
+        assert dumps and all(d.startswith(public) for d in dumps), dumps
         # a triple only the remote store has: proof that /sparql reads the store, not the local graph
         requests.post(f"{oxigraph_server}/update", timeout=30,
                       data={"update": "INSERT DATA { <urn:x-test:remote-only> <urn:x-test:p> 'from the store' }"})
@@ -153,15 +171,17 @@ def test_cli_push_then_serve_on_the_remote_store(oxigraph_server: str, project_s
 
 
 @contextmanager
-def serving_from_backend(backend: str, env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+def serving_from_backend(backend: str, env: dict[str, str], tmp_path: Path, port: int | None = None,
+                         public_url: str | None = None) -> Iterator[str]:
     """`gbagraph serve --sparql-backend BACKEND` in a subprocess (environment ``env``): its /sparql URL once it
     answers (bounded wait), stopped on exit."""
     import sys
 
-    port = _port()
+    port = port or _port()
     log = (tmp_path / "serve.log").open("w")
+    extra = ["--public-url", public_url] if public_url else []
     server = subprocess.Popen([sys.executable, "-m", "gbagraph", "serve", "--port", str(port), "--workers", "1",
-                               "--sparql-backend", backend], stdout=subprocess.DEVNULL, stderr=log, env=env)
+                               *extra, "--sparql-backend", backend], stdout=subprocess.DEVNULL, stderr=log, env=env)
     url = f"http://127.0.0.1:{port}/sparql"
     try:
         wait_for_sparql(url, server, seconds=120, what="gbagraph serve")
