@@ -189,3 +189,21 @@ def test_the_namespace_shows_the_same_and_machines_get_rdf(site, page):
         assert (URIRef(GBA + "gba"), RDF.type, OWL.Ontology) in g
     term = requests.get(site + "def/Meeting", headers={"Accept": "text/html"}, timeout=60)  # terms keep their pages
     assert term.status_code == 200 and 'class="onto-class"' not in term.text
+
+
+def test_the_main_relations_are_the_most_used_object_properties(page, ontology, data):
+    classes = {str(c) for c in _classes(ontology)}
+    pairs = [(str(p), str(d), str(r), len(set(data.triples((None, p, None)))), str(ontology.value(p, RDFS.label)))
+             for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(GBA)
+             for d in ontology.objects(p, RDFS.domain) if str(d) in classes
+             for r in ontology.objects(p, RDFS.range) if str(r) in classes]
+    expected = [t[:3] for t in sorted((t for t in pairs if t[3]), key=lambda t: (-t[3], t[4]))[:8]]
+    m = re.search(r'<svg class="relations-diagram".*?</svg>', page, re.S)
+    assert m is not None and len(expected) == 8
+    rows = []
+    for g in ET.fromstring(m.group(0)).iter(f"{SVG}g"):
+        if g.get("class") == "rel":
+            domain, rng, prop = (a.get("href", "").split("#", 1)[1] for a in g.findall(f"{SVG}a"))
+            assert GBA + prop == g.get("data-property")
+            rows.append((GBA + prop, GBA + domain, GBA + rng))
+    assert rows == expected

@@ -21,7 +21,7 @@ from ..namespaces import LOCAL_PATHS, gba, prefixes
 from ..query import QueryRequest
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
-from .classdiagram import class_diagram
+from .classdiagram import class_diagram, main_relations, relations_diagram
 from .conneg import HTML_CONTENT_TYPE, pick
 from .links import href_attribute, safe_href
 from .state import state
@@ -183,6 +183,7 @@ def ontology_page() -> Response:
     st = state()
     doc = st.ontology
     view, ns, page = Presenter(), str(gba(st.base)), request.path
+    classes = {c.iri: c.label for c in doc.classes}
 
     @cache
     def term(iri: str) -> Link:
@@ -192,7 +193,9 @@ def ontology_page() -> Response:
         return view.link(URIRef(iri))
 
     body = render_template("ontology.html", doc=doc, view=view, term=term, ns=ns, alternates=_alternates(page),
-                           svg=class_diagram(doc.classes, lambda iri: term(iri).href or "", view.short))
+                           svg=class_diagram(doc.classes, lambda iri: term(iri).href or "", view.short),
+                           relations=relations_diagram(main_relations(doc.properties, classes), classes,
+                                                       lambda iri: term(iri).href or ""))
     return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
 
 
