@@ -41,7 +41,7 @@ def pages(real_site) -> dict[str, str]:
                                "LIMIT 1")
     graph = _first(real_site, "SELECT ?x WHERE { GRAPH ?x { ?s ?p ?o } } GROUP BY ?x ORDER BY DESC(COUNT(*)) LIMIT 1")
     return {"query": "", "person": person, "series": "series", "dumps": "dumps", "graph": graph,
-            "search": "search?q=plenary", "void": ".well-known/void", "ontology": "def/gba"}
+            "search": "search?q=plenary", "void": ".well-known/void", "ontology": "def/gba", "ontology-namespace": "def/"}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -88,3 +88,34 @@ def test_search_plenary_23(real_site, browser, text: str) -> None:  # noqa: F811
         assert page.locator("h1").inner_text().startswith("23rd Plenary")
     finally:
         page.close()
+
+
+def test_ontology_diagram_leads_to_its_class_on_a_phone(real_site, browser) -> None:  # noqa: F811
+    """At 390 px the class diagram is drawn at full size inside the page's width (no sideways scroll of the page),
+    a box of the diagram leads to its class's section, and a wide property table scrolls in its own box."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(real_site.url + "def/gba")
+        page.wait_for_load_state("load")
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "ontology-390.png"))  # the top: title, version, start of the diagram
+        diagram = page.locator("svg.class-diagram")
+        box = diagram.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        natural = int(diagram.get_attribute("width") or 0)
+        assert abs(box["width"] - natural) < 1, (box, natural)  # not shrunk: its text stays readable
+        meeting = page.locator('svg.class-diagram a.cd-class[href$="#Meeting"]')
+        meeting.scroll_into_view_if_needed()
+        meeting.click()
+        page.wait_for_url("**/def/gba#Meeting")
+        section = page.locator("section.onto-class:target")
+        assert section.locator("h3").inner_text().startswith("Meeting")
+        assert section.is_visible() and (section.bounding_box() or {"y": -1})["y"] >= -1
+        page.screenshot(path=str(ARTEFACTS / "ontology-meeting-390.png"))  # the Meeting section
+        wide = page.evaluate("""() => [...document.querySelectorAll('.onto-class .table-box, .onto-class table')]
+            .filter(b => b.scrollWidth > b.clientWidth).length""")
+        assert wide >= 1  # the property tables do not fit 390 px: they scroll in their box...
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # ...not the page
+    finally:
+        context.close()

@@ -4,6 +4,7 @@ at ``/.well-known/void``, and the query page at ``/``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import cast
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
@@ -16,10 +17,11 @@ from ..describe import Statement, describe, exists, label_of, resource_graph
 from ..errors import NotFound, QueryError
 from ..export import store_graph
 from ..holdings import Holding, holdings_of
-from ..namespaces import LOCAL_PATHS, prefixes
+from ..namespaces import LOCAL_PATHS, gba, prefixes
 from ..query import QueryRequest
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
+from .classdiagram import class_diagram, main_relations, relations_diagram
 from .conneg import HTML_CONTENT_TYPE, pick
 from .links import href_attribute, safe_href
 from .state import state
@@ -165,8 +167,36 @@ def _holdings_svg(holdings: list[Holding], iri: URIRef, view: Presenter) -> str:
 @bp.route("/def/<path:rest>")
 @bp.route("/def/", defaults={"rest": ""})
 def resource(rest: str) -> Response:
-    """``/id/x`` and ``/def/x`` on any host dereference the canonical ``{BASE}id/x`` and ``{BASE}def/x``."""
+    """``/id/x`` and ``/def/x`` on any host dereference the canonical ``{BASE}id/x`` and ``{BASE}def/x``; the
+    ontology (``/def/gba``) and its namespace (``/def/``) are documented on one page for people."""
+    if request.path[len(request.script_root):] in ("/def/", "/def/gba"):
+        fmt = pick(request.headers.get("Accept"), request.args.get("format"), ("graph",))
+        if isinstance(fmt, str):
+            return ontology_page()
+        return resource_response(URIRef(state().base + "def/gba"))
     return resource_response(URIRef(state().base + request.path[len(request.script_root):].lstrip("/")))
+
+
+def ontology_page() -> Response:
+    """The ontology as documentation: classes in their hierarchy (and a diagram), properties, shapes' cardinalities,
+    usage counts and an example of each class (:mod:`gbagraph.ontodoc`)."""
+    st = state()
+    doc = st.ontology
+    view, ns, page = Presenter(), str(gba(st.base)), request.path
+    classes = {c.iri: c.label for c in doc.classes}
+
+    @cache
+    def term(iri: str) -> Link:
+        """Our classes and properties link to their section of this page, other terms to themselves."""
+        if iri in doc.labels:
+            return Link(doc.labels[iri], f"{page}#{iri[len(ns):]}", title=iri)
+        return view.link(URIRef(iri))
+
+    body = render_template("ontology.html", doc=doc, view=view, term=term, ns=ns, alternates=_alternates(page),
+                           svg=class_diagram(doc.classes, lambda iri: term(iri).href or "", view.short),
+                           relations=relations_diagram(main_relations(doc.properties, classes), classes,
+                                                       lambda iri: term(iri).href or ""))
+    return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
 
 
 #: from this many triples a named graph's RDF is serialised by the store (rdflib would copy it first)

@@ -10,10 +10,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
+from rdflib import Graph
 
 from ..bundle import GraphBundle
 from ..config import Settings, public_url
 from ..examples import Example
+from ..ontodoc import OntologyDoc, ontology_doc
 from ..pipeline import Prepared
 from ..query import Engine
 from ..search import LabelIndex
@@ -64,6 +66,14 @@ class State:
     def vocabulary(self) -> dict[str, Any]:
         """What the query editor completes (built on first use)."""
         return completion_vocabulary(self.bundle)
+
+    @cached_property
+    def ontology(self) -> OntologyDoc:
+        """The ontology page's facts (built on first use: the data do not change while the app runs)."""
+        shapes = Graph()
+        if self.settings.shapes_file.is_file():
+            shapes.parse(self.settings.shapes_file, format="turtle")
+        return ontology_doc(self.bundle, shapes)
 
     def public_url(self) -> str:
         """The URL this server is reached at: the ``public_url`` setting, else the request's host (after any
