@@ -10,7 +10,6 @@ prints acting periods, so these are expected). ``queries/42-participations-witho
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .bundle import GraphBundle
+from .layout import located
 from .namespaces import ORG, gba
 
 
@@ -68,28 +68,9 @@ class Conflict:
                 f"but no post holding of that post by that person covers the date{acting}")
 
 
-def _lines_of(path: Path, iri: str) -> tuple[int, int]:
-    """(the line of ``path`` that opens the description of ``iri`` with its type, the first line naming it);
-    0 where there is none."""
-    local = re.escape(iri.rsplit("/", 1)[-1])
-    named = re.compile(rf"(<{re.escape(iri)}>|:{local})(?![\w-])")
-    typed = re.compile(rf"\s*\S*{local}>?\s+a\s")
-    first = 0
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if named.search(line):
-            if typed.match(line):
-                return number, first or number
-            first = first or number
-    return 0, first
-
-
 def _located(bundle: GraphBundle, part: URIRef) -> tuple[Path | None, int]:
     """Where ``part`` is typed (a paragraph file, before an editorial file that only marks it), else named."""
-    found = [(path, *_lines_of(path, str(part))) for path in sorted(bundle.file_of(part))]
-    for path, typed, _first in found:
-        if typed:
-            return path, typed
-    return next(((path, first) for path, _typed, first in found if first), (None, 0))
+    return next(((path, line) for path, line in located(bundle.file_of(part), str(part)) if line), (None, 0))
 
 
 def conflicts(bundle: GraphBundle) -> list[Conflict]:

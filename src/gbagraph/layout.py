@@ -6,13 +6,14 @@
 ``gba:EditorialStatement``) → ``graph/{source}/editorial``, recorded in ``graph/provenance`` as a
 ``gba:EditorialGraph`` attributed to the gbagraph project; ``data/links/NAME.ttl`` → ``graph/links/NAME``.
 :func:`parse_file` reads one Turtle file with rdflib (the shapes, a review file), its syntax errors naming the
-file and line.
+file and line; :func:`located` finds the line of a file where a node's description starts (for reports that name
+``file:line``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -42,6 +43,48 @@ def parse_file(path: Path, root: Path | None = None) -> Graph:
     except Exception as exc:  # rdflib raises several unrelated types for syntax errors
         raise LoadError(f"{shown}:{_line_of(exc)}: {_reason(exc)}") from exc
     return graph
+
+
+_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.M)
+_LOCAL = re.compile(r"[\w-]+(?:\.[\w-]+)*")
+
+
+def lines_of(path: Path, iri: str) -> tuple[int, int, int]:
+    """(the line of ``path`` where a description of ``iri`` that types it starts, the line where any description
+    of it starts, the first line naming it): the IRI is written in full or with a prefix the file declares; a
+    description starts where the IRI opens a line followed by a predicate. 0 where there is none."""
+    text = path.read_text(encoding="utf-8")
+    names = [f"<{re.escape(iri)}>"] + [re.escape(f"{prefix or ''}:{iri[len(ns):]}") for prefix, ns in _PREFIX.findall(text)
+                                       if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):])]
+    name = "|".join(names)
+    named = re.compile(rf"(?<![\w:.<>-])(?:{name})(?![\w-])")
+    opens = re.compile(rf"\s*(?:{name})\s+(a|[\w.-]*:\S*|<[^>]*>)(?=\s)")
+    typed = subject = first = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not named.search(line):
+            continue
+        first = first or number
+        start = opens.match(line)
+        if start:
+            subject = subject or number
+            if start.group(1) == "a":
+                typed = number
+                break
+    return typed, subject, first
+
+
+def located(paths: Iterable[Path], iri: str) -> list[tuple[Path, int]]:
+    """Each of ``paths`` with the line where ``iri``'s description starts there (or the first line naming it; 0 if
+    none): the files that type it first, then those that describe it, then those that only name it."""
+    found = []
+    for path in paths:
+        try:
+            typed, subject, first = lines_of(path, iri)
+        except (OSError, UnicodeDecodeError):
+            typed = subject = first = 0
+        rank = 0 if typed else 1 if subject else 2 if first else 3
+        found.append((rank, path, typed or subject or first))
+    return [(path, line) for _rank, path, line in sorted(found, key=lambda f: (f[0], str(f[1])))]
 
 
 def _shown(path: Path, root: Path | None) -> str:

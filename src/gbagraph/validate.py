@@ -26,7 +26,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from .bundle import GraphBundle, add_reachable
-from .layout import parse_file
+from .layout import located, parse_file
 from .namespaces import SH, gba, prefixes
 
 
@@ -37,11 +37,14 @@ class Violation:
     message: str
     severity: str
     shape: str
+    #: where the focus node is described: ``file:line`` (the line its description starts; a blank node's file only)
     files: tuple[str, ...] = ()
 
     def line(self) -> str:
-        where = f" [{', '.join(self.files)}]" if self.files else ""
-        return f"{self.severity}: {self.focus} {self.path}: {self.message} (shape {self.shape}){where}"
+        """``file:line: severity: focus path: message (shape S)``, other files describing the focus node after it."""
+        where = f"{self.files[0]}: " if self.files else ""
+        also = f" [also {', '.join(self.files[1:])}]" if len(self.files) > 1 else ""
+        return f"{where}{self.severity}: {self.focus} {self.path}: {self.message} (shape {self.shape}){also}"
 
 
 @dataclass
@@ -92,9 +95,7 @@ def validate_graph(data: Graph | ox.Store, shapes: Graph, bundle: GraphBundle | 
     found: list[tuple[Violation, str]] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
-        files: tuple[str, ...] = ()
-        if bundle is not None and focus is not None:
-            files = tuple(str(p) for p in bundle.file_of(focus))
+        files = places(bundle, focus) if bundle is not None and focus is not None else ()
         violation = Violation(
             focus=_short(focus, data),
             path=_short(report.value(result, SH.resultPath), data),
@@ -113,9 +114,23 @@ def validate_graph(data: Graph | ox.Store, shapes: Graph, bundle: GraphBundle | 
                             shapes=count_shapes(shapes))
 
 
-def _order(v: Violation) -> tuple[tuple[str, ...], str, str, str]:
-    """The order of a report's lines: by file, focus node, path, message."""
-    return v.files, v.focus, v.path, v.message
+def places(bundle: GraphBundle, focus: Node) -> tuple[str, ...]:
+    """The files describing ``focus``, each as ``file:line`` where its description starts there (or the first line
+    naming it), the file typing it first; a blank node's files without a line (its label is not in the file)."""
+    paths = bundle.file_of(focus)
+    if not isinstance(focus, URIRef):
+        return tuple(str(p) for p in paths)
+    return tuple(f"{path}:{line}" if line else str(path) for path, line in located(paths, str(focus)))
+
+
+def _order(v: Violation) -> tuple[list[tuple[str, int]], str, str, str]:
+    """The order of a report's lines: by file and line (as numbers), focus node, path, message."""
+    return [_file_line(place) for place in v.files], v.focus, v.path, v.message
+
+
+def _file_line(place: str) -> tuple[str, int]:
+    path, _, line = place.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (place, 0)
 
 
 def _shape_name(shape: Node | None, shapes: Graph) -> str:
@@ -228,7 +243,7 @@ def child_result(data: dict[str, Any], bundle: GraphBundle) -> ValidationResult:
     violations = []
     for v in data["violations"]:
         node = v.pop("node")
-        files = tuple(str(p) for p in bundle.file_of(URIRef(node[1:-1]))) if node.startswith("<") else ()
+        files = places(bundle, URIRef(node[1:-1])) if node.startswith("<") else ()
         violations.append(Violation(**{**v, "files": files}))
     violations.sort(key=_order)
     return ValidationResult(conforms=bool(data["conforms"]), violations=violations, shapes=int(data["shapes"]))

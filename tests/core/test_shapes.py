@@ -322,6 +322,8 @@ def test_cli_names_the_file_of_a_broken_delegation_and_holding(tmp_path):
                     r"\n    gba:delegationTo meeting:hk-gd-joint-conference-plenary-23 ;", r"\1", text, count=1, flags=re.S)
     assert broken != text
     p01.write_text(broken, encoding="utf-8")
+    delegation_start = "delegation:hk-gd-joint-conference-plenary-23--hksar-government a gba:Delegation"
+    holding_start = "holding:john-lee--chief-executive-of-the-hksar--2022-07-01 a gba:PostHolding"
     holding_files = [p for p in (project / "data").glob("*/p*.ttl") if "holding:john-lee--chief-executive-of-the-hksar"
                      "--2022-07-01 a gba:PostHolding" in p.read_text(encoding="utf-8")]
     for path in holding_files:
@@ -337,7 +339,32 @@ def test_cli_names_the_file_of_a_broken_delegation_and_holding(tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     delegation = [line for line in lines if "gba:delegationTo" in line and "exactly one gba:delegationTo" in line]
-    assert delegation and str(p01) in delegation[0], lines[:5]
+    assert delegation and delegation[0].startswith(f"{p01}:{_line_of(p01, delegation_start)}: Violation: "), lines[:5]
     holding = [line for line in lines if "exactly one gba:heldFrom" in line]
-    assert holding and all(str(p) in holding[0] for p in holding_files), lines[:5]
+    places = [f"{p}:{_line_of(p, holding_start)}" for p in sorted(holding_files, key=str)]
+    assert holding and holding[0].startswith(f"{places[0]}: Violation: "), lines[:5]
+    assert all(place in holding[0] for place in places), holding[0]
+
+
+def _line_of(path: Path, start: str) -> int:
+    """The number of the one line of ``path`` that starts with ``start``."""
+    numbers = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(start)]
+    assert len(numbers) == 1, (path, numbers)
+    return numbers[0]
+
+
+def test_a_node_is_located_where_its_description_starts(tmp_path):
+    """The line of a focus node: where a description typing it starts, else where one starts, else where it is
+    named; written in full or with a prefix the file declares, never a namesake of another prefix."""
+    from gbagraph.layout import located
+
+    person = "https://w3id.org/gbagraph/id/person/ada"
+    typed, described, named, none = (tmp_path / f"{n}.ttl" for n in ("typed", "described", "named", "none"))
+    head = "@prefix person: <https://w3id.org/gbagraph/id/person/> .\n@prefix post: <https://w3id.org/gbagraph/id/post/> .\n"
+    typed.write_text(head + "post:ada a <urn:x:Post> .\nperson:ada <urn:x:p> 1 .\n<urn:x:s> <urn:x:p>\n"
+                     "    person:ada .\nperson:ada a <urn:x:Person> .\n", encoding="utf-8")
+    described.write_text(head + "<urn:x:s> <urn:x:p> person:ada .\n" f"<{person}> <urn:x:p> 2 .\n", encoding="utf-8")
+    named.write_text(head + "\n<urn:x:s> <urn:x:p> person:ada, post:ada .\n", encoding="utf-8")
+    none.write_text(head + "post:ada a <urn:x:Post> .\nperson:adam a <urn:x:Person> .\n", encoding="utf-8")
+    assert located([none, named, described, typed], person) == [(typed, 7), (described, 4), (named, 4), (none, 0)]
 

@@ -496,19 +496,21 @@ def test_q13_university_campuses(prepared):
     # p20
     result = rows(prepared, "13-university-campuses.rq")
     gba = "Guangdong-Hong Kong-Macao Greater Bay Area"
-    assert project(result, "institutionLabel", "placeLabel", "stage", "since", "approvedBy", "expected") == [
+    assert project(result, "institutionLabel", "placeLabel", "stage", "since", "approvedBy", "expected",
+                   "campusStatus") == [
         # MoE approved CityU (Dongguan); the first phase of its campus is due to be finished in mid-2023 (kept as
-        # printed since 0.3.0; 0.2.0 gave the year 2023)
+        # printed since 0.3.0; 0.2.0 gave the year 2023), so the campus is under construction (0.3.0: the campus's
+        # construction status, gba:constructionStatus; no other campus is described)
         ("City University of Hong Kong (Dongguan)", "Dongguan", "approved", None, "Ministry of Education",
-         "mid-2023"),
+         "mid-2023", "under construction"),
         # HKMU, PolyU and HKU each have a GBA campus project, all under way but not equally far along
-        ("Hong Kong Metropolitan University", gba, "under way", None, None, None),
+        ("Hong Kong Metropolitan University", gba, "under way", None, None, None, None),
         # opened in September 2022 ("September last year"); its establishment was approved by the Ministry of
         # Education
         ("Hong Kong University of Science and Technology (Guangzhou)", "Guangzhou", "opened", "2022-09",
-         "Ministry of Education", None),
-        ("The Hong Kong Polytechnic University", gba, "under way", None, None, None),
-        ("The University of Hong Kong", gba, "under way", None, None, None),
+         "Ministry of Education", None, None),
+        ("The Hong Kong Polytechnic University", gba, "under way", None, None, None, None),
+        ("The University of Hong Kong", gba, "under way", None, None, None, None),
     ]
 
 
@@ -719,28 +721,29 @@ def test_q22_wikidata_links(prepared):
 
 def test_q23_policy_documents(prepared):
     result = rows(prepared, "23-policy-documents.rq")
-    got = {(r["title"], r["kind"], r.get("publisher"), r.get("issued"), split(r["paragraphs"], ", "))
+    got = {(r["title"], r["kind"], r.get("publisher"), r.get("issued"), r.get("status"), split(r["paragraphs"], ", "))
            for r in result}
     assert got == {
-        ("Digital China", "Policy", None, None, frozenset({"5"})),  # p5 'the national policy of "Digital China"'
-        ("Global Innovation Index 2022", "Index", None, None, frozenset({"5"})),
-        ("One Country, Two Systems", "Policy", None, None, frozenset({"7"})),
+        ("Digital China", "Policy", None, None, None, frozenset({"5"})),  # p5 'the national policy of "Digital China"'
+        ("Global Innovation Index 2022", "Index", None, None, None, frozenset({"5"})),
+        ("One Country, Two Systems", "Policy", None, None, None, frozenset({"7"})),
         ("Opinion on Providing Financial Support for the Comprehensive Deepening Reform and Opening Up of the "
          "Qianhai Shenzhen-Hong Kong Modern Service Industry Cooperation Zone", "Policy document", None, None,
-         frozenset({"8"})),
+         "to be implemented", frozenset({"8"})),  # p8: the two governments "will jointly implement" it (0.3.0)
         # p14, and again p20 (HKUST (Guangzhou) is the first such collaboration since the Plan was issued)
         ("Outline Development Plan for the Guangdong-Hong Kong-Macao Greater Bay Area", "Plan", None, None,
-         frozenset({"14", "20"})),
+         None, frozenset({"14", "20"})),
         # p18: the 2021 Version, from the Shenzhen Hospital Accreditation Research Center
         ("International Hospital Quality Accreditation Standards (2021 Version)", "Standard",
-         "Shenzhen Hospital Accreditation Research Center", "2021", frozenset({"18"})),
+         "Shenzhen Hospital Accreditation Research Center", "2021", None, frozenset({"18"})),
         # p19: announced by the Central Government in November 2020
         ("Work Plan for Regulatory Innovation and Development of Pharmaceutical and Medical Device in the "
-         "Guangdong-Hong Kong-Macao Greater Bay Area", "Plan", "Central People's Government", "2020-11", frozenset({"19"})),
+         "Guangdong-Hong Kong-Macao Greater Bay Area", "Plan", "Central People's Government", "2020-11", None,
+         frozenset({"19"})),
         # p23 "In the Budget this year"
-        ("The Budget (2023)", "Budget", HKSAR, "2023", frozenset({"23"})),
+        ("The Budget (2023)", "Budget", HKSAR, "2023", None, frozenset({"23"})),
         # p10 (0.3.0): the Task Force discussed Shenzhen's development plans bearing on the Northern Metropolis
-        ("Development plans of Shenzhen relevant to the Northern Metropolis", "Plan", None, None, frozenset({"10"})),
+        ("Development plans of Shenzhen relevant to the Northern Metropolis", "Plan", None, None, None, frozenset({"10"})),
     }
     assert len(result) == 9
 
@@ -1294,3 +1297,24 @@ def test_q44_holdings_overlapping_a_meeting(prepared):
         ("Yin Zhonghua", "2021-03-16", "2025-11-21", "true"),
     ]
 
+
+
+def test_statuses_of_documents_and_facilities_are_not_initiative_statuses(prepared):
+    """p8 and p20 (0.3.0): the Qianhai Opinion is "to be implemented" and the CityU (Dongguan) campus is under
+    construction; after OWL RL the common super-property gba:reportedStatus finds them, and neither is typed as an
+    initiative (gba:status's domain) nor as owl:Nothing."""
+    text = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX gba: <https://w3id.org/gbagraph/def/>
+SELECT ?label ?status ?initiative ?nothing WHERE {
+  ?thing gba:reportedStatus/rdfs:label ?status ; rdfs:label ?label .
+  FILTER NOT EXISTS { ?thing gba:status ?any }
+  BIND(EXISTS { ?thing a gba:Initiative } AS ?initiative)
+  BIND(EXISTS { ?thing a owl:Nothing } AS ?nothing)
+}"""
+    got = {(r["label"], r["status"], r["initiative"], r["nothing"]) for r in rows(prepared, "statuses", text=text)}
+    assert got == {
+        ("Opinion on Providing Financial Support for the Comprehensive Deepening Reform and Opening Up of the Qianhai "
+         "Shenzhen-Hong Kong Modern Service Industry Cooperation Zone", "to be implemented", "false", "false"),
+        ("Campus of the City University of Hong Kong (Dongguan)", "under construction", "false", "false"),
+    }

@@ -41,13 +41,16 @@ def test_serve_runs_gunicorn(mini_root):
 def test_serve_refuses_invalid_data(mini_root, tmp_path):
     root = tmp_path / "bad"
     shutil.copytree(mini_root, root)
-    with open(root / "data" / "mini-source" / "p01.ttl", "a", encoding="utf-8") as f:
+    p01 = root / "data" / "mini-source" / "p01.ttl"
+    with open(p01, "a", encoding="utf-8") as f:
         f.write("\nperson:no-label a gba:Official .\n")
+    line = p01.read_text(encoding="utf-8").splitlines().index("person:no-label a gba:Official .") + 1
     port = free_port()
     proc = start(root, port)
     log = stop_after_exit(proc)
     assert proc.returncode == 1
     assert "refusing to serve" in log and "does not conform" in log and "no-label" in log
+    assert f"{p01}:{line}: Violation: person:no-label " in log, log  # bad data names file and line
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/sparql", timeout=2)
 
