@@ -38,6 +38,7 @@ def test_each_warning_names_the_file_and_line_of_the_participation(found):
         assert f"{c.file}:{c.line}: " in c.text()
 
 
+@pytest.mark.slow  # `gbagraph validate` on a copy of the bundled project: a cold build (~8 s)
 def test_a_meeting_date_outside_every_holding_is_reported(tmp_path: Path):
     """John Lee's holding as Chief Executive ends the day before the 23rd Plenary: the CLI warns, exit code 0."""
     project = tmp_path / "project"

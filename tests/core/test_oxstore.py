@@ -133,6 +133,7 @@ def test_unwritable_cache_starts_without_it(mini_copy: Path, tmp_path: Path, cap
     assert prepared.engine.answer(QueryRequest("ASK { ?s ?p ?o }", format="json")).body.count(b"true") == 1
 
 
+@pytest.mark.slow  # two real server starts; test_damaged_store_is_rebuilt covers the rebuild in-process
 def test_start_killed_half_way_leaves_nothing_trusted(mini_copy: Path, tmp_path: Path) -> None:
     """SIGKILL a server during its cold start (while the store is being built); the next start rebuilds it and
     serves the same answers as an in-process start."""
@@ -216,6 +217,7 @@ def test_public_url_under_the_data_namespace_is_built_not_copied(mini_copy: Path
     assert f"<{BASE}sparql>" in _void_nt(own)
 
 
+@pytest.mark.slow  # an equivalence check: two cold builds
 def test_small_bulk_loads_build_the_same_store(mini_copy: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     whole = prepare(_settings(mini_copy, tmp_path / "whole"))
@@ -227,6 +229,7 @@ def test_small_bulk_loads_build_the_same_store(mini_copy: Path, tmp_path: Path,
     assert _dump_sorted(chunked) == _dump_sorted(whole)
 
 
+@pytest.mark.slow  # an equivalence check: four cold builds and a spawned process
 def test_validation_in_a_child_process_gives_the_same_verdict(mini_copy: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Big graphs are validated in a spawned process beside the reasoner: the same refusal and report as the

@@ -69,6 +69,7 @@ def test_push_keeps_every_named_graph(pushed, oxigraph_server: str) -> None:
     assert remote == local
 
 
+@pytest.mark.slow  # a second push of the whole graph
 def test_push_is_idempotent(pushed, oxigraph_server: str) -> None:
     prepared, first = pushed
     again = push(prepared.bundle.dataset, f"{oxigraph_server}/store")
@@ -192,6 +193,7 @@ def serving_from_backend(backend: str, env: dict[str, str], tmp_path: Path, port
         log.close()
 
 
+@pytest.mark.slow  # a gunicorn server on the remote store (~8 s)
 def test_healthz_counts_the_backend(pushed, oxigraph_server: str, project_settings: Settings, tmp_path: Path) -> None:
     """/healthz of `serve --sparql-backend` reports the backend's triples, not the local graph's (issue 20.7)."""
     prepared, _ = pushed

@@ -224,6 +224,7 @@ def test_changed_data_is_picked_up_with_every_request_answered(server: Server, p
     assert call(port, "GET", "/dumps/gbagraph.nt")[2] == dump
 
 
+@pytest.mark.slow  # three refused reloads; the default suite keeps the accepted reload
 def test_data_that_cannot_be_served_is_refused_and_the_old_data_kept(server: Server,
                                                                      project: tuple[Path, Path]) -> None:
     edited = project[1]
@@ -275,6 +276,7 @@ def test_data_that_cannot_be_served_is_refused_and_the_old_data_kept(server: Ser
     assert log.count("reload refused") == 3 and "Traceback" not in log
 
 
+@pytest.mark.slow  # a server of its own and a reload
 def test_a_hang_up_while_starting_is_kept_for_later(tmp_path: Path) -> None:
     """SIGHUP while the graph is being prepared (``systemctl reload`` right after a start) neither ends the
     server (the signal's default action) nor is lost: once gunicorn is up it reloads."""

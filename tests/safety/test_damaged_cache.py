@@ -17,7 +17,7 @@ from gbagraph.config import Settings
 from gbagraph.export import build_dump_files, dump_name
 from gbagraph.formats import by_name
 from gbagraph.namespaces import BASE
-from gbagraph.pipeline import prepare
+from gbagraph.pipeline import Prepared, prepare
 
 INFERRED_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/gbagraph/graph/inferred> { ?s ?p ?o } }"
 ALL_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -83,6 +83,7 @@ def _empty(path: Path) -> None:
     path.write_bytes(b"")
 
 
+@pytest.mark.slow  # two real starts each (~10-20 s); the default suite keeps the damaged-store case below
 @pytest.mark.parametrize("damage", [_empty, _cut_at_line, _cut_mid_line], ids=["empty", "cut-at-line", "cut-mid-line"])
 def test_damaged_inferred_cache_is_recomputed_never_sealed(reference: tuple[Path, dict[str, int]], cache: Path,
                                                             damage: Callable[[Path], None]) -> None:
@@ -135,10 +136,9 @@ def test_random_bytes_in_an_sst_are_detected_at_open_and_rebuilt(reference: tupl
     assert "damaged" in log and "rebuilding" in log and "Traceback" not in log, log[-2000:]
 
 
-def test_a_damaged_dump_is_not_listed_and_is_written_again(tmp_path: Path) -> None:
+def test_a_damaged_dump_is_not_listed_and_is_written_again(prepared: Prepared, tmp_path: Path) -> None:
     from gbagraph.diskcache import dump_meta
 
-    prepared = prepare(Settings(cache_dir=str(tmp_path / "c"), query_workers=0, validate=False))
     fmt = by_name("nt", ("graph", "dataset"))
     name = dump_name(fmt, inferred=False)
     folder = tmp_path / "dumps"
@@ -154,6 +154,7 @@ def test_a_damaged_dump_is_not_listed_and_is_written_again(tmp_path: Path) -> No
     assert dump_meta(folder, name) is None
 
 
+@pytest.mark.slow  # builds the bundled graph three times; /healthz's background check is the same path
 def test_a_big_store_is_checked_in_the_background(tmp_path: Path) -> None:
     """Above ``store_check_sync_mb`` the store is served at once and checked by a thread: ``verifying``, then
     ``damaged`` for a damaged file — and its marker is gone, so the next start rebuilds it."""
@@ -198,6 +199,7 @@ def test_a_workers_sigabrt_is_reported_as_an_abort() -> None:
     assert "SIGABRT" in message and "aborted" in message and "needed more than" not in message, message
 
 
+@pytest.mark.slow  # two real starts and a background check (~12 s)
 def test_healthz_says_damaged_when_the_background_check_finds_it(reference: tuple[Path, dict[str, int]],
                                                                   cache: Path) -> None:
     """A store checked in the background (above store_check_sync_mb): /healthz answers 503 'damaged' once the

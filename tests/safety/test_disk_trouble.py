@@ -21,7 +21,7 @@ from gbagraph.config import Settings
 from gbagraph.export import build_dump_files, dump_name
 from gbagraph.formats import by_name
 from gbagraph.namespaces import BASE
-from gbagraph.pipeline import prepare
+from gbagraph.pipeline import Prepared, prepare
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 ALL_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -57,8 +57,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run([*(root or []), "umount", "-l", str(folder)], capture_output=True, timeout=30, check=False)
 
 
-def test_a_full_disk_during_the_build_is_one_line_and_the_server_serves_from_memory(small_disk: Path) -> None:
-    want = sum(prepare(Settings(cache=False, query_workers=0)).bundle.graph_counts().values())
+def test_a_full_disk_during_the_build_is_one_line_and_the_server_serves_from_memory(small_disk: Path,
+                                                                                   prepared: Prepared) -> None:
+    want = sum(prepared.bundle.graph_counts().values())  # the session's graph: the same inputs and public URL
     server = start(env={"GBAGRAPH_CACHE_DIR": str(small_disk / "cache")}, workers=1)
     try:
         health = server.health()
@@ -93,6 +94,7 @@ def _edit(root: Path, n: int) -> None:
     data.write_text(data.read_text(encoding="utf-8") + f"\n# edit {n}\n", encoding="utf-8")
 
 
+@pytest.mark.slow  # six prepares of the mini project (~8 s)
 def test_superseded_entries_and_dead_processes_files_are_removed(tmp_path: Path) -> None:
     root = tmp_path / "root"
     shutil.copytree(MINI, root)

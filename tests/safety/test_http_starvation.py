@@ -123,6 +123,7 @@ def busy() -> Iterator[Server]:
         server.stop()
 
 
+@pytest.mark.slow  # two queries run to their 8 s limit; the default suite keeps the idle/drip cases
 def test_slow_queries_leave_pages_answering_and_an_extra_query_gets_503(busy: Server) -> None:
     outcome: list[tuple[int, float]] = []
 
@@ -148,6 +149,7 @@ def test_slow_queries_leave_pages_answering_and_an_extra_query_gets_503(busy: Se
     assert call(busy.port, "GET", "/sparql?" + urlencode({"query": "ASK {?s ?p ?o}"}))[0] == 200
 
 
+@pytest.mark.slow  # a server of its own and three ~30 MB answers (~15 s)
 def test_clients_that_stop_reading_their_answers_are_cut_off() -> None:
     """Three clients (as many as the threads) ask for a ~30 MB answer and never read it: each thread waits on
     a full window, until ``head_timeout`` of no progress cuts the client off and frees it."""

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
 from load.server import call, start
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
@@ -47,6 +48,7 @@ def query_workers(master: int) -> list[int]:
     return [w for front in children(master) for w in children(front)]
 
 
+@pytest.mark.slow  # two queries grow to their share; the refused-at-start case stays in the default suite
 def test_two_heavy_queries_stay_within_the_budget() -> None:
     server = start(MINI, workers=1, env={"GBAGRAPH_QUERY_WORKERS": "2", "GBAGRAPH_MAX_CONCURRENT_QUERIES": "2",
                                          "GBAGRAPH_QUERY_MEMORY_MB": "2048",
