@@ -333,7 +333,7 @@ def test_replacements_forked_while_other_threads_use_the_pool(ox_engine: Oxigrap
 
     (Supported because the parent never evaluates queries itself: forking while another thread is inside
     pyoxigraph can copy one of its locks held, and that child would hang until its time limit.)"""
-    with WorkerPoolEngine(ox_engine, workers=2, timeout=0.4, max_concurrent=4, queue_wait=5) as pool:
+    with WorkerPoolEngine(ox_engine, workers=2, timeout=0.4, max_concurrent=4, queue_wait=20) as pool:
         stop = time.monotonic() + 2.0
         failures: list[Exception] = []
         answered = 0
