@@ -14,7 +14,8 @@ from pathlib import Path
 
 from gbagraph.config import SETTING_HELP, Settings
 from gbagraph.pipeline import policy_for, prepare
-from gbagraph.query import Engine, OxigraphEngine, QueryRequest, RdflibEngine
+from gbagraph.query import Engine, OxigraphEngine, QueryRequest
+from gbagraph.reference.engine import RdflibEngine
 
 from .run import query_set
 

@@ -543,7 +543,7 @@ class Generator:
 def count_triples(root: Path) -> int:
     """Asserted triples (ontology + data + provenance) of a project folder, as the loader builds them."""
     from gbagraph.config import Settings
-    from gbagraph.store import load
+    from gbagraph.reference.loader import load
 
     bundle = load(Settings(root=root, validate=False, infer=False))
     return len(bundle.asserted())

@@ -87,13 +87,19 @@ class PssSampler:
 
 
 def _children(pid: int) -> list[int]:
+    """Every descendant of ``pid``, forked by any of its threads (query workers are forked by a pool thread)."""
     out: list[int] = []
     try:
-        for line in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-            child = int(line)
-            out += [child] + _children(child)
+        tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        pass
+        return out
+    for task in tasks:
+        try:
+            for line in Path(f"/proc/{pid}/task/{task}/children").read_text().split():
+                child = int(line)
+                out += [child] + _children(child)
+        except OSError:
+            pass
     return out
 
 

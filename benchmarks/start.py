@@ -31,7 +31,7 @@ def measure(settings: Settings, dump: Path | None = None) -> dict[str, object]:
     prepared = prepare(settings, hooks=[reports.append])
     times = {r.name: r.seconds for r in reports}
     times["total"] = time.perf_counter() - t0
-    infer = next(r for r in reports if r.name == "infer")
+    infer = next((r for r in reports if r.name == "infer"), StepReport("infer", cached=True))  # none when opened
     if dump is not None:
         prepared.store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
     return {"seconds": {k: round(v, 3) for k, v in times.items()},

@@ -82,3 +82,8 @@ def stop_process(proc: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
+
+
+def short() -> bool:
+    """True under ``GBAGRAPH_SHORT=1`` (as CI runs the slow suites): a slow suite then checks a sample."""
+    return os.environ.get("GBAGRAPH_SHORT", "").strip() not in ("", "0")

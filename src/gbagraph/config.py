@@ -27,12 +27,25 @@ def _project_root() -> Path:
     return Path.cwd()
 
 
+#: the allowed values of the settings that take one of a few names (the only list of them: the CLI and the
+#: reasoners use these; each is named in its setting's help text, which tests/core/test_config.py checks)
 ENGINES = ("oxigraph", "rdflib")
-REASONERS = ("owlrl", "reasonable", "auto")
+REASONERS = ("owlrl", "reasonable", "rules", "auto")
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+#: where ``gbagraph serve`` listens by default: the server's own links when no public URL is set
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
+
+
+def public_url(settings: Settings, request_root: str | None = None) -> str:
+    """The URL the server is reached at (ending in ``/``): the ``public_url`` setting; else, answering a request,
+    the request's own root (after any trusted proxy's headers); else ``gbagraph serve``'s default address (what
+    a store built before any request describes)."""
+    return settings.public_url or request_root or DEFAULT_PUBLIC_URL
+
+
+def _setting(default: Any, help: str, choices: tuple[str, ...] = ()) -> Any:
+    return field(default=default, metadata={"help": help, "choices": choices})
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,7 @@ class Settings:
     parallel_start: bool = _setting(False, "On a cold start of a big graph (from 200k triples), run SHACL in a "
                                     "child process beside the OWL RL step: faster on 2+ cores, but the start's "
                                     "peak memory is then the sum of both (at 1M: 2.7 GB instead of 1.9 GB).")
-    engine: str = _setting("oxigraph", "Query engine: 'oxigraph' (in-process pyoxigraph) or 'rdflib'.")
+    engine: str = _setting("oxigraph", "Query engine: 'oxigraph' (in-process pyoxigraph) or 'rdflib'.", ENGINES)
     query_timeout: float = _setting(30.0, "Seconds a query may run before it is stopped (HTTP 503); a "
                                     "request may ask for less with the 'timeout' parameter.")
     max_query_length: int = _setting(100_000, "Longest query text accepted, in characters (HTTP 413).")
@@ -64,12 +77,32 @@ class Settings:
     query_workers: int = _setting(2, "Worker processes evaluating queries (per server process), so that a "
                                   "query past its timeout is really stopped and a crash loses one query, "
                                   "not the server; 0 evaluates in-process (no timeout, for the CLI).")
+    http_threads: int = _setting(8, "Threads per server process answering HTTP requests (gunicorn's gthread "
+                                 "worker). A thread waiting on a query only waits: the query runs in a query "
+                                 "worker process, so threads beyond max_concurrent_queries keep pages and "
+                                 "/healthz answering while every query slot is busy.")
+    head_timeout: float = _setting(10.0, "Seconds a client has, from its first byte, to send a request's line and "
+                                   "headers (and the longest silence while it sends a body or reads its "
+                                   "answer); then the connection is closed, so slow clients cannot hold the "
+                                   "server's threads.")
+    keepalive: int = _setting(5, "Seconds an idle connection is kept open for the client's next request "
+                                "(keep-alive); idle connections take no thread meanwhile.")
     query_memory_mb: int = _setting(2048, "Memory one query may take in its worker process, in MB beyond "
                                     "the loaded graph (a query past it gets HTTP 503); 0 for no limit.")
+    query_memory_budget_mb: int = _setting(8192, "Memory all queries of one `gbagraph serve` may take together, in "
+                                           "MB beyond the loaded graph: split evenly between the query worker "
+                                           "processes a server process may hold (max of query_workers and "
+                                           "max_concurrent_queries) in every server process; each one's limit is "
+                                           "the smaller of query_memory_mb and its share, so heavy queries at once "
+                                           "never push the server past it. 0 for no server-wide budget.")
     response_cache_mb: int = _setting(64, "Memory for recent /sparql answers, in MB per server process: an "
                                       "identical request (same normalised query, dataset parameters and "
                                       "answer format) is answered from it; every answer has an ETag and "
                                       "If-None-Match gives 304. 0 keeps nothing (ETags and 304 still work).")
+    sparql_max_age: int = _setting(60, "Seconds browsers and shared caches (a reverse proxy such as nginx, a CDN) "
+                                   "may reuse a /sparql answer without asking (Cache-Control: public, max-age); "
+                                   "then they revalidate it with its ETag (304 when the data is unchanged). 0: "
+                                   "revalidate every time. Errors are never stored (no-store).")
     service_allowlist: tuple[str, ...] = _setting((), "SPARQL endpoints a query's SERVICE clause may "
                                                   "call; empty means SERVICE is refused.")
     sparql_backend_union_graph: str | None = _setting(None, "For a sparql_backend whose default graph is not the "
@@ -82,11 +115,19 @@ class Settings:
                              "'reasonable' (Rust, ~15-50x faster, but ~6 GB at 1M triples), 'rules' (OWL RL "
                              "rules as SPARQL CONSTRUCTs on a scratch store, streamed pass by pass: memory-bounded; "
                              "reasonable for TBox constructs they do not cover) or 'auto' (owlrl under "
-                             "reasoner_auto_limit asserted triples, else 'rules').")
+                             "reasoner_auto_limit asserted triples, else 'rules').", REASONERS)
     reasoner_auto_limit: int = _setting(10_000, "Asserted triples from which reasoner 'auto' uses 'rules'.")
     cache: bool = _setting(True, "Keep the parsed store, the inferred graph and the SHACL verdict on disk, keyed "
                            "by a hash of what each depends on (ontology, data, shapes, library versions), so "
                            "that a restart on the same inputs parses, validates and infers nothing.")
+    store_check_sync_mb: int = _setting(512, "A cached store of up to this many MB has its files checked against "
+                                        "the checksums recorded when it was built before it is served (a damaged "
+                                        "one is rebuilt); a bigger one is served at once and checked in the "
+                                        "background (/healthz reports the check as verifying, then verified or damaged).")
+    keep_cache_entries: int = _setting(3, "Entries of each kind the cache folder keeps (stores with their dumps, "
+                                       "inferred graphs, SHACL verdicts), the most recently used first: a start "
+                                       "removes older ones, superseded by changed inputs, and the temporary files "
+                                       "of processes that died.")
     cache_dir: str | None = _setting(None, "Folder of that cache (default $XDG_CACHE_HOME/gbagraph, i.e. "
                                      "~/.cache/gbagraph; never inside the repository).")
 
@@ -102,9 +143,11 @@ class Settings:
             if not url.startswith(("http://", "https://")):
                 raise SettingsError(f"public URL must be an http(s) URL: {url!r}")
             set_("public_url", url if url.endswith("/") else url + "/")
-        for name, allowed in (("engine", ENGINES), ("reasoner", REASONERS)):
+        for name, allowed in SETTING_CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise SettingsError(f"unknown {name} {getattr(self, name)!r}; use one of: {', '.join(allowed)}")
+        if self.http_threads < 1 or not self.head_timeout > 0 or self.keepalive < 0:
+            raise SettingsError("http_threads must be ≥ 1, head_timeout > 0 and keepalive ≥ 0")
 
     @property
     def ontology_dir(self) -> Path:
@@ -156,6 +199,9 @@ def _coerce(name: str, raw: str) -> Any:
 
 
 SETTING_HELP: dict[str, str] = {f.name: f.metadata["help"] for f in fields(Settings)}
+#: setting -> its allowed values, for the settings that take one of a few names
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {f.name: f.metadata["choices"] for f in fields(Settings)
+                                               if f.metadata.get("choices")}
 SETTING_DEFAULTS: dict[str, Any] = {
     f.name: (f.default_factory() if not isinstance(f.default_factory, _MISSING_TYPE) else f.default)
     for f in fields(Settings)

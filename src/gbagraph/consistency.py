@@ -17,8 +17,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from .bundle import GraphBundle
 from .namespaces import ORG, gba
-from .store import GraphBundle
 
 
 def _query(base: str) -> str:

@@ -12,8 +12,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
+from .bundle import GraphBundle, add_reachable
 from .namespaces import gba, graph_iri
-from .store import GraphBundle, add_reachable
 
 #: properties whose literal gives a resource's name, best first
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, SDO.name, FOAF.name, DCTERMS.title)

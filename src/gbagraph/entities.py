@@ -14,8 +14,8 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
+from .bundle import GraphBundle
 from .namespaces import WD, prefixes
-from .store import GraphBundle
 
 ENTITY_COLUMNS = ("iri", "kind", "type", "label", "alt_labels", "linked_ids", "wikidata")
 #: datatypes written as plain JSON values (string, number, true/false), so their keys need no coercion

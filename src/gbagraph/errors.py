@@ -7,6 +7,8 @@ gets a class here rather than a ``status=`` override where it is raised.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class GbagraphError(Exception):
     """Base of every error gbagraph raises on purpose."""
@@ -22,6 +24,17 @@ class GbagraphError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as (class, message, attributes): the same error comes out in another process (a query
+        worker's parent), whatever the subclass's ``__init__`` takes (keyword-only fields, extra arguments)."""
+        return _rebuild, (type(self), self.args), dict(self.__dict__)
+
+
+def _rebuild(cls: type[GbagraphError], args: tuple[Any, ...]) -> GbagraphError:
+    """An instance of ``cls`` with ``args``, without running its ``__init__`` (pickle then restores its
+    attributes: message, status and the subclass's own fields)."""
+    return cls.__new__(cls, *args)
 
 
 class LoadError(GbagraphError):
@@ -40,6 +53,15 @@ class ShapeViolation(GbagraphError):
     def __init__(self, message: str, report: str = "") -> None:
         super().__init__(message)
         self.report = report
+
+
+class DiskTrouble(GbagraphError):
+    """The cache folder's disk failed (full, read-only, I/O error) while a start wrote its store: one line saying
+    what was being written and how much room a build needs (:func:`gbagraph.pipeline.prepare` logs it and starts
+    again in memory)."""
+
+    status = 500
+    title = "Cache folder's disk failed"
 
 
 class InconsistentGraph(GbagraphError):
@@ -163,6 +185,7 @@ class EvaluationFailed(GbagraphError):
 
     status = 500
     title = "Query evaluation failed"
+    trace = ""  # the original traceback as text (kept across processes; the web layer logs it)
 
 
 class QueryTimeout(GbagraphError):
@@ -197,3 +220,10 @@ class ResultTooLarge(GbagraphError):
 class UnknownFormat(GbagraphError):
     status = 400
     title = "Unknown format"
+
+
+class ClientGone(GbagraphError):
+    """The client closed its connection while its query ran: the query was stopped (nobody reads the answer)."""
+
+    status = 499
+    title = "Client closed the connection"

@@ -16,9 +16,9 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
+from .bundle import GraphBundle
 from .formats import Format
 from .namespaces import graph_iri, prefixes
-from .store import GraphBundle
 from .storeview import to_ox
 
 
@@ -67,15 +67,17 @@ class Dump:
         return hashlib.sha256(self.gzipped).hexdigest()
 
 
+#: dataset releases, newest first: version → date issued (what changed: CHANGELOG.md)
+RELEASES = (("0.3.0", None), ("0.2.0", "2026-11-27"), ("0.1.0", None))
+
+
 def dump_name(fmt: Format, *, inferred: bool) -> str:
     """The file name of a dump: ``gbagraph.ttl``, ``gbagraph-inferred.nq``, …"""
     return f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}"
 
 
 def dataset_version() -> str:
-    """The version of the dataset release (the newest of ``void.RELEASES``)."""
-    from .void import RELEASES  # void imports this module
-
+    """The version of the dataset release (the newest of :data:`RELEASES`)."""
     return RELEASES[0][0]
 
 
@@ -145,25 +147,31 @@ def store_graph(store: ox.Store, graph: str, extra: Graph, fmt: Format, base: st
 
 def build_dump_files(store: ox.Store, base: str, fmt: Format, folder: Path, *, inferred: bool) -> dict[str, Any]:
     """Write ``NAME`` and ``NAME.gz`` (gzip with a fixed mtime: the same inputs give the same bytes) into
-    ``folder`` atomically, then ``NAME.json`` (triples, sizes, SHA-256s) last: a dump is there when that is."""
+    ``folder`` atomically, then ``NAME.json`` (triples, sizes, SHA-256s) last: a dump is there when that is.
+    Temporary files are named ``.tmp-PID-…`` and removed when writing fails (a full disk)."""
     name = dump_name(fmt, inferred=inferred)
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".tmp-{os.getpid()}-{name}"
-    with tmp.open("wb") as fh:
-        triples = store_dump(store, base, fmt, fh, inferred=inferred)
-    plain_sha, gz_sha = hashlib.sha256(), hashlib.sha256()
-    with tmp.open("rb") as src, (folder / f".tmp-{os.getpid()}-{name}.gz").open("wb") as raw:
-        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gz:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                plain_sha.update(chunk)
-                gz.write(chunk)
-    with (folder / f".tmp-{os.getpid()}-{name}.gz").open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            gz_sha.update(chunk)
-    os.replace(folder / f".tmp-{os.getpid()}-{name}.gz", folder / f"{name}.gz")
-    os.replace(tmp, folder / name)
-    meta = {"triples": triples, "bytes": (folder / name).stat().st_size, "sha256": plain_sha.hexdigest(),
-            "gzip_bytes": (folder / f"{name}.gz").stat().st_size, "gzip_sha256": gz_sha.hexdigest()}
-    (folder / f".tmp-{os.getpid()}-{name}.json").write_text(json.dumps(meta))
-    os.replace(folder / f".tmp-{os.getpid()}-{name}.json", folder / f"{name}.json")
+    tmp, tmp_gz, tmp_meta = (folder / f".tmp-{os.getpid()}-{name}{ext}" for ext in ("", ".gz", ".json"))
+    try:
+        with tmp.open("wb") as fh:
+            triples = store_dump(store, base, fmt, fh, inferred=inferred)
+        plain_sha, gz_sha = hashlib.sha256(), hashlib.sha256()
+        with tmp.open("rb") as src, tmp_gz.open("wb") as raw:
+            with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gz:
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    plain_sha.update(chunk)
+                    gz.write(chunk)
+        with tmp_gz.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                gz_sha.update(chunk)
+        (folder / f"{name}.json").unlink(missing_ok=True)  # the files change: no facts describe them meanwhile
+        os.replace(tmp_gz, folder / f"{name}.gz")
+        os.replace(tmp, folder / name)
+        meta = {"triples": triples, "bytes": (folder / name).stat().st_size, "sha256": plain_sha.hexdigest(),
+                "gzip_bytes": (folder / f"{name}.gz").stat().st_size, "gzip_sha256": gz_sha.hexdigest()}
+        tmp_meta.write_text(json.dumps(meta))
+        os.replace(tmp_meta, folder / f"{name}.json")
+    finally:
+        for path in (tmp, tmp_gz, tmp_meta):
+            path.unlink(missing_ok=True)
     return meta

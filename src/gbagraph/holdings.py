@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
+from .bundle import GraphBundle
 from .namespaces import ORG, gba
-from .store import GraphBundle
 
 
 @dataclass(frozen=True)

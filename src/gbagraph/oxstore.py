@@ -1,6 +1,6 @@
 """The served dataset as a pyoxigraph store, parsed straight from ``ontology/`` and ``data/`` (no rdflib copy).
 
-Same named graphs as :func:`gbagraph.store.load`: ``graph/ontology``, one per data file, ``graph/provenance``
+Same named graphs as :func:`gbagraph.reference.loader.load`: ``graph/ontology``, one per data file, ``graph/provenance``
 (entity-level ``prov:wasDerivedFrom`` for every subject of a ``pNN.ttl`` file), later ``graph/inferred`` and
 ``graph/void``; the default graph holds the set union of the named graphs (see
 :func:`gbagraph.query.materialise_union`).
@@ -9,16 +9,25 @@ On disk a store is built in ``{cache}/store/.tmp-*`` and renamed to ``{cache}/st
 after its marker file (``gbagraph-store.json``, written last) — so a start killed half-way leaves nothing a
 later start trusts, and a folder without a valid marker, or one RocksDB cannot open, is rebuilt.  A complete
 store is never written again: every process opens it read-only (and the query workers inherit that handle).
+
+The marker holds the size and SHA-256 of every file of the sealed database (:func:`db_sums`): RocksDB checks
+its blocks only when a query reads them, so a damaged file would open fine and fail (or abort) under a full
+scan.  A start checks the files against the marker before opening the store (:func:`open_complete`; a store
+above ``store_check_sync_mb`` is opened at once and checked in the background, :class:`StoreCheck`), and a
+damaged one is removed and rebuilt.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
+import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -26,10 +35,11 @@ from typing import Any, cast
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .diskcache import DiskCache, Inputs
+from .bundle import constructed
+from .diskcache import DiskCache, Inputs, hold, sweep, tmp_prefix
 from .errors import LoadError
+from .layout import EDITORIAL_FILE, record_editorial
 from .namespaces import BASE, graph_iri
-from .store import EDITORIAL_FILE, constructed, record_editorial
 
 log = logging.getLogger("gbagraph.start")
 
@@ -129,26 +139,95 @@ def load_ntriples(store: ox.Store, body: bytes, graph: str) -> None:
 
 # -- the store folder: built aside, renamed when complete, opened read-only ------------------------------------------
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+# -- what a sealed store's files are: sizes and checksums, checked before the store is trusted ----------------------
+
+def _sealed_files(db: Path) -> list[Path]:
+    """The files of a closed RocksDB database that its content is in (not its info log or lock file)."""
+    return sorted(p for p in db.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK")))
 
 
-def sweep(folder: Path) -> None:
-    """Remove the building folders of starts that died (their process is gone)."""
-    for tmp in folder.glob(".tmp-*"):
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def db_sums(db: Path) -> dict[str, list[int | str]]:
+    """{file name: [size, SHA-256]} of a closed database (what the marker records when the store is sealed)."""
+    return {p.name: [p.stat().st_size, _sha256(p)] for p in _sealed_files(db)}
+
+
+def db_bytes(meta: dict[str, Any]) -> int:
+    return sum(int(size) for size, _sha in meta.get("files", {}).values())
+
+
+def db_damage(db: Path, meta: dict[str, Any]) -> str | None:
+    """Why the database files at ``db`` are not those the marker ``meta`` recorded, or None."""
+    files = meta.get("files")
+    if not isinstance(files, dict) or not files:
+        return "the marker records no file checksums"
+    present = {p.name: p for p in _sealed_files(db)} if db.is_dir() else {}
+    if set(present) != set(files):
+        missing, extra = sorted(set(files) - set(present)), sorted(set(present) - set(files))
+        return f"files missing {missing[:3]} or not sealed {extra[:3]}"
+    for name, (size, sha) in sorted(files.items()):
+        if present[name].stat().st_size != size:
+            return f"{name} has {present[name].stat().st_size} bytes, sealed with {size}"
+        if _sha256(present[name]) != sha:
+            return f"{name} is not the file sealed (SHA-256 differs)"
+    return None
+
+
+class StoreCheck:
+    """What is known of the served store's files: ``memory`` (no files), ``verified``, ``verifying`` (a big
+    store, checked by a background thread of the starting process; every process forked from it reads the
+    outcome from ``check.json`` in the store's folder) or ``damaged`` (then the marker is removed: the next
+    start rebuilds the store)."""
+
+    def __init__(self, folder: Path | None = None, state: str = "memory", problem: str | None = None) -> None:
+        self.folder, self._state, self.problem = folder, state, problem
+        self.token = uuid.uuid4().hex
+        self._held = hold(folder) if folder is not None else None  # the cache's eviction leaves this store alone
+
+    def __del__(self) -> None:
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
+
+    def state(self) -> dict[str, Any]:
+        """``{"state": …, "problem": … or None}`` now."""
+        if self._state == "verifying" and self.folder is not None:
+            try:
+                found = json.loads((self.folder / "check.json").read_text())
+                if found.get("token") == self.token:
+                    return {"state": found["state"], "problem": found.get("problem")}
+            except (OSError, ValueError, KeyError, AttributeError):
+                pass
+        return {"state": self._state, "problem": self.problem}
+
+    def in_background(self, meta: dict[str, Any]) -> None:
+        """Check the files in a thread; the outcome goes to ``check.json`` (read by :meth:`state`)."""
+        assert self.folder is not None
+        thread = threading.Thread(target=self._check, args=(meta,), name="gbagraph-store-check", daemon=True)
+        thread.start()
+
+    def _check(self, meta: dict[str, Any]) -> None:
+        assert self.folder is not None
         try:
-            pid = int((tmp / "pid").read_text())
-        except (OSError, ValueError):
-            pid = 0
-        if not pid or not _alive(pid):
-            log.info("store: removing %s, left by a start that did not finish", tmp.name)
-            shutil.rmtree(tmp, ignore_errors=True)
+            problem = db_damage(self.folder / "db", meta)
+        except OSError as exc:
+            problem = f"cannot read its files ({exc.strerror or exc})"
+        if problem is not None:
+            log.error("store: %s is damaged (%s): answers may be wrong; it is rebuilt at the next start",
+                      self.folder, problem)
+            (self.folder / MARKER).unlink(missing_ok=True)
+        outcome = {"token": self.token, "state": "damaged" if problem else "verified", "problem": problem}
+        try:
+            (self.folder / "check.json").write_text(json.dumps(outcome))
+        except OSError as exc:
+            log.warning("store: cannot record the check of %s (%s)", self.folder, exc)
 
 
 class StoreBuild:
@@ -166,7 +245,7 @@ class StoreBuild:
         folder = cache.folder / KIND
         folder.mkdir(parents=True, exist_ok=True)
         sweep(folder)
-        self.tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".tmp-"))
+        self.tmp = Path(tempfile.mkdtemp(dir=folder, prefix=tmp_prefix()))
         (self.tmp / "pid").write_text(str(os.getpid()))
         self.store = ox.Store(str(self.tmp / "db"))
         self.scratch = self.tmp
@@ -212,28 +291,30 @@ class StoreBuild:
         graphs comes more than once)."""
         return self.validation.read_bytes()
 
-    def finish(self, meta: dict[str, Any]) -> ox.Store:
-        """Seal the store: on disk, flush, close, write the marker, rename into place and open read-only."""
+    def finish(self, meta: dict[str, Any]) -> tuple[ox.Store, StoreCheck]:
+        """Seal the store: on disk, flush, close, write the marker (with the files' checksums), rename into place
+        and open read-only."""
         if self.tmp is None or self.cache is None:
             shutil.rmtree(self.scratch, ignore_errors=True)
-            return self.store
+            return self.store, StoreCheck()
         self.reasoning.unlink(missing_ok=True)
         self.validation.unlink(missing_ok=True)
         self.store.flush()
         self.store.optimize()
         del self.store
         gc.collect()  # the only reference: RocksDB closes its files here
-        (self.tmp / MARKER).write_text(json.dumps({**meta, "key": self.key}))
+        meta = {**meta, "key": self.key, "files": db_sums(self.tmp / "db")}
+        (self.tmp / MARKER).write_text(json.dumps(meta))
         target = self.cache.path(KIND, self.key)
         try:
             os.rename(self.tmp, target)
         except OSError:  # another start finished the same store first: use that one
             shutil.rmtree(self.tmp, ignore_errors=True)
         self.tmp = None
-        store = open_complete(self.cache, self.key)
-        if store is None:
+        opened = open_complete(self.cache, self.key, check_limit=None)
+        if opened is None:
             raise LoadError(f"{target}: the store just built cannot be opened")
-        return store
+        return opened
 
     def abandon(self) -> None:
         """Drop a build that failed (a parse error, data failing SHACL): nothing of it stays."""
@@ -246,8 +327,15 @@ class StoreBuild:
             self.tmp = None
 
 
-def open_complete(cache: DiskCache, key: str) -> ox.Store | None:
-    """The complete store ``key`` opened read-only, or None (missing; damaged or partial ones are removed)."""
+#: a store of more bytes than this is opened before its files are checked (the check runs in the background)
+CHECK_IN_BACKGROUND_FROM = 512 << 20
+
+
+def open_complete(cache: DiskCache, key: str,
+                  check_limit: int | None = CHECK_IN_BACKGROUND_FROM) -> tuple[ox.Store, StoreCheck] | None:
+    """The complete store ``key`` opened read-only, with what is known of its files; or None (missing; damaged
+    or partial ones are removed).  Its files are checked against the marker first, or — above ``check_limit``
+    bytes — in the background (``check_limit=None``: not at all, the files were sealed a moment ago)."""
     target = cache.path(KIND, key)
     if not target.exists():
         return None
@@ -255,6 +343,13 @@ def open_complete(cache: DiskCache, key: str) -> ox.Store | None:
         meta = json.loads((target / MARKER).read_text())
         if meta.get("key") != key:
             raise ValueError("marker of another store")
+        check = StoreCheck(target, "verified")
+        if check_limit is not None and db_bytes(meta) > check_limit:
+            check = StoreCheck(target, "verifying")
+        elif check_limit is not None:
+            problem = db_damage(target / "db", meta)
+            if problem:
+                raise ValueError(problem)
         store = ox.Store.read_only(str(target / "db"))
         graphs = sum(1 for _ in store.named_graphs())
         if graphs != meta["graphs"]:
@@ -263,7 +358,9 @@ def open_complete(cache: DiskCache, key: str) -> ox.Store | None:
         log.warning("store: %s is damaged or incomplete (%s); rebuilding it", target, str(exc).splitlines()[0][:200])
         shutil.rmtree(target, ignore_errors=True)
         return None
-    return store
+    if check.state()["state"] == "verifying":
+        check.in_background(meta)
+    return store, check
 
 
 def marker(cache: DiskCache | None, key: str) -> dict[str, Any]:
@@ -289,7 +386,8 @@ def _retargeted(quad: ox.Quad, old: str, new: str) -> ox.Quad:
     return ox.Quad(term(quad.subject), quad.predicate, term(quad.object), quad.graph_name)
 
 
-def retarget(cache: DiskCache, key: str, data_key: str, public_url: str, void_graph: str) -> ox.Store | None:
+def retarget(cache: DiskCache, key: str, data_key: str, public_url: str,
+             void_graph: str) -> tuple[ox.Store, StoreCheck] | None:
     """The store ``key``, made from a complete store of the same data (``data_key``) built for another public URL:
     copied with hard links (RocksDB's backup: nothing is rewritten, the original is untouched and may go on
     serving), then its description graph ``void_graph`` rewritten to name ``public_url``.  None when there is no
@@ -302,11 +400,13 @@ def retarget(cache: DiskCache, key: str, data_key: str, public_url: str, void_gr
         old = meta.get("public_url")
         if meta.get("data_key") != data_key or not isinstance(old, str) or overlaps(old) or candidate.name == key:
             continue
-        source = open_complete(cache, candidate.name)
-        if source is None:
+        opened = open_complete(cache, candidate.name)
+        if opened is None:
             continue
+        source = opened[0]
+        del opened
         sweep(folder)
-        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".tmp-"))
+        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=tmp_prefix()))
         try:
             (tmp / "pid").write_text(str(os.getpid()))
             source.backup(str(tmp / "db"))
@@ -326,7 +426,8 @@ def retarget(cache: DiskCache, key: str, data_key: str, public_url: str, void_gr
             store.flush()
             del store
             gc.collect()
-            (tmp / MARKER).write_text(json.dumps({**meta, "key": key, "public_url": public_url}))
+            (tmp / MARKER).write_text(json.dumps({**meta, "key": key, "public_url": public_url,
+                                                  "files": db_sums(tmp / "db")}))
             try:
                 os.rename(tmp, cache.path(KIND, key))
             except OSError:  # another start made it first
@@ -337,5 +438,5 @@ def retarget(cache: DiskCache, key: str, data_key: str, public_url: str, void_gr
             return None
         log.info("store: the store built for %s, copied for %s (hard links) with its description rewritten",
                  old, public_url)
-        return open_complete(cache, key)
+        return open_complete(cache, key, check_limit=None)
     return None

@@ -1,14 +1,19 @@
-"""Parse → validate → infer → engine: the steps every entry point (CLI, web, benchmarks) runs once at start-up.
+"""The one start-up path every entry point (server, CLI, benchmarks) runs: open a complete store, or build one.
 
-:func:`prepare` is the only place they run, in that order (on a cold start of a big graph, SHACL runs in a child
-process beside the reasoner — both only read the parsed triples — and the store is sealed only once both passed).
-The data goes straight from the Turtle files into a pyoxigraph store (:mod:`.oxstore`), on disk in the cache
-folder: a warm start opens the complete store read-only and parses nothing.  Each step keys its cache entry on
-what it depends on (:mod:`.diskcache`): the store on the input files and the parser; the SHACL verdict on the
-inputs, the shapes and the SHACL engine; the closure on the inputs and the reasoner — so editing a page template
-or a query never rebuilds anything, and a server on another public URL copies the store (hard links) and
-rewrites only its description.  Each step logs one line (``gbagraph.start``: counts, seconds, whether it came
-from the cache) and calls the ``hooks`` it was given (the benchmarks time the steps through them).
+:func:`prepare` opens the complete store of these inputs from the cache (:data:`OPENED`: open → validate →
+engine), or builds it (:data:`BUILD`: parse → validate → infer → seal → engine; on a cold start of a big graph
+SHACL runs in a child process beside the reasoner, :data:`BUILD_BESIDE`, and the store is sealed only once both
+passed).  :func:`validate_only` (``gbagraph validate``) runs the same steps but the engine, so the CLI refuses
+exactly what the server refuses.  The data goes straight from the Turtle files into a pyoxigraph store
+(:mod:`.oxstore`), on disk in the cache folder: a warm start opens the complete store read-only (its files
+checked against the checksums sealed with it) and parses nothing.  Each cached result is keyed on what it
+depends on (:mod:`.diskcache`) and checked against its SHA-256 and counts when used: the store on the input
+files, the parser and our code; the SHACL verdict on the inputs, the shapes and the SHACL engine; the closure on
+the inputs and the reasoner — so editing a page template or a query never rebuilds anything, and a server on
+another public URL copies the store (hard links) and rewrites only its description.  A failing disk under the
+cache folder costs one line and the cache: the start is done again in memory.  Each step logs one line
+(``gbagraph.start``: counts, seconds, whether it came from the cache) and calls the ``hooks`` it was given (the
+benchmarks time the steps through them).
 """
 
 from __future__ import annotations
@@ -19,31 +24,32 @@ import json
 import logging
 import multiprocessing
 import shutil
+import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from . import oxstore
-from .config import Settings
-from .diskcache import DiskCache, Inputs, cache_for, code_hash, library_versions, version
-from .errors import InconsistentGraph, ShapeViolation
+from .bundle import GraphBundle
+from .config import Settings, public_url
+from .diskcache import DiskCache, Inputs, cache_for, code_hash, evict, library_versions, version
+from .errors import DiskTrouble, InconsistentGraph, LoadError, ShapeViolation
 from .namespaces import BASE, prefixes
-from .query import Engine, OxigraphEngine, Policy, RdflibEngine
+from .query import Engine, OxigraphEngine, Policy
 from .reason import choose, store_closure
-from .store import GraphBundle
 from .validate import ValidationResult, Violation, child_result, load_shapes, shacl_child, validate_store
-from .void import DEFAULT_PUBLIC_URL, VOID_GRAPH, dataset_description
+from .void import VOID_GRAPH, dataset_description
 from .workers import WorkerPoolEngine
 
+if TYPE_CHECKING:
+    from .reference.engine import RdflibEngine
+
 log = logging.getLogger("gbagraph.start")
-
-STEPS = ("parse", "validate", "infer", "engine")
-
 
 @dataclass
 class StepReport:
@@ -70,6 +76,7 @@ class Prepared:
     engine: Engine
     steps: list[StepReport] = field(default_factory=list)
     dumps_folder: Path | None = None  # where big graphs' dumps are written (per store key), if there is a cache
+    store_check: oxstore.StoreCheck = field(default_factory=oxstore.StoreCheck)  # what is known of its files
 
     @property
     def inferred(self) -> Graph:
@@ -107,6 +114,8 @@ def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine
     handle when they fork: one store, no copy per process)."""
     policy = policy_for(settings)
     if settings.engine == "rdflib":
+        from .reference.engine import RdflibEngine  # the reference path, only as the fallback engine
+
         return RdflibEngine(bundle.in_memory(), policy)  # rdflib's own engine reads its own store
     if settings.engine == "oxigraph":
         if bundle.store is not None:
@@ -117,17 +126,18 @@ def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine
 
 # -- the cache keys ----------------------------------------------------------------------------------------------
 
+#: our modules whose code shapes a built store (parsing, provenance, reasoning, description, sealing, the cache)
+STORE_CODE = ("oxstore.py", "layout.py", "bundle.py", "namespaces.py", "void.py", "export.py", "query.py", "pipeline.py",
+              "reason.py", "diskcache.py")
+
+
 def data_key(settings: Settings, inputs: Inputs) -> str:
     """The served data: inputs + parser, and what the derived graphs depend on (reasoner), not the public URL."""
     infer = f"infer={settings.reasoner}/{settings.reasoner_auto_limit};{library_versions('owlrl', 'reasonable')}" \
         if settings.infer else "infer=no"
     return inputs.key(BASE, f"pyoxigraph={version('pyoxigraph')}", infer,
-                      f"code={code_hash('oxstore.py', 'void.py', 'query.py', 'pipeline.py', 'reason.py')}",
+                      f"code={code_hash(*STORE_CODE)}",
                       shapes=False)
-
-
-def public_url(settings: Settings) -> str:
-    return settings.public_url or DEFAULT_PUBLIC_URL
 
 
 def store_key(data: str, url: str) -> str:
@@ -148,11 +158,11 @@ def inference_key(inputs: Inputs, reasoner: str) -> str:
 def cached_validation(inputs: Inputs, cache: DiskCache | None, report: StepReport) -> ValidationResult | None:
     """The SHACL verdict of an earlier start on these inputs and shapes, if they conformed (a failure is never
     cached)."""
-    hit = cache.get("valid", validation_key(inputs), ".json") if cache is not None else None
+    hit = cache.get_checked("valid", validation_key(inputs), ".json") if cache is not None else None
     if hit is None:
         return None
     try:
-        data = json.loads(hit)
+        data = json.loads(hit[0])
         result = ValidationResult(conforms=True, shapes=data["shapes"],
                                   violations=[Violation(**{**v, "files": tuple(v["files"])}) for v in data["violations"]])
     except (ValueError, KeyError, TypeError):
@@ -190,7 +200,7 @@ def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None,
     if cache is not None:
         data = {"shapes": result.shapes,
                 "violations": [{**asdict(v), "files": list(v.files)} for v in result.violations]}
-        cache.put("valid", validation_key(inputs), json.dumps(data).encode("utf-8"), ".json")
+        cache.put_checked("valid", validation_key(inputs), json.dumps(data).encode("utf-8"), ".json")
     return result
 
 
@@ -242,46 +252,180 @@ def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, bo
     name = choose(settings.reasoner, body.count(b"\n"), settings.reasoner_auto_limit)
     report.counts["reasoner"] = name
     key = inference_key(inputs, name) if cache is not None else ""
-    hit, meta_bytes = (cache.get("inferred", key, ".nt"), cache.get("inferred", key, ".json")) if cache else (None, None)
-    if hit is not None and meta_bytes is not None:
-        try:
-            meta = json.loads(meta_bytes)
-            errors = list(meta["errors"])
-            body, report.cached = hit, True
-        except (ValueError, KeyError, TypeError):
-            pass
-    if not report.cached:
+    hit = cache.get_checked("inferred", key, ".nt") if cache is not None else None
+    if hit is not None and isinstance(hit[1].get("errors"), list):  # the body is the one written (checksum, counts)
+        body, errors, report.cached = hit[0], list(hit[1]["errors"]), True
+    else:
         triples = body.count(b"\n")
         result = store_closure(body, name, workdir if workdir and triples >= RULES_ON_DISK else None)
         body, errors = result.ntriples, result.errors
         if cache is not None:
-            meta = {"reasoner": name, "asserted_triples": result.asserted_triples,
-                    "closure_triples": result.closure_triples, "errors": errors}
-            cache.put("inferred", key, body, ".nt")
-            cache.put("inferred", key, json.dumps(meta).encode("utf-8"), ".json")
+            cache.put_checked("inferred", key, body, ".nt", reasoner=name, errors=errors,
+                              asserted_triples=result.asserted_triples, closure_triples=result.closure_triples)
     if errors:
         raise InconsistentGraph("; ".join(errors))
     report.counts["inferred"] = body.count(b"\n")
     return body
 
 
-# -- prepare ------------------------------------------------------------------------------------------------------
+# -- prepare: open a complete store from the cache, or build one ---------------------------------------------------
 
-class _Steps:
-    def __init__(self, hooks: list[Hook]) -> None:
-        self.hooks = hooks
-        self.done: list[StepReport] = []
+@dataclass
+class Start:
+    """What the steps of one start share: the settings, the cache (None: everything in memory), the scanned
+    inputs and their keys, the bundle being prepared, and what the steps produced so far."""
 
-    @contextmanager
-    def step(self, name: str) -> Iterator[StepReport]:
-        report = StepReport(name)
-        start = time.perf_counter()
-        yield report
-        report.seconds = time.perf_counter() - start
-        self.done.append(report)
-        log.info("%s", report.line())
-        for hook in self.hooks:
-            hook(report)
+    settings: Settings
+    cache: DiskCache | None
+    inputs: Inputs
+    hooks: list[Hook]
+    bundle: GraphBundle = field(init=False)
+    data: str = field(init=False)  # the data key (inputs, parser, reasoner, our code)
+    url: str = field(init=False)  # the public URL the description names
+    key: str = field(init=False)  # the store's key: data and URL
+    build: oxstore.StoreBuild | None = None  # the store being built (a cold start)
+    child: ChildValidation | None = None  # SHACL running in a child process beside the reasoner
+    check: oxstore.StoreCheck = field(default_factory=oxstore.StoreCheck)
+    validation: ValidationResult | None = None
+    engine: Engine | None = None
+    done: list[StepReport] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.bundle = GraphBundle(sources=_sources(self.inputs))
+        self.data, self.url = data_key(self.settings, self.inputs), public_url(self.settings)
+        self.key = store_key(self.data, self.url)
+
+    @property
+    def store(self) -> ox.Store:
+        assert self.bundle.store is not None
+        return self.bundle.store
+
+    @property
+    def checking(self) -> bool:
+        """Whether this start checks the data against the shapes."""
+        return self.settings.validate and self.inputs.shapes is not None
+
+    def run(self, steps: Steps) -> None:
+        """Run ``steps`` in order: each timed, logged as one line and handed to the hooks (a step returning False
+        did nothing worth a line)."""
+        for name, step in steps:
+            report = StepReport(name)
+            began = time.perf_counter()
+            if step(self, report) is False:
+                continue
+            report.seconds = time.perf_counter() - began
+            self.done.append(report)
+            log.info("%s", report.line())
+            for hook in self.hooks:
+                hook(report)
+
+    def stop(self) -> None:
+        """After a failed step: stop the SHACL child and drop the half-built store (nothing of it is trusted)."""
+        if self.child is not None:
+            self.child.stop()
+            self.child = None
+        if self.build is not None:
+            self.bundle.store = None
+            self.build.abandon()
+            self.build = None
+
+
+Step = Callable[[Start, StepReport], "bool | None"]
+Steps = tuple[tuple[str, Step], ...]
+
+
+def open_store(start: Start, report: StepReport) -> bool:
+    """The complete store of these inputs from the cache (its files checked first), or one of the same data built
+    for another public URL, copied; False when there is none (then the store is built)."""
+    if start.cache is None:
+        return False
+    limit = start.settings.store_check_sync_mb << 20
+    opened = oxstore.open_complete(start.cache, start.key, limit) \
+        or oxstore.retarget(start.cache, start.key, start.data, start.url, VOID_GRAPH)
+    if opened is None:
+        return False
+    start.bundle.store, start.check = opened
+    del opened
+    start.bundle.set_counts(oxstore.marker(start.cache, start.key).get("counts"))
+    report.cached = True
+    report.counts["graphs"] = len(start.bundle.graph_counts())
+    report.counts["store"] = start.check.state()["state"]
+    return True
+
+
+def parse(start: Start, report: StepReport) -> None:
+    """Parse every input file into a new store (in the cache folder's building area, or in memory)."""
+    start.build = oxstore.StoreBuild(start.cache, start.key)
+    start.build.load(start.inputs)
+    start.bundle.store = start.build.store
+    report.counts["triples"] = start.build.triples
+    report.counts["files"] = len(start.inputs.ontology) + len(start.inputs.data)
+    report.counts["graphs"] = sum(1 for _ in start.store.named_graphs())
+    if start.checking:
+        start.child = _child_validation(start.settings, start.inputs, start.cache, start.build)
+
+
+def validate(start: Start, report: StepReport) -> bool:
+    """The SHACL gate: refuse data that does not conform (the verdict from the cache, from the child process, or
+    computed here on the asserted triples)."""
+    if not start.checking:
+        return False
+    checked = None
+    if start.child is not None:
+        checked, start.child = start.child.result(start.bundle, report), None
+    asserted = start.build.validation_input if start.build is not None else None
+    start.validation = validate_cached(start.settings, start.inputs, start.cache, start.bundle, report, asserted,
+                                       checked)
+    return True
+
+
+def infer(start: Start, report: StepReport) -> None:
+    """Add the OWL RL closure of the asserted triples (without links) as ``graph/inferred`` (refusing an
+    inconsistent graph)."""
+    if not start.settings.infer:
+        return
+    assert start.build is not None
+    workdir = start.build.tmp / "reasoning" if start.build.tmp else None
+    inferred = infer_cached(start.settings, start.inputs, start.cache, start.build.reasoner_input(), report, workdir)
+    if workdir is not None:  # the rules' scratch store is closed by now
+        gc.collect()
+        shutil.rmtree(workdir, ignore_errors=True)
+    oxstore.load_ntriples(start.store, inferred, "inferred")
+
+
+def seal(start: Start, report: StepReport) -> None:
+    """Add the default graph's description (VoID), then seal the store: on disk it is closed, its files' checksums
+    recorded in its marker, renamed into place and opened read-only."""
+    assert start.build is not None
+    store = start.store
+    void = dataset_description(store, BASE, start.url)
+    oxstore.load_ntriples(store, void.serialize(format="nt", encoding="utf-8"), VOID_GRAPH)
+    quads = len(store)
+    meta = {"graphs": sum(1 for _ in store.named_graphs()), "counts": start.bundle.graph_counts(),
+            "quads": quads, "data_key": start.data, "public_url": start.url}
+    start.bundle.store = None
+    del store  # the build holds the last reference: sealing closes the database
+    start.bundle.store, start.check = start.build.finish(meta)
+    start.build = None
+    report.counts["quads"] = quads
+    report.counts["store"] = start.check.state()["state"]
+
+
+def engine(start: Start, report: StepReport) -> None:
+    """The query engine the settings ask for, over the store."""
+    start.engine = make_engine(start.settings, start.bundle)
+    report.cached = start.done[0].cached
+    report.counts["quads"] = sum(start.bundle.graph_counts().values())
+    report.counts["engine"] = start.engine.name
+
+
+#: a warm start: the complete store opened from the cache (its first step), then the SHACL gate (a changed shapes
+#: file re-validates the store) and the engine
+OPENED: Steps = (("open", open_store), ("validate", validate), ("engine", engine))
+#: a cold start, step by step
+BUILD: Steps = (("parse", parse), ("validate", validate), ("infer", infer), ("seal", seal), ("engine", engine))
+#: a cold start of a big graph with ``parallel_start``: SHACL runs in a child process beside the reasoner
+BUILD_BESIDE: Steps = (("parse", parse), ("infer", infer), ("validate", validate), ("seal", seal), ("engine", engine))
 
 
 def _usable_cache(settings: Settings) -> DiskCache | None:
@@ -294,92 +438,90 @@ def _usable_cache(settings: Settings) -> DiskCache | None:
     return cache
 
 
-def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
-    """Parse the data into the store, refuse it if it fails SHACL or is inconsistent, add the inferences and
-    the dataset description, build the engine.  A failing step leaves nothing a later start would trust."""
-    steps = _Steps(list(hooks or []))
-    total = time.perf_counter()
-    cache = _usable_cache(settings)
-    inputs = Inputs.scan(settings)
-    bundle = GraphBundle(sources=_sources(inputs))
-    build: oxstore.StoreBuild | None = None
-    child: ChildValidation | None = None
+def _steps(start: Start, serve: bool) -> None:
+    """Open a complete store, or build one; the engine last (unless not ``serve``)."""
+    start.run(OPENED[:1])
+    if start.done:
+        steps = OPENED[1:]
+    else:
+        start.run(BUILD[:1])
+        steps = (BUILD_BESIDE if start.child is not None else BUILD)[1:]
+    start.run(steps if serve else steps[:-1])
+
+
+def _run(settings: Settings, hooks: list[Hook] | None, *, serve: bool = True, cached: bool = True) -> Start:
+    """A start's steps (``serve=False``: all but the engine; ``cached=False``: in memory); on failure nothing
+    half-built stays, and a failing disk is a :class:`DiskTrouble`."""
+    begun = time.perf_counter()
+    start = Start(settings, _usable_cache(settings) if cached else None, Inputs.scan(settings), list(hooks or []))
     try:
-        with steps.step("parse") as report:
-            data, url = data_key(settings, inputs), public_url(settings)
-            key = store_key(data, url)
-            store = _cached_store(cache, key, data, url)
-            if store is None:
-                build = oxstore.StoreBuild(cache, key)
-                build.load(inputs)
-                store = build.store
-                report.counts["triples"] = build.triples
-            else:
-                report.cached = True
-                bundle.set_counts(oxstore.marker(cache, key).get("counts"))
-            bundle.store = store
-            report.counts["files"] = len(inputs.ontology) + len(inputs.data)
-            report.counts["graphs"] = sum(1 for _ in store.named_graphs())
-        validation = None
-        checking = settings.validate and inputs.shapes is not None
-        child = _child_validation(settings, inputs, cache, build) if checking else None  # joined after infer
-        if checking and child is None:
-            with steps.step("validate") as report:
-                validation = validate_cached(settings, inputs, cache, bundle, report,
-                                             build.validation_input if build else None)
-        with steps.step("infer") as report:
-            if build is None:
-                report.cached = True
-                report.counts["inferred"] = bundle.graph_counts().get(oxstore.graph_node("inferred").value, 0)
-            elif settings.infer:
-                workdir = build.tmp / "reasoning" if build.tmp else None
-                inferred = infer_cached(settings, inputs, cache, build.reasoner_input(), report, workdir)
-                if workdir is not None:  # the rules' scratch store is closed by now
-                    gc.collect()
-                    shutil.rmtree(workdir, ignore_errors=True)
-                oxstore.load_ntriples(store, inferred, "inferred")
-                del inferred
-        if child is not None:
-            with steps.step("validate") as report:
-                checked = child.result(bundle, report)
-                child = None
-                assert build is not None
-                validation = validate_cached(settings, inputs, cache, bundle, report, build.validation_input, checked)
-        with steps.step("engine") as report:
-            if build is not None:  # the default graph (the union) and the description, then seal the store
-                void = dataset_description(store, BASE, url)
-                oxstore.load_ntriples(store, void.serialize(format="nt", encoding="utf-8"), VOID_GRAPH)
-                bundle.store = store
-                counts = bundle.graph_counts()
-                bundle.store = store = build.finish({"graphs": sum(1 for _ in store.named_graphs()),
-                                                     "counts": counts, "quads": len(store),
-                                                     "data_key": data, "public_url": url})
-                build = None
-            else:
-                report.cached = True
-            bundle.store = store
-            engine = make_engine(settings, bundle)
-            report.counts["quads"] = sum(bundle.graph_counts().values())
-            report.counts["engine"] = engine.name
+        _steps(start, serve)
+    except OSError as exc:
+        start.stop()
+        raise DiskTrouble(_disk_trouble(start, exc)) from exc
     except BaseException:
-        if child is not None:
-            child.stop()
-        if build is not None:
-            bundle.store = None
-            build.abandon()
+        start.stop()
         raise
-    cached = [s.name for s in steps.done if s.cached]
-    log.info("ready in %.2f s: %d quads in %d named graphs; from the cache: %s", time.perf_counter() - total,
-             steps.done[-1].counts["quads"], len(bundle.graph_counts()), ", ".join(cached) or "nothing")
-    dumps = cache.path("dumps", key) if cache is not None else None
-    return Prepared(settings, bundle, validation, engine, steps.done, dumps)
+    cached_steps = [s.name for s in start.done if s.cached]
+    log.info("ready in %.2f s: %d quads in %d named graphs; from the cache: %s", time.perf_counter() - begun,
+             sum(start.bundle.graph_counts().values()), len(start.bundle.graph_counts()),
+             ", ".join(cached_steps) or "nothing")
+    if start.cache is not None:
+        evict(start.cache, settings.keep_cache_entries, {start.key})
+    return start
 
 
-def _cached_store(cache: DiskCache | None, key: str, data: str, url: str) -> ox.Store | None:
-    """The complete store ``key`` from the cache, or one of the same ``data`` built for another public URL, copied."""
-    if cache is None:
-        return None
-    return oxstore.open_complete(cache, key) or oxstore.retarget(cache, key, data, url, VOID_GRAPH)
+def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
+    """Open the complete store of these inputs from the cache, or build it: parse → validate → infer → seal
+    (refusing data that fails SHACL or is inconsistent); then the engine.  A failing step leaves nothing a later
+    start would trust; a failing disk under the cache folder costs one line and the cache (the start is done
+    again in memory)."""
+    try:
+        start = _run(settings, hooks)
+    except DiskTrouble as trouble:
+        log.error("%s", trouble)
+        start = _run(settings, hooks, cached=False)
+    assert start.engine is not None
+    dumps = start.cache.path("dumps", start.key) if start.cache is not None else None
+    return Prepared(settings, start.bundle, start.validation, start.engine, start.done, dumps, start.check)
+
+
+def validate_only(settings: Settings, hooks: list[Hook] | None = None) -> ValidationResult:
+    """The server's gate without serving (``gbagraph validate``): :func:`prepare`'s steps but the engine — the
+    data parsed, checked against the shapes, reasoned on (an inconsistent graph raises), the store sealed — and
+    the SHACL verdict.  Raises ``ShapeViolation`` (with the report) for data that does not conform."""
+    if not settings.shapes_file.is_file():
+        raise LoadError(f"{settings.shapes_file}: no shapes file to validate against")
+    try:
+        start = _run(settings.with_(validate=True), hooks, serve=False)
+    except DiskTrouble as trouble:
+        log.error("%s", trouble)
+        start = _run(settings.with_(validate=True), hooks, serve=False, cached=False)
+    assert start.validation is not None
+    return start.validation
+
+
+def _disk_trouble(start: Start, exc: OSError) -> str:
+    """One line: what could not be written, why, and the room a build needs there."""
+    folder = start.cache.folder if start.cache is not None else Path(tempfile.gettempdir())
+    step = next((name for name, _ in BUILD if name not in {s.name for s in start.done}), "build")
+    why = exc.strerror or " ".join(str(exc).split())[:200]
+    where = f" ({exc.filename})" if exc.filename else ""
+    try:
+        free = f", {shutil.disk_usage(folder).free / 1e6:.0f} MB free"
+    except OSError:
+        free = ""
+    return (f"disk: cannot write the store being built in {folder} (step '{step}'){where}: {why}; a build of these "
+            f"inputs needs about {build_room(start.inputs) / 1e6:.0f} MB there{free}: starting from memory instead")
+
+
+#: the room a build takes on disk at its peak per byte of Turtle input (measured: 10.9 MB for 1.24 MB of input)
+BUILD_ROOM_PER_INPUT_BYTE = 10
+
+
+def build_room(inputs: Inputs) -> int:
+    """About how many bytes a build of ``inputs`` writes at its peak (store and scratch files)."""
+    return BUILD_ROOM_PER_INPUT_BYTE * sum(p.stat().st_size for p in inputs.files(shapes=False))
 
 
 def _child_validation(settings: Settings, inputs: Inputs, cache: DiskCache | None,

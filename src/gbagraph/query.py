@@ -3,21 +3,19 @@
 ``Engine.answer(QueryRequest) -> Answer`` parses, checks, evaluates and serialises in one call, so that the
 call can run in another process (see ``workers``) and only bytes cross back.  Two engines implement it:
 ``OxigraphEngine`` (in-process pyoxigraph, the serving engine) and ``RdflibEngine`` (pure Python, the
-reference).  The kind of an answer comes from the result object, never from the query string.
+reference, in :mod:`gbagraph.reference.engine`).  The kind of an answer comes from the result object, never
+from the query string.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.query import Result
+from rdflib import Dataset
 
 from . import sparqltext
 from .errors import QueryError, ResultTooLarge, ServiceFailed
@@ -123,7 +121,7 @@ class OxigraphEngine:
             result = self.store.query(request.query, **kwargs)
         except SyntaxError as exc:
             raise _oxigraph_syntax_error(request.query, exc, self.policy.prefixes) from exc
-        except ValueError as exc:
+        except (ValueError, RuntimeError) as exc:  # pyoxigraph's refusal while planning (e.g. an unknown function)
             raise QueryError(str(exc)) from exc
         max_rows = request.max_rows or self.policy.max_rows
         try:
@@ -132,23 +130,71 @@ class OxigraphEngine:
                 return Answer("ASK", fmt, _bytes(result.serialize(format=_ox_results(fmt))), 1)
             if isinstance(result, ox.QuerySolutions):
                 fmt = answer_format(request.format, "SELECT")
-                body = _bytes(result.serialize(format=_ox_results(fmt)))
-                # A row takes at least MIN_ROW_BYTES in every results format: only a big answer is counted.
-                rows = -1
-                if len(body) >= max_rows * MIN_ROW_BYTES:
-                    rows = count_rows(body, fmt)
-                    _limit(rows, max_rows, "rows")
+                body, rows = self._solutions(result, fmt, max_rows)
                 return Answer("SELECT", fmt, body, rows)
             kind = "DESCRIBE" if lexed.form == "DESCRIBE" else "CONSTRUCT"
             fmt = answer_format(request.format, kind)
-            triples = list(result)
-            _limit(len(triples), max_rows, "triples")
+            triples: list[ox.Triple] = []
+            for triple in result:  # evaluated as it is read: stops at the first triple past the limit
+                if len(triples) == max_rows:
+                    _limit(max_rows + 1, max_rows, "triples")
+                triples.append(triple)
             out = io.BytesIO()
             prefixes = self.policy.prefixes if fmt.name == "turtle" and self.policy.prefixes else None
             ox.serialize(triples, out, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=prefixes)
             return Answer(kind, fmt, out.getvalue(), len(triples))
         except OSError as exc:  # e.g. an allowed SERVICE endpoint that did not answer
             raise ServiceFailed(f"query failed: {exc}") from exc
+
+
+    def _solutions(self, result: ox.QuerySolutions, fmt: Format, max_rows: int) -> tuple[bytes, int]:
+        """The solutions serialised in ``fmt`` and their number, refused (``ResultTooLarge``) as soon as the
+        row past ``max_rows`` or the byte past ``max_result_bytes`` is written, not after the whole answer.
+
+        They are written as TSV first, where each solution is one line (TSV escapes newlines in values), so a
+        writer counts them exactly while Oxigraph streams; another format is then converted from that TSV
+        (lossless, blank node labels included), in Rust both ways."""
+        # CSV may be shorter than its TSV (it drops datatypes): its size is checked on the answer only
+        out = _CountingWriter(max_rows, None if fmt.name == "csv" else self.policy.max_result_bytes)
+        try:
+            result.serialize(out, format=ox.QueryResultsFormat.TSV)
+        except OSError:
+            if out.refusal is not None:  # pyoxigraph may report the writer's exception as an I/O error
+                raise out.refusal from None
+            raise
+        tsv = out.getvalue()
+        if fmt.name == "tsv":
+            return tsv, out.rows
+        converted = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        return _bytes(converted.serialize(format=_ox_results(fmt))), out.rows
+
+
+class _CountingWriter(io.BytesIO):
+    """A byte buffer that counts TSV result lines as Oxigraph writes them and stops it (``ResultTooLarge``,
+    kept in ``refusal``) at the first line or byte past a limit."""
+
+    def __init__(self, max_rows: int, max_bytes: int | None) -> None:
+        super().__init__()
+        self.max_rows = max_rows
+        self.max_bytes = max_bytes
+        self.lines = 0
+        self.refusal: ResultTooLarge | None = None
+
+    @property
+    def rows(self) -> int:
+        return max(0, self.lines - 1)  # the first line is the header
+
+    def write(self, data: Any) -> int:
+        self.lines += bytes(data).count(b"\n")
+        if self.rows > self.max_rows:
+            self.refusal = ResultTooLarge(f"the answer has more than {self.max_rows} rows (the server's limit); "
+                                          "add a LIMIT or narrow the query")
+        elif self.max_bytes and self.tell() + len(data) > self.max_bytes:
+            self.refusal = ResultTooLarge(f"the answer is more than the server's limit of {self.max_bytes} "
+                                          "bytes; add a LIMIT or narrow the query")
+        if self.refusal is not None:
+            raise self.refusal
+        return super().write(data)
 
 
 def materialise_union(store: ox.Store) -> None:
@@ -161,22 +207,10 @@ def materialise_union(store: ox.Store) -> None:
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
-#: the fewest bytes one solution takes in any results format (TSV: a newline)
-MIN_ROW_BYTES = 1
-
-
 def _limit(count: int, max_rows: int, what: str) -> None:
     if count > max_rows:
         raise ResultTooLarge(f"the answer has more than {max_rows} {what} (the server's limit); "
                              "add a LIMIT or narrow the query")
-
-
-def count_rows(body: bytes, fmt: Format) -> int:
-    """The solutions in a serialised SELECT answer, read back from its bytes (the query is not run again)."""
-    if fmt.name == "csv":  # Oxigraph does not parse CSV results (lossy); values may hold quoted newlines
-        return max(0, sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1)
-    parsed = ox.parse_query_results(body, format=_ox_results(fmt))
-    return 1 if isinstance(parsed, ox.QueryBoolean) else sum(1 for _ in parsed)
 
 
 def _ox_results(fmt: Format) -> ox.QueryResultsFormat:
@@ -188,68 +222,3 @@ def _bytes(body: bytes | None) -> bytes:
     """What pyoxigraph's ``serialize()`` returns when given no output: the bytes (never None)."""
     assert body is not None
     return body
-
-
-class RdflibEngine:
-    """Queries evaluated by rdflib's pure-Python SPARQL engine (the reference implementation)."""
-
-    name = "rdflib"
-
-    def __init__(self, dataset: Dataset, policy: Policy | None = None) -> None:
-        self.dataset = dataset
-        self.policy = policy or Policy()
-
-    @guarded
-    def answer(self, request: QueryRequest) -> Answer:
-        lexed = request.lex()
-        check_text(lexed, self.policy)
-        try:
-            prepared = prepareQuery(request.query, initNs=self.policy.prefixes)
-        except Exception as exc:  # pyparsing.ParseException and friends
-            raise explain(request.query, getattr(exc, "lineno", None), getattr(exc, "column", None),
-                          getattr(exc, "msg", None) or str(exc), self.policy.prefixes) from exc
-        if prepared.algebra.get("datasetClause"):
-            default, named = _dataset_clause(prepared.algebra["datasetClause"])
-            prepared.algebra["datasetClause"] = None  # never let rdflib fetch FROM graphs
-            if not (request.default_graphs or request.named_graphs):  # the protocol's graphs override FROM
-                request = replace(request, default_graphs=default, named_graphs=named)
-        target = self._dataset_for(request)
-        result: Result = target.query(prepared)
-        kind = {"SELECT": "SELECT", "ASK": "ASK", "CONSTRUCT": "CONSTRUCT"}.get(result.type, "CONSTRUCT")
-        if result.type == "CONSTRUCT" and lexed.form == "DESCRIBE":
-            kind = "DESCRIBE"
-        fmt = answer_format(request.format, kind)
-        max_rows = request.max_rows or self.policy.max_rows
-        if result.type == "ASK":
-            return Answer(kind, fmt, result.serialize(format=fmt.rdflib) or b"", 1)
-        if result.type == "SELECT":
-            _limit(len(result), max_rows, "rows")
-            return Answer(kind, fmt, result.serialize(format=fmt.rdflib) or b"", len(result))
-        graph = result.graph
-        assert graph is not None
-        _limit(len(graph), max_rows, "triples")
-        for prefix, ns in self.policy.prefixes.items():
-            graph.bind(prefix, ns, override=True)
-        return Answer(kind, fmt, graph.serialize(format=fmt.rdflib, encoding="utf-8"), len(graph))
-
-    def _dataset_for(self, request: QueryRequest) -> Dataset | Graph:
-        if not request.default_graphs and not request.named_graphs:
-            return self.dataset
-        view = Dataset(default_union=False)
-        default = view.default_graph if hasattr(Dataset, "default_graph") else view.default_context  # rdflib < 7.2
-        for g in request.default_graphs:
-            default += Graph(self.dataset.store, identifier=URIRef(g))  # a view: adds no graph to the dataset
-        names = request.named_graphs or tuple(str(c.identifier) for c in self.dataset.graphs())
-        for g in names:
-            view.graph(URIRef(g)).__iadd__(Graph(self.dataset.store, identifier=URIRef(g)))
-        return view
-
-
-def _dataset_clause(clauses: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    default, named = [], []
-    for clause in clauses:
-        if "default" in clause:
-            default.append(str(clause["default"]))
-        elif "named" in clause:
-            named.append(str(clause["named"]))
-    return tuple(default), tuple(named)

@@ -1,6 +1,6 @@
 """Fast OWL RL inference for big graphs, and the closure of a pyoxigraph store.
 
-``owlrl`` (see :mod:`.infer`) stays the reference; it is pure Python and takes ~12 s on 10k triples. For
+``owlrl`` (:func:`closure`) stays the reference; it is pure Python and takes ~12 s on 10k triples. For
 big graphs :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL reasoner, ~50x faster):
 
 * ``reasonable`` skips the schema rules (``scm-*``: rdfs:domain/range, subClassOf/subPropertyOf between
@@ -12,8 +12,8 @@ big graphs :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL reasoner, ~
   (``owl:disjointWith``, ``owl:AllDisjointClasses``) and of ``owl:Nothing``, as owlrl's ``cax-dw``/``cax-adc``
   and ``cls-nothing2`` rules do.
 
-After those corrections and :func:`gbagraph.infer.closure`'s own filter the two closures are equal on the
-bundled data (``tests/perf/test_reasoners.py`` checks it).
+After those corrections and :func:`closure`'s own filter the two closures are equal on the
+bundled data (``tests/core/test_reasoners.py`` checks it).
 
 :func:`store_closure` computes the closure of a pyoxigraph store's graphs (what :func:`gbagraph.pipeline.prepare`
 runs): the data reaches the reasoner as N-Triples and the new triples leave as N-Triples, with no rdflib copy of
@@ -30,15 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import owlrl
 import pyoxigraph as ox
+from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from .infer import InferenceResult, _trivial, check_consistency, closure, new_triples
-from .store import constructed, solutions
-
-REASONERS = ("owlrl", "reasonable", "rules", "auto")
+from .bundle import constructed, solutions
+from .config import REASONERS
 
 #: predicates whose triples are schema (TBox) statements
 SCHEMA_PREDICATES = frozenset({
@@ -52,6 +52,65 @@ SCHEMA_TYPES = frozenset({
     OWL.AsymmetricProperty, OWL.IrreflexiveProperty, OWL.ReflexiveProperty, OWL.Restriction, OWL.Ontology,
     OWL.AllDisjointClasses,
 })
+
+
+# -- the reference reasoner: owlrl on an rdflib graph, the closure kept apart as its own graph -------------------
+
+@dataclass
+class InferenceResult:
+    inferred: Graph  # only triples not already asserted, without trivia
+    asserted_triples: int
+    closure_triples: int
+    errors: list[str]  # owlrl's inconsistency messages
+
+
+def _trivial(triple: tuple[Node, Node, Node]) -> bool:
+    s, p, o = triple
+    if p == OWL.sameAs and s == o:
+        return True
+    if isinstance(s, (BNode, Literal)) or isinstance(o, BNode):
+        return True
+    if p == RDF.type and o in (OWL.Thing, RDFS.Resource, OWL.NamedIndividual):
+        return True
+    if p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty) and s == o:
+        return True
+    # owlrl types every literal datatype and every built-in term; none of that helps a user
+    return str(s).startswith(("http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/2002/07/owl#",
+                              "http://www.w3.org/2000/01/rdf-schema#",
+                              "http://www.w3.org/1999/02/22-rdf-syntax-ns#"))
+
+
+def closure(asserted: Graph) -> InferenceResult:
+    """The OWL RL triples ``asserted`` entails beyond itself (``asserted`` is not changed)."""
+    work = Graph()
+    for triple in asserted:
+        work.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
+                           datatype_axioms=False).expand(work)
+    # owlrl reports clashes (disjoint classes, owl:Nothing members, …) as ErrorMessage nodes it adds
+    errors = sorted(str(m) for m in work.objects(None, ERRNS.error))
+    return InferenceResult(inferred=new_triples(work, asserted), asserted_triples=len(asserted),
+                           closure_triples=len(work), errors=errors)
+
+
+def new_triples(closure_graph: Graph, asserted: Graph) -> Graph:
+    """What ``closure_graph`` holds beyond ``asserted``, without trivia, with ``asserted``'s prefixes."""
+    inferred = Graph()
+    for prefix, ns in asserted.namespaces():
+        inferred.bind(prefix, ns, override=False)
+    for triple in closure_graph:
+        if triple not in asserted and not _trivial(triple):
+            inferred.add(triple)
+    return inferred
+
+
+def check_consistency(asserted: Graph, inferred: Graph) -> list[str]:
+    """Contradictions in the closure: members of owl:Nothing and owlrl's own error reports."""
+    problems = []
+    for g in (asserted, inferred):
+        for s in g.subjects(RDF.type, OWL.Nothing):
+            problems.append(f"{s} is inferred to be owl:Nothing (a disjointness or restriction is violated)")
+    return sorted(set(problems))
 
 
 def available(name: str) -> bool:
@@ -125,7 +184,7 @@ def clashes(graph: Graph) -> list[str]:
 
 
 def fast_closure(asserted: Graph) -> InferenceResult:
-    """OWL RL closure with ``reasonable`` (+ owlrl on the TBox), filtered like :func:`infer.closure`."""
+    """OWL RL closure with ``reasonable`` (+ owlrl on the TBox), filtered like :func:`closure`."""
     import reasonable
 
     schema = tbox(asserted)
@@ -184,7 +243,7 @@ def _line(triple: tuple[Any, ...]) -> str | None:
 
 
 def store_closure(body: bytes, reasoner: str, workdir: Path | None = None) -> StoreInference:
-    """OWL RL closure of the N-Triples ``body`` (a store's asserted triples), filtered like :func:`infer.closure`.
+    """OWL RL closure of the N-Triples ``body`` (a store's asserted triples), filtered like :func:`closure`.
 
     The data goes from the store to the reasoner as N-Triples: ``reasonable`` (+ owlrl on the TBox) reads a file;
     ``owlrl`` (small graphs only) an rdflib graph.  What the closure holds beyond the input is found by a query on

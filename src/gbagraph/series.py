@@ -9,9 +9,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SDO, SKOS, XSD
 from rdflib.term import Node
 
+from .bundle import GraphBundle
 from .describe import PART_OF, label_of
 from .namespaces import gba
-from .store import GraphBundle
 
 #: datatypes of the values a timeline can place
 DATE_TYPES = (XSD.date, XSD.dateTime, XSD.gYearMonth, XSD.gYear)

@@ -85,6 +85,7 @@ class Reading:
 
     form: str | None  # the first keyword after the prologue (SELECT, INSERT, …), upper-cased
     depth: int  # the deepest nesting of brackets ( { [ outside strings, IRIs and comments
+    chain: int  # the longest run of operators a parser nests without brackets (see :func:`_nesting`)
     services: tuple[tuple[str, bool], ...]  # (endpoint, keyword written in ASCII) for every SERVICE
     prefixes: tuple[tuple[str, str], ...]  # PREFIX declarations: (name, namespace IRI)
     used_prefixes: frozenset[str]  # prefix names of the prefixed names used
@@ -140,24 +141,71 @@ def _services(toks: Sequence[Token], prefixes: dict[str, str]) -> list[tuple[str
     return out
 
 
-def _depth(toks: Sequence[Token]) -> int:
-    depth = deepest = 0
+#: operator characters: each unary ``!``, binary operator and path operator nests the parse tree one level
+#: (``||`` and ``&&`` are one operator written with two characters)
+_OPERATORS = frozenset("!|&=<>+-*/^")
+#: group-level keywords that nest the algebra (each costs a parser about four operators' worth of stack)
+_GROUP_KEYWORDS = {"UNION": 4, "OPTIONAL": 4, "MINUS": 4, "FILTER": 1, "BIND": 1}
+_ATOMS = frozenset({"string", "iri", "var", "pname"})
+
+
+def _is_atom(tok: Token) -> bool:
+    return tok.kind in _ATOMS or (tok.kind == "other" and tok.text.isdigit())
+
+
+def _weight(tok: Token, previous: Token | None, in_parens: bool, datatype: bool) -> int:
+    """How much ``tok`` nests the parse tree in its bracket (0 for most tokens)."""
+    if tok.kind == "word":
+        return _GROUP_KEYWORDS.get(tok.folded.upper(), 0)
+    adjacent = previous is not None and previous.end == tok.start
+    if tok.kind == "other" and tok.text in _OPERATORS:
+        if datatype or (adjacent and tok.text in "|&" and previous is not None and previous.text == tok.text):
+            return 0  # the ^^ of a typed literal; the second character of || or &&
+        if tok.text in "+-" and not in_parens:
+            return 0  # the sign of a number in VALUES or a triple: arithmetic is written inside ( )
+        return 1
+    if in_parens and previous is not None and not adjacent and _is_atom(tok) and _is_atom(previous):
+        return 1  # a member of an RDF collection: ( 1 2 3 )
+    return 0
+
+
+def _nesting(toks: Sequence[Token]) -> tuple[int, int]:
+    """(deepest bracket nesting, longest operator chain).
+
+    A recursive parser nests one level per bracket, but also one per unary operator (``!!!!true``), per binary
+    operator in a chain (``1+1+1``, ``?a || ?b``), per path step (``:p/:p``, ``^^:p``), per ``UNION``/``OPTIONAL``/
+    ``MINUS`` in a group and per member of an RDF collection ``( 1 2 3 )``: the chain at a point of the text is
+    the weighted count of those in every bracket enclosing it (a bracket's count ends with it).  The ``^^`` of a
+    typed literal and the commas of an argument list count nothing."""
+    frames: list[tuple[str, int]] = [("", 0)]  # (bracket, weight so far) per open bracket, the query itself first
+    deepest = longest = total = 0
+    previous: Token | None = None
+    datatype = False  # inside the ^^ after a string
     for tok in toks:
-        if tok.kind != "other":
-            continue
-        if tok.text in "({[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif tok.text in ")}]":
-            depth = max(0, depth - 1)
-    return deepest
+        if tok.kind == "other" and tok.text in "({[":
+            frames.append((tok.text, 0))
+            deepest = max(deepest, len(frames) - 1)
+        elif tok.kind == "other" and tok.text in ")}]":
+            if len(frames) > 1:
+                total -= frames.pop()[1]
+        else:
+            datatype = tok.text == "^" and previous is not None and previous.end == tok.start and (
+                previous.kind == "string" or (datatype and previous.text == "^"))
+            weight = _weight(tok, previous, frames[-1][0] == "(", datatype)
+            if weight:
+                frames[-1] = (frames[-1][0], frames[-1][1] + weight)
+                total += weight
+                longest = max(longest, total)
+        previous = tok
+    return deepest, longest
 
 
 def _read(toks: Sequence[Token]) -> Reading:
     code = [t for t in toks if t.kind != "comment"]
     prefixes = _prefixes(code)
     used = frozenset(t.text.split(":", 1)[0] for t in code if t.kind == "pname")
-    return Reading(_form(code), _depth(code), tuple(_services(code, prefixes)), tuple(prefixes.items()), used)
+    depth, chain = _nesting(code)
+    return Reading(_form(code), depth, chain, tuple(_services(code, prefixes)), tuple(prefixes.items()), used)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Pages, search, the series and the editor's vocabulary are written against rdflib
 :class:`StoreView` (``Dataset(store=StoreView(store), default_union=True)``) they read the one on-disk store that
 every process shares, one triple pattern at a time, and hold no copy of the data.
 
-It answers as the reference loader's dataset (:func:`gbagraph.store.load`) does, not as the store is laid out:
+It answers as the reference loader's dataset (:func:`gbagraph.reference.loader.load`) does, not as the store is laid out:
 
 - the union (a pattern without a graph) is read from the store's default graph, where the union of the named
   graphs is stored once (:func:`gbagraph.query.materialise_union`): each triple comes once, and ``quads()`` names

@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Mapping
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from .errors import QuerySyntaxError
@@ -35,6 +36,9 @@ _CLOSERS = {v: k for k, v in _PAIRS.items()}
 #: "expected one of A, B" as parsers say it
 _EXPECTED = re.compile(r"expected (?:one of )?(.*)", re.DOTALL)
 _PUNCTUATION = re.compile(r'"[^\w\s"]{1,2}"')
+#: a sentence the engine puts among its expected tokens ("The SELECT contains a variable that is unbound")
+_SENTENCE = re.compile(r"[A-Z][a-z]+(?: [\w-]+){2,}")
+AGGREGATES = frozenset("COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT".split())
 GENERIC = "the query cannot be read here: check the words and punctuation just before the caret"
 
 
@@ -156,8 +160,18 @@ def _bracket_problem(toks: list[Token]) -> tuple[int, str] | None:
     return None
 
 
+def engine_sentences(parser_message: str) -> list[str]:
+    """The plain sentences of a parser's message (Oxigraph lists them among its expected tokens)."""
+    match = _EXPECTED.search(parser_message)
+    items = [w.strip() for w in match.group(1).split(",")] if match else []
+    return [w for w in items if _SENTENCE.fullmatch(w) and not w.startswith("Expected")]
+
+
 def _readable(parser_message: str) -> str:
     """The parser's message if it says something a person can use; a plain sentence otherwise."""
+    sentences = engine_sentences(parser_message)
+    if sentences:
+        return "; ".join(sentences)
     match = _EXPECTED.search(parser_message)
     if match:  # keep a short list of punctuation ('expected ")"'); keyword and character-range lists mislead
         wanted = [w.strip() for w in match.group(1).split(",")]
@@ -168,19 +182,131 @@ def _readable(parser_message: str) -> str:
     return flat[:200] if flat and "Expected" not in flat else GENERIC
 
 
+def _projection(toks: list[Token]) -> tuple[list[Token], list[Token]]:
+    """The tokens of the outermost SELECT's projection and of its GROUP BY (empty lists when there is none)."""
+    start = next((i + 1 for i, t in enumerate(toks) if t.kind == "word" and t.folded.upper() == "SELECT"), None)
+    if start is None:
+        return [], []
+    end = next((i for i in range(start, len(toks)) if toks[i].text == "{"
+                or (toks[i].kind == "word" and toks[i].folded.upper() in ("WHERE", "FROM"))), len(toks))
+    depth, group = 0, []
+    for i in range(end, len(toks)):
+        depth += {"{": 1, "}": -1}.get(toks[i].text, 0)
+        if depth == 0 and toks[i].kind == "word" and toks[i].folded.upper() == "GROUP":
+            group = [t for t in toks[i + 2:] if t.kind != "word" or t.folded.upper() not in ("HAVING", "ORDER",
+                                                                                               "LIMIT", "OFFSET")]
+            group = group[:next((k for k, t in enumerate(group) if t.text in ("}",)), len(group))]
+            break
+    return toks[start:end], group
+
+
+def _grouping_problem(toks: list[Token]) -> tuple[int, str] | None:
+    """A variable the outermost SELECT shows outside any aggregate while the query groups (or aggregates)."""
+    shown, group = _projection(toks)
+    grouped = {t.text[1:] for t in group if t.kind == "var"}
+    words = {t.folded.upper() for t in shown if t.kind == "word"}
+    if not (group or words & AGGREGATES):
+        return None
+    depth, aggregate_at = 0, None  # aggregate_at: the depth of the aggregate we are inside, if any
+    for i, tok in enumerate(shown):
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+            if aggregate_at is not None and depth < aggregate_at:
+                aggregate_at = None
+        elif tok.kind == "word" and tok.folded.upper() in AGGREGATES and aggregate_at is None:
+            aggregate_at = depth + 1
+        elif tok.kind == "var" and aggregate_at is None and tok.text[1:] not in grouped:
+            if i and shown[i - 1].kind == "word" and shown[i - 1].folded.upper() == "AS":
+                continue  # the name an expression is given
+            name = tok.text
+            return tok.start, (f"{name} is shown but the query groups its rows (GROUP BY or an aggregate such as "
+                               f"COUNT), so {name} has no single value per group: add GROUP BY {name}, or show "
+                               f"SAMPLE({name}) or GROUP_CONCAT({name}) instead")
+    return None
+
+
+def _rename_problem(toks: list[Token]) -> tuple[int, str] | None:
+    """An expression of the SELECT named (AS ?v) after a variable the pattern already binds."""
+    shown, _ = _projection(toks)
+    after = {t.text[1:] for t in toks[toks.index(shown[-1]) + 1:] if t.kind == "var"} if shown else set()
+    for i, tok in enumerate(shown[1:], 1):
+        if tok.kind == "var" and shown[i - 1].kind == "word" and shown[i - 1].folded.upper() == "AS" \
+                and tok.text[1:] in after:
+            return tok.start, (f"{tok.text} is already a variable of the query's pattern: give the expression "
+                               "a new name after AS")
+    return None
+
+
 def explain(text: str, line: int | None, column: int | None, parser_message: str,
             predeclared: Mapping[str, str] = {}) -> QuerySyntaxError:  # noqa: B006 (read only)
     """A readable error for a query ``text`` a parser refused at (``line``, ``column``) with ``parser_message``.
 
     ``predeclared`` holds the prefixes the engine knows without a PREFIX line."""
     toks = _code(text)
+    sentences = engine_sentences(parser_message)
+    said = f" (the engine says: {'; '.join(sentences)})" if sentences else ""
     checks = (_form_problem(toks), _prefix_problem(toks, predeclared), _string_problem(toks),
-              _bracket_problem(toks), _word_problem(toks))
+              _bracket_problem(toks), _word_problem(toks), _grouping_problem(toks),
+              _rename_problem(toks) if "overrides" in parser_message else None)
     for problem in checks:
         if problem:
-            return syntax_error(text, *problem)
+            return syntax_error(text, problem[0], problem[1] + said)
     offset = offset_of(text, line or 1, column or 1)
     before = [t for t in toks if t.start < offset] or toks[:1]
     if before and (offset >= len(text.rstrip()) or not text[offset:offset + 1].strip()):
         offset = before[-1].start  # a position past the end of a token or the text: point at the token
     return syntax_error(text, offset, _readable(parser_message))
+
+
+#: texts longer than this are not checked while typing (the server still answers them)
+CHECK_MAX_CHARS = 100_000
+#: inline rows (the product of the VALUES blocks' sizes) above which a check would cost real work
+CHECK_MAX_ROWS = 100_000
+_OX_POS = re.compile(r"error at (\d+):(\d+)")
+
+
+def _inline_rows(toks: list[Token]) -> int:
+    """An upper bound of the rows the VALUES blocks of ``toks`` make together (their sizes multiplied)."""
+    total = 1
+    for i, tok in enumerate(toks):
+        if tok.kind == "word" and tok.folded.upper() == "VALUES":
+            depth, size = 0, 0
+            for t in toks[i + 1:]:
+                depth += {"{": 1, "}": -1}.get(t.text, 0)
+                size += t.text not in "{}()"
+                if depth == 0 and t.text == "}":
+                    break
+            total *= max(1, size)
+    return total
+
+
+def oxigraph_error(text: str, exc: Exception, predeclared: Mapping[str, str]) -> QuerySyntaxError:
+    """The readable error for Oxigraph's ``SyntaxError`` on ``text``."""
+    message = str(exc)
+    match = _OX_POS.search(message)
+    if match:
+        return explain(text, int(match.group(1)), int(match.group(2)), message[match.end():].lstrip(": "), predeclared)
+    return explain(text, None, None, message, predeclared)
+
+
+def check(text: str, predeclared: Mapping[str, str] = {}) -> QuerySyntaxError | None:  # noqa: B006 (read only)
+    """The syntax error the server would give for ``text``, or None — without evaluating it on any data.
+
+    Oxigraph (the server's parser) reads the text against an empty store, so the verdict agrees with the
+    server's; texts whose inline data (VALUES) or SERVICE calls would make that cost real work are only lexed."""
+    toks = _code(text)
+    if len(text) > CHECK_MAX_CHARS or any(t.kind == "word" and t.folded.upper() == "SERVICE" for t in toks) \
+            or _inline_rows(toks) > CHECK_MAX_ROWS:
+        problems = (_form_problem(toks), _prefix_problem(toks, predeclared), _string_problem(toks),
+                    _bracket_problem(toks), _grouping_problem(toks))
+        found = next((p for p in problems if p), None)
+        return syntax_error(text, *found) if found else None
+    try:
+        ox.Store().query(text, prefixes=dict(predeclared) or None)
+    except SyntaxError as exc:
+        return oxigraph_error(text, exc, predeclared)
+    except (ValueError, OSError):  # not a syntax matter (e.g. an evaluation error): the server will say
+        return None
+    return None

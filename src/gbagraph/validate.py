@@ -25,9 +25,9 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from .errors import ShapeViolation
+from .bundle import GraphBundle, add_reachable
+from .layout import parse_file
 from .namespaces import SH, gba, prefixes
-from .store import GraphBundle, add_reachable, parse_file
 
 
 @dataclass(frozen=True)
@@ -206,14 +206,6 @@ def shapes_for_class(shapes: Graph, cls: URIRef) -> Graph:
     add_reachable(shapes, shapes.subjects(SH.targetClass, cls), out,
                   lambda p, o: isinstance(o, BNode) or p in leads_on)
     return out
-
-
-def require_valid(bundle: GraphBundle, shapes_file: Path) -> ValidationResult:
-    """Validate, raising ``ShapeViolation`` with the report when the data does not conform."""
-    result = validate(bundle, shapes_file)
-    if not result.conforms:
-        raise ShapeViolation("data does not conform to the SHACL shapes", result.text())
-    return result
 
 
 def shacl_child(ntriples: str, shapes_file: str, out: str) -> None:

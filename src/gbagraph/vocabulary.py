@@ -9,9 +9,9 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from .bundle import GraphBundle
 from .describe import label_of
 from .namespaces import prefixes
-from .store import GraphBundle
 
 CLASS_TYPES = (OWL.Class, RDFS.Class)
 PROPERTY_TYPES = (RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

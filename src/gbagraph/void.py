@@ -11,9 +11,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from . import formats
-from .export import dump_name
+from .bundle import GraphBundle, solutions
+from .config import DEFAULT_PUBLIC_URL
+from .export import RELEASES, dump_name
 from .namespaces import SD, graph_iri, prefixes
-from .store import GraphBundle, solutions
 
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 #: DCAT 3 terms (versions) that rdflib's closed DCAT namespace lacks
@@ -32,12 +33,6 @@ DESCRIPTION = ("Who met, what was signed and which initiatives were reported at 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 WIKIDATA = URIRef("http://www.wikidata.org/entity/")
 VOID_GRAPH = "void"
-#: where ``gbagraph serve`` listens by default: the server's own links when no public URL is set
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
-
-
-#: dataset releases, newest first: version → date issued (what changed: CHANGELOG.md)
-RELEASES = (("0.3.0", None), ("0.2.0", "2026-11-27"), ("0.1.0", None))
 
 
 def dataset_iri(base: str) -> URIRef:

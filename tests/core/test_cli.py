@@ -92,6 +92,21 @@ def test_stats_counts_entities_by_class():
     assert "2  gba:Official" in proc.stdout
 
 
+def test_examples_lists_each_query_with_its_question(tmp_path):
+    """``gbagraph examples`` lists queries/ as the query page does (the same reader: gbagraph.examples)."""
+    from gbagraph.examples import read_examples
+
+    root = Path(__file__).resolve().parents[2]
+    proc = run("examples", root=root)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    examples = read_examples(root / "queries")
+    assert len(lines) == len(examples) >= 27
+    assert lines[0].split()[0] == examples[0].name and lines[0].endswith(examples[0].title)
+    empty = run("examples", root=tmp_path)
+    assert empty.returncode != 0 and "no example queries" in empty.stderr and "Traceback" not in empty.stderr
+
+
 def test_export_to_file(tmp_path):
     out = tmp_path / "dump.nq"
     proc = run("export", "--format", "nq", "-o", str(out))
@@ -127,3 +142,21 @@ def test_query_evaluates_once_in_process(monkeypatch):
         made.clear()
         assert cli.main(["--root", str(MINI), "query", "-f", fmt, "-e", text]) == 0
         assert made[0] == 0 and len(made[1]) == 1, (fmt, text)
+
+
+def test_validate_is_the_servers_gate_an_inconsistent_graph_is_refused(mini_copy):
+    """`gbagraph validate` runs the server's start-up steps: data that conforms to the shapes but whose OWL RL
+    closure holds a contradiction is refused by both, with the same one-line reason."""
+    (mini_copy / "ontology" / "clash.ttl").write_text(
+        "@prefix gba: <https://w3id.org/gbagraph/def/> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "gba:Official owl:disjointWith gba:Robot .\n", encoding="utf-8")
+    p01 = mini_copy / "data" / "mini-source" / "p01.ttl"
+    p01.write_text(p01.read_text(encoding="utf-8") + "person:ada-example a gba:Robot .\n", encoding="utf-8")
+    proc = run("validate", root=mini_copy)
+    assert_one_line_error(proc, "ada-example")
+    served = subprocess.run([sys.executable, "-c", "import sys; from gbagraph.config import Settings; "
+                             "from gbagraph.pipeline import prepare; "
+                             f"prepare(Settings(root={str(mini_copy)!r}, query_workers=0))"],
+                            capture_output=True, text=True, timeout=120)
+    assert served.returncode != 0 and proc.stderr.strip().splitlines()[0].removeprefix("gbagraph: error: ") \
+        in served.stderr

@@ -13,7 +13,7 @@ import pytest
 
 from gbagraph.config import Settings
 from gbagraph.consistency import conflicts, report
-from gbagraph.store import load
+from gbagraph.reference.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 

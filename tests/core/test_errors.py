@@ -66,7 +66,7 @@ def test_settings_normalise_however_built() -> None:
 
 @pytest.mark.parametrize(("variable", "value", "says"), [
     ("GBAGRAPH_ENGINE", "blazegraph", "unknown engine 'blazegraph'; use one of: oxigraph, rdflib"),
-    ("GBAGRAPH_REASONER", "hermit", "unknown reasoner 'hermit'; use one of: owlrl, reasonable, auto"),
+    ("GBAGRAPH_REASONER", "hermit", "unknown reasoner 'hermit'; use one of: owlrl, reasonable, rules, auto"),
     ("GBAGRAPH_QUERY_TIMEOUT", "soon", "GBAGRAPH_QUERY_TIMEOUT must be a number, not 'soon'"),
 ])
 def test_cli_bad_setting_is_one_line(variable: str, value: str, says: str) -> None:

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from gbagraph.config import Settings
-from gbagraph.store import load
+from gbagraph.reference.loader import load
 from gbagraph.validate import union_shapes, validate_graph
 
 GBA = "https://w3id.org/gbagraph/def/"

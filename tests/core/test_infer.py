@@ -1,8 +1,8 @@
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS
 
-from gbagraph.infer import check_consistency, closure
-from gbagraph.store import load
+from gbagraph.reason import check_consistency, closure
+from gbagraph.reference.loader import load
 
 EX = "http://example.org/"
 

@@ -3,16 +3,19 @@ meetings (tests/series_fixture.py) and on the real data."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import URIRef
 from series_fixture import write_series_root
 
 from gbagraph import prepare, settings
-from gbagraph.search import LabelIndex
+from gbagraph.search import LabelIndex, chinese_number
 from gbagraph.series import series_meetings, source_documents
 from gbagraph.vocabulary import completion_vocabulary
 
 ID = "https://w3id.org/gbagraph/id/"
+REPO = Path(__file__).resolve().parents[2]
 SERIES = URIRef(ID + "meeting/hk-gd-joint-conference")
 
 
@@ -49,7 +52,7 @@ def test_search_any_language_case_insensitive(bundle):
     assert [(m.iri, m.name, m.language.lower()) for m in zh] == [(URIRef(ID + "person/ada-chair"), "Ada Chair",
                                                                   "zh-hant")]
     assert [m.name for m in index.find("广州")] == ["Guangzhou"]
-    assert [m.name for m in index.find("plenar")] == [
+    assert sorted(m.name for m in index.find("plenar")) == [  # word beginnings, ranked by relevance (bm25)
         "24th Plenary of the Joint Conference", "6th Plenary of the Joint Conference",
         "7th Plenary of the Joint Conference", "Release A on two plenaries", "Release B on a rescheduled plenary"]
     assert index.find("   ") == [] and index.find("no such name") == []
@@ -59,6 +62,31 @@ def test_search_any_language_case_insensitive(bundle):
 def test_search_ranks_exact_then_prefix_matches_first(bundle):
     index = LabelIndex(bundle)
     assert index.find("6th plenary")[0].iri == URIRef(ID + "meeting/plenary-6")  # its altLabel is exact
+
+
+def test_search_words_any_order_and_ordinals(bundle):
+    """Words or their beginnings in any order, and a numbered thing by its number in English and Chinese."""
+    index = LabelIndex(bundle)
+    for text in ("plenary 24", "24th plenary", "PLEN 24", "第二十四次", "第24次"):
+        found = index.find(text)
+        assert found and found[0].iri == URIRef(ID + "meeting/plenary-24"), (text, found)
+        assert found[0].kind == "Meeting"
+    assert [m.iri for m in index.find("第二十四次")] == [URIRef(ID + "meeting/plenary-24")]
+    assert index.find("plenary 25") == []
+
+
+def test_search_real_data_plenary_23():
+    """On the project's own data (issue 20): three ways of naming the 23rd Plenary find it first."""
+    index = LabelIndex(prepare(settings(root=REPO)).bundle)
+    for text in ("plenary 23", "23rd plenary", "第二十三次"):
+        first = index.find(text)[0]
+        assert first.iri == URIRef(ID + "meeting/hk-gd-joint-conference-plenary-23") and first.kind == "Meeting", text
+
+
+@pytest.mark.parametrize(("n", "zh"), [(1, "一"), (10, "十"), (11, "十一"), (23, "二十三"), (105, "一百零五"),
+                                       (110, "一百一十"), (2024, "二千零二十四")])
+def test_chinese_numbers(n, zh):
+    assert chinese_number(n) == zh
 
 
 def test_vocabulary_has_prefixes_classes_and_properties(bundle):

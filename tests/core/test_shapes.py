@@ -20,11 +20,11 @@ from rdflib.term import Node
 
 from gbagraph.config import Settings
 from gbagraph.namespaces import SH
-from gbagraph.store import load
+from gbagraph.reference.loader import load
 from gbagraph.validate import union_shapes, validate_graph
 
 SETTINGS = Settings()
-SHAPES = union_shapes(Graph().parse(SETTINGS.shapes_file))  # the editorial-graph shape: tests/core/test_editorial.py
+SHAPES = union_shapes(Graph().parse(SETTINGS.shapes_file))  # the editorial-graph shape: tests/data/test_editorial.py
 BUNDLE = load(SETTINGS)
 ASSERTED = BUNDLE.asserted()
 # instances of classes the bundled data may not hold yet (post holdings, their pages): each shape gets cases

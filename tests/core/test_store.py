@@ -6,7 +6,7 @@ from rdflib.namespace import PROV, RDF
 
 from gbagraph.config import Settings
 from gbagraph.errors import LoadError
-from gbagraph.store import load
+from gbagraph.reference.loader import load
 
 BASE = "https://w3id.org/gbagraph/"
 PARA = URIRef(BASE + "id/source/mini-source/p01")

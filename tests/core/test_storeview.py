@@ -10,10 +10,11 @@ from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, XSD
 
+from gbagraph.bundle import GraphBundle
 from gbagraph.config import Settings
 from gbagraph.errors import ReadOnlyView
 from gbagraph.pipeline import Prepared, prepare
-from gbagraph.store import GraphBundle, load
+from gbagraph.reference.loader import load
 from gbagraph.storeview import StoreView
 
 BASE = "https://w3id.org/gbagraph/"

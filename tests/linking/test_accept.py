@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, VOID, XSD
 from gbagraph import link
 from gbagraph.config import Settings
 from gbagraph.namespaces import BASE, WD, graph_iri
-from gbagraph.store import load
+from gbagraph.reference.loader import load
 
 HEADER = "\t".join(link.REVIEW_COLUMNS)
 EP = "http://127.0.0.1:9/query"

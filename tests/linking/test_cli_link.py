@@ -15,7 +15,7 @@ from rdflib.namespace import OWL, SKOS
 
 from gbagraph.config import Settings
 from gbagraph.namespaces import WD
-from gbagraph.store import load
+from gbagraph.reference.loader import load
 
 
 def gbagraph(root: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

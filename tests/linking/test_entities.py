@@ -14,7 +14,7 @@ from rdflib.namespace import OWL
 from gbagraph import entities
 from gbagraph.config import Settings
 from gbagraph.namespaces import BASE
-from gbagraph.store import load
+from gbagraph.reference.loader import load
 
 LINKS = """\
 @prefix owl: <http://www.w3.org/2002/07/owl#> .

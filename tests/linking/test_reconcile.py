@@ -14,7 +14,7 @@ from gbagraph import link
 from gbagraph.cli.link import ProgressBar
 from gbagraph.config import Settings
 from gbagraph.namespaces import BASE, WD
-from gbagraph.store import load
+from gbagraph.reference.loader import load
 
 
 def ours(project: Path, **kw: object) -> list[link.Entity]:

@@ -134,9 +134,10 @@ class Server:
 
 
 def start(root: Path | None = None, *, workers: int = 2, env: dict[str, str] | None = None,
-          wait: float = 90) -> Server:
-    """``gbagraph serve`` on a free port with ``env`` added to the environment; returns once it answers."""
-    port = free_port()
+          wait: float = 90, port: int | None = None) -> Server:
+    """``gbagraph serve`` on ``port`` (default: a free one) with ``env`` added to the environment; returns once
+    it answers."""
+    port = port or free_port()
     cmd = [sys.executable, "-m", "gbagraph", *(["--root", str(root)] if root else []), "serve",
            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}

@@ -219,7 +219,7 @@ def test_changed_data_is_picked_up_with_every_request_answered(server: Server, p
         hang_up(server, "gbagraph: reload: done")
     traffic.check()
     done_line = server.log().split("gbagraph: reload: done")[-1].splitlines()[0]
-    assert "parse " in done_line and "(cache)" in done_line and "dumps kept (same store)" in done_line, done_line
+    assert "open " in done_line and "(cache)" in done_line and "dumps kept (same store)" in done_line, done_line
     assert triples(port) == changed
     assert call(port, "GET", "/dumps/gbagraph.nt")[2] == dump
 

@@ -29,31 +29,3 @@ def test_quick_benchmark_writes_report(tmp_path: Path) -> None:
     assert scale["throughput"]["gbagraph"]["1"]["rps"] > 0 and scale["throughput"]["oxigraph"]["8"]["rps"] > 0
     assert "| scale |" in (tmp_path / "quick.md").read_text(encoding="utf-8")
     assert (tmp_path / "quick.png").read_bytes().startswith(b"\x89PNG")
-
-
-def test_generator_is_deterministic_and_sized(tmp_path: Path) -> None:
-    from benchmarks.generate import generate
-
-    a = generate(tmp_path / "a", 6000)
-    b = generate(tmp_path / "b", 6000)
-    assert a == b and a["asserted_triples_estimate"] >= 6000
-    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.ttl"))
-    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.ttl"))
-    assert files_a == files_b
-    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a)
-
-
-def test_generated_data_conforms_and_loads_as_estimated(tmp_path: Path) -> None:
-    from benchmarks.generate import generate
-    from gbagraph.config import Settings
-    from gbagraph.store import load
-    from gbagraph.validate import validate
-
-    manifest = generate(tmp_path / "g", 14_000)  # the bundled data (~10.8k in 0.3.0) and a few synthetic plenaries
-    assert manifest["plenaries"] >= 2
-    settings = Settings(root=tmp_path / "g")
-    bundle = load(settings)
-    assert len(bundle.asserted()) == pytest.approx(manifest["asserted_triples_estimate"], rel=0.02)
-    if settings.shapes_file.exists():
-        result = validate(bundle, settings.shapes_file)
-        assert result.conforms, result.text()[:2000]

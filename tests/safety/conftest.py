@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from gbagraph.query import OxigraphEngine, Policy, RdflibEngine
+from gbagraph.query import OxigraphEngine, Policy
+from gbagraph.reference.engine import RdflibEngine
 
 EX = "http://example.org/safety/"
 TRIPLES = 3000

@@ -234,4 +234,6 @@ def test_a_remote_backend_is_neither_cached_nor_given_etags() -> None:
     for _ in range(2):
         response = client.get("/sparql", query_string={"query": "ASK {}"})
         assert response.status_code >= 400 and "ETag" not in response.headers and "X-Cache" not in response.headers
-    assert client.get("/healthz").json["cache"] is None
+    health = client.get("/healthz").json
+    assert health["cache"] is None
+    assert health["triples"] is None and "error" in health["backend"]  # an unreachable backend is said, not a 5xx

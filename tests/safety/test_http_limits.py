@@ -117,7 +117,7 @@ def test_bytes_over_the_limit_are_refused(srv: Server) -> None:
 @pytest.fixture(scope="module")
 def busy_server() -> Iterator[str]:
     """One server process with one query slot and two query workers: the slot, not the workers, is the limit.
-    gunicorn's sync workers evaluate one request at a time, so a threaded server shows the limit."""
+    An in-process threaded server shows the slot limit alone (``test_http_starvation`` checks it under serve)."""
     app = create_app(settings(root=MINI, max_concurrent_queries=1, query_workers=2, query_timeout=3.0,
                               response_cache_mb=0))
     engine = app.extensions["gbagraph"].engine

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from rdflib import Dataset, Literal, URIRef
 
 from gbagraph.errors import GbagraphError, QueryError, UpdateRefused
-from gbagraph.query import OxigraphEngine, Policy, QueryRequest, RdflibEngine, check_text
+from gbagraph.query import OxigraphEngine, Policy, QueryRequest, check_text
+from gbagraph.reference.engine import RdflibEngine
 from gbagraph.workers import WorkerPoolEngine
 
 from .conftest import EX, listening

@@ -20,7 +20,8 @@ from tooling import require_tool, stop_process
 
 from gbagraph.errors import GbagraphError, QueryError, UpdateRefused
 from gbagraph.guard import CASE_FOLD, check_query
-from gbagraph.query import OxigraphEngine, Policy, QueryRequest, RdflibEngine, check_text
+from gbagraph.query import OxigraphEngine, Policy, QueryRequest, check_text
+from gbagraph.reference.engine import RdflibEngine
 from gbagraph.workers import WorkerPoolEngine
 
 from .conftest import EX, Listener

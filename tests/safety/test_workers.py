@@ -13,9 +13,10 @@ import pytest
 from gbagraph.config import Settings
 from gbagraph.errors import GbagraphError, QueryError, QueryTimeout, ResultTooLarge, ShapeViolation, TooBusy, UpdateRefused
 from gbagraph.pipeline import make_engine
-from gbagraph.query import Answer, OxigraphEngine, Policy, QueryRequest, RdflibEngine
-from gbagraph.store import load
-from gbagraph.workers import WorkerCrashed, WorkerPoolEngine
+from gbagraph.query import Answer, OxigraphEngine, Policy, QueryRequest
+from gbagraph.reference.engine import RdflibEngine
+from gbagraph.reference.loader import load
+from gbagraph.workers import SLOW_AFTER, SLOW_NICE, WorkerCrashed, WorkerPoolEngine
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
@@ -198,10 +199,24 @@ def test_a_crashed_worker_is_replaced(scripted_pool: WorkerPoolEngine) -> None:
     assert after.startswith(b"pid ") and after != before
 
 
+class Unguarded:
+    """The engine, except that one query goes straight to pyoxigraph (the guard refuses it since it crashes)."""
+
+    name = "unguarded"
+
+    def __init__(self, engine: OxigraphEngine, crash: str) -> None:
+        self.engine, self.crash = engine, crash
+
+    def answer(self, request: QueryRequest) -> Answer:
+        if request.query == self.crash:
+            self.engine.store.query(self.crash)
+        return self.engine.answer(request)
+
+
 def test_a_query_that_crashes_oxigraph_costs_one_worker_not_the_server(ox_engine: OxigraphEngine) -> None:
     # 50 000 negations overflow pyoxigraph's recursive parser: SIGSEGV.  In-process this kills the server.
     crash = "SELECT * WHERE { FILTER(" + "!" * 50_000 + "true) }"
-    with WorkerPoolEngine(ox_engine, workers=1, timeout=10.0) as pool:
+    with WorkerPoolEngine(Unguarded(ox_engine, crash), workers=1, timeout=10.0) as pool:
         with pytest.raises(WorkerCrashed, match="SIGSEGV|SIGBUS|SIGABRT") as caught:
             pool.answer(QueryRequest(crash))
         assert caught.value.status == 503
@@ -344,3 +359,21 @@ def test_replacements_forked_while_other_threads_use_the_pool(ox_engine: Oxigrap
             thread.join(10)
         assert killed >= 3 and answered > 10
         assert failures == []
+
+
+def test_a_slow_query_yields_the_cpu_and_its_place(ox_engine: OxigraphEngine) -> None:
+    """A query still running after SLOW_AFTER s runs at low priority, and a worker at normal priority is forked
+    for the next query (within max_concurrent), so quick queries do not wait for the slow one's limit."""
+    with WorkerPoolEngine(ox_engine, workers=1, max_concurrent=2, timeout=6.0) as pool:
+        pool.start()
+        thread, slow = run_in_thread(pool, QueryRequest(EXPLOSIVE))
+        time.sleep(SLOW_AFTER + 0.5)
+        [stuck] = pool.pids()
+        assert os.getpriority(os.PRIO_PROCESS, stuck) == SLOW_NICE
+        start = time.monotonic()
+        assert pool.answer(QueryRequest(SIMPLE)).kind == "SELECT"
+        assert time.monotonic() - start < 3  # not after the slow query's 6 s
+        assert len(pool.pids()) == 2 and os.getpriority(os.PRIO_PROCESS, pool.pids()[1]) == 0
+        thread.join(10)
+        assert isinstance(slow.get("error"), QueryTimeout)
+        assert len(pool.pids()) == 1 and stuck not in pool.pids()  # the demoted one is gone, not replaced twice

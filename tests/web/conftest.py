@@ -21,8 +21,8 @@ import requests
 from werkzeug.serving import make_server
 
 from gbagraph import Prepared, QueryRequest, prepare, settings
+from gbagraph.examples import Example
 from gbagraph.web import create_app
-from gbagraph.web.state import Example
 
 REPO = Path(__file__).resolve().parents[2]
 MINI = REPO / "tests" / "fixtures" / "mini"

@@ -71,7 +71,13 @@ def page(browser):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    aborted: list[str] = []  # requests the page aborted on purpose (Cancel, a new run): tests check them
+
+    def failed(req) -> None:
+        (aborted if req.failure == "net::ERR_ABORTED" else errors).append(f"request failed: {req.url}")
+
+    pg.on("requestfailed", failed)
+    pg.aborted = aborted
     yield pg
     context.close()
     assert errors == []
@@ -168,7 +174,9 @@ def test_construct_shows_only_the_prefixes_it_uses(mini_site, page):
     page.goto(mini_site.url)
     page.locator("#query").fill("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 3")
     page.get_by_role("button", name="Run").click()
-    page.wait_for_selector("pre.graph")
+    page.locator("#view-turtle").click()
+    page.wait_for_function("document.querySelector('pre.graph') && "
+                           "document.querySelector('pre.graph').textContent.includes('@prefix')")
     text = page.locator("pre.graph").inner_text()
     declared = re.findall(r"^@prefix (\w*):", text, flags=re.M)
     body = "\n".join(line for line in text.splitlines() if not line.startswith("@prefix"))
@@ -381,7 +389,10 @@ def test_real_data_examples_run(any_site, page):
     ran = 0
     for i in range(buttons.count()):
         button = buttons.nth(i)
-        if (button.get_attribute("data-name") or "").startswith("federated/"):
+        if (button.get_attribute("data-name") or "").startswith("federated/"):  # shown as such, not run
+            assert "GBAGRAPH_SERVICE_ALLOWLIST=" in page.locator("li.needs-service .needs").nth(
+                sum(1 for k in range(i) if (buttons.nth(k).get_attribute("data-name") or "").startswith("federated/"))
+            ).inner_text()
             continue
         ran += 1
         button.click()

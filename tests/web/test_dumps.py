@@ -1,8 +1,12 @@
 """/dumps: every format, plain and gzip'd, listed with size, triples and SHA-256; caching headers; a dump
-loaded into a fresh graph is isomorphic to what the endpoint serves (N-Quads/TriG keep the graph names)."""
+loaded into a fresh graph is isomorphic to what the endpoint serves (N-Quads/TriG keep the graph names).
+
+The round trips are run on the mini graph by default; on the real data they are an equivalence suite: slow
+(``-m slow``), N-Triples and N-Quads only under ``GBAGRAPH_SHORT=1``."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 
@@ -10,6 +14,7 @@ import pytest
 import requests
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
+from tooling import short
 
 from gbagraph import formats
 
@@ -23,10 +28,15 @@ def listing(server) -> dict[str, dict]:
 
 
 def served_graph(server, inferred: bool) -> Graph:
-    """The union of the served named graphs, fetched by CONSTRUCT as N-Triples."""
-    skip = "" if inferred else f"FILTER(?g != <{server.base}graph/inferred>)"
+    """The union of the served named graphs, fetched by CONSTRUCT as N-Triples (once per server: read only)."""
+    return _served_graph(server.sparql, server.base, inferred)
+
+
+@functools.cache
+def _served_graph(sparql: str, base: str, inferred: bool) -> Graph:
+    skip = "" if inferred else f"FILTER(?g != <{base}graph/inferred>)"
     q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }}"
-    r = requests.get(server.sparql, params={"query": q}, headers={"Accept": "application/n-triples"}, timeout=60)
+    r = requests.get(sparql, params={"query": q}, headers={"Accept": "application/n-triples"}, timeout=60)
     return Graph().parse(data=r.content, format="nt")
 
 
@@ -79,9 +89,30 @@ def test_unknown_dump_404(server):
     assert requests.get(server.url + "dumps/gbagraph.pdf", timeout=60).status_code == 404
 
 
+TRIPLE_FORMATS = [f for f in DUMP_FORMATS if f.kind == "graph"]
+QUAD_FORMATS = [f for f in DUMP_FORMATS if f.kind == "dataset"]
+REAL = pytest.mark.parametrize("server", ["real"], indirect=True)
+
+
+def _some(fmts: list, name: str) -> list:
+    return [f for f in fmts if f.name == name] if short() else fmts
+
+
 @pytest.mark.parametrize("inferred", [False, True], ids=["curated", "inferred"])
-@pytest.mark.parametrize("fmt", [f for f in DUMP_FORMATS if f.kind == "graph"], ids=lambda f: f.name)
-def test_triple_dump_round_trip(server, fmt, inferred):
+@pytest.mark.parametrize("fmt", TRIPLE_FORMATS, ids=lambda f: f.name)
+def test_triple_dump_round_trip(mini_server, fmt, inferred):
+    triple_round_trip(mini_server, fmt, inferred)
+
+
+@pytest.mark.slow
+@REAL
+@pytest.mark.parametrize("inferred", [False, True], ids=["curated", "inferred"])
+@pytest.mark.parametrize("fmt", _some(TRIPLE_FORMATS, "nt"), ids=lambda f: f.name)
+def test_triple_dump_round_trip_real(server, fmt, inferred):
+    triple_round_trip(server, fmt, inferred)
+
+
+def triple_round_trip(server, fmt, inferred):
     name = f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}.gz"
     body = gzip.decompress(requests.get(server.url + "dumps/" + name, timeout=60).content)
     dumped = Graph().parse(data=body, format=fmt.rdflib)
@@ -89,8 +120,20 @@ def test_triple_dump_round_trip(server, fmt, inferred):
 
 
 @pytest.mark.parametrize("inferred", [False, True], ids=["curated", "inferred"])
-@pytest.mark.parametrize("fmt", [f for f in DUMP_FORMATS if f.kind == "dataset"], ids=lambda f: f.name)
-def test_quad_dump_keeps_graphs(server, fmt, inferred):
+@pytest.mark.parametrize("fmt", QUAD_FORMATS, ids=lambda f: f.name)
+def test_quad_dump_keeps_graphs(mini_server, fmt, inferred):
+    quad_round_trip(mini_server, fmt, inferred)
+
+
+@pytest.mark.slow
+@REAL
+@pytest.mark.parametrize("inferred", [False, True], ids=["curated", "inferred"])
+@pytest.mark.parametrize("fmt", _some(QUAD_FORMATS, "nq"), ids=lambda f: f.name)
+def test_quad_dump_keeps_graphs_real(server, fmt, inferred):
+    quad_round_trip(server, fmt, inferred)
+
+
+def quad_round_trip(server, fmt, inferred):
     name = f"gbagraph{'-inferred' if inferred else ''}.{fmt.extension}"
     body = requests.get(server.url + "dumps/" + name, timeout=60).content
     dumped = Dataset()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -57,8 +58,9 @@ def test_search_one_match_goes_to_the_resource(mini_server):
 def test_search_several_matches_list(mini_server):
     r = get(mini_server, "search", q="example")
     assert r.status_code == 200
-    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>', r.text)
-    assert links == [("/id/person/ada-example", "Ada Example"), ("/id/person/bo-example", "Bo Example")]
+    links = re.findall(r'<li><span class="kind">([^<]+)</span> <a href="([^"]+)">([^<]+)</a>', r.text)
+    assert links == [("Official", "/id/person/ada-example", "Ada Example"),  # with the kind of thing each is
+                     ("Official", "/id/person/bo-example", "Bo Example")]
     assert "No resource" in get(mini_server, "search", q="no such name").text
     assert get(mini_server, "search").status_code == 200
 
@@ -128,3 +130,83 @@ def test_series_page_with_24_meetings(tmp_path):
     assert re.findall(r'<text class="tl-year"[^>]*>(\d+)</text>', svg)[:2] == ["1995", "2000"]
     assert len(re.findall(r'<text class="tl-detail"[^>]*>place not stated', svg)) == 6  # plenaries 4, 8, …, 24
     assert html.unescape(page).count("The long series") == 24
+
+
+HOSTILE = "javascript:alert(document.domain)"
+REPO_SHAPES = Path(__file__).resolve().parents[2] / "ontology" / "shapes.ttl"
+
+
+def _hostile_root(folder: Path) -> Path:
+    """The series project with the original address of release A replaced by a javascript: IRI."""
+    root = write_series_root(folder)
+    source = root / "data" / "series-a" / "source.ttl"
+    source.write_text(source.read_text(encoding="utf-8").replace("<https://example.org/release-a>", f"<{HOSTILE}>"),
+                      encoding="utf-8")
+    return root
+
+
+def test_javascript_urls_never_become_links(tmp_path):
+    """Issue 19, item 7: a javascript: value in a data file (the fixture's shapes do not forbid it) is never an
+    href — on /series (table and timeline) and on the pages of the document, the meeting and a person."""
+    app = create_app(settings(root=_hostile_root(tmp_path), query_workers=0))
+    url, srv, thread = run_server(app)
+    try:
+        pages = {path: requests.get(url + path, headers=HTML, timeout=30) for path in (
+            "series", "id/source/series-a", "id/meeting/plenary-6", "id/person/ada-chair", "search?q=release")}
+    finally:
+        stop_server(app, srv, thread)
+    assert all(r.status_code == 200 for r in pages.values()), {p: r.status_code for p, r in pages.items()}
+    assert HOSTILE in html.unescape(pages["series"].text)  # the value is there, shown as text...
+    for path, r in pages.items():
+        text = html.unescape(r.text)
+        hrefs = re.findall(r'\shref="([^"]*)"', text)
+        assert hrefs and all(h.startswith(("/", "http://", "https://")) and not h.startswith("//") for h in hrefs), \
+            (path, [h for h in hrefs if not h.startswith(("/", "http"))])  # ...but never a link
+        assert '"href": "javascript' not in text  # nor in the timeline's data for the script
+
+
+def test_every_template_href_goes_through_the_policy():
+    """No template writes an href itself: each goes through the ``href`` filter (web/links.py)."""
+    folder = Path(__file__).resolve().parents[2] / "src" / "gbagraph" / "web" / "templates"
+    for template in folder.glob("*.html"):
+        raw = re.findall(r"href=", template.read_text(encoding="utf-8"))
+        assert raw == [], template.name
+
+
+@pytest.mark.parametrize(("url", "allowed"), [
+    ("https://example.org/a", True), ("http://example.org", True), ("/id/person/x", True), ("/", True),
+    ("javascript:alert(1)", False), ("JavaScript:alert(1)", False), (" javascript:alert(1)", False),
+    ("java\tscript:alert(1)", False), ("data:text/html,x", False), ("//evil.example/x", False),
+    ("/\\evil.example", False), ("https:evil", False), ("file:///etc/passwd", False), ("", False), (None, False)])
+def test_link_policy(url, allowed):
+    from gbagraph.web.links import safe_href
+
+    assert (safe_href(url) is not None) is allowed
+
+
+def test_shape_refuses_web_addresses_that_are_not_http(tmp_path):
+    """The project's web-address shape (its block of ontology/shapes.ttl), added to the fixture's shapes: the
+    javascript: address is refused at start, naming the property; http(s) addresses pass."""
+    from gbagraph import prepare
+    from gbagraph.errors import ShapeViolation
+
+    block = REPO_SHAPES.read_text(encoding="utf-8")
+    block = block[block.index("gbash:WebAddressShape"):]
+    prefixes = "".join(line + "\n" for line in REPO_SHAPES.read_text(encoding="utf-8").splitlines()
+                       if line.startswith("@prefix"))
+    roots = {"hostile": _hostile_root(tmp_path / "hostile"), "plain": write_series_root(tmp_path / "plain")}
+    for root in roots.values():
+        shapes = root / "ontology" / "shapes.ttl"
+        shapes.write_text(prefixes + shapes.read_text(encoding="utf-8") + "\n" + block, encoding="utf-8")
+    prepare(settings(root=roots["plain"], infer=False))
+    with pytest.raises(ShapeViolation) as refused:
+        prepare(settings(root=roots["hostile"], infer=False))
+    assert "schema:url must be an http(s) web address" in refused.value.report
+
+
+def test_void_page_title(server):
+    """The real dataset's label is "gbagraph": its page is not titled "gbagraph · gbagraph"."""
+    r = requests.get(server.url + ".well-known/void", headers=HTML, timeout=30)
+    title = re.search(r"<title>(.*?)</title>", r.text, flags=re.S).group(1)
+    assert r.status_code == 200 and html.unescape(title) != "gbagraph · gbagraph", title
+    assert title.endswith(" · gbagraph")

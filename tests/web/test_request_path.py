@@ -1,6 +1,10 @@
-"""The request path does each job once: per /sparql request the query text is lexed once (one tokenizer pass) and
-the answer format negotiated once (one MIMEAccept walk the first time an Accept header is seen, none after: the
-choice is remembered), however the answer is reached (evaluated, from the cache, 304)."""
+"""The request path does each job once.
+
+What a client can see is tested as behaviour: an answer from the cache is the very answer evaluated before (a
+query with ``STRUUID()`` gives a new value on every evaluation), and a revalidation evaluates and keeps nothing.
+What no client can see is pinned by counting calls, and only that: the query text is lexed once per request (one
+tokenizer pass), the answer format negotiated once (one MIMEAccept walk the first time an Accept header is seen,
+none after), and a SELECT past the row limit is evaluated once."""
 
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ def served(mini_root: Path) -> Iterator[tuple[str, Flask]]:
 def inprocess(served: tuple[str, Flask]) -> str:
     """The endpoint, its response cache emptied."""
     url, app = served
-    app.extensions["gbagraph_cache"].clear()
+    app.extensions["gbagraph"].response_cache.clear()
     return url
 
 
@@ -57,6 +61,37 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     spy(conneg, "negotiate")
     conneg.accepted_format.cache_clear()  # the choice per Accept header is remembered: start with none
     return counted
+
+
+FRESH = "SELECT (STRUUID() AS ?u) WHERE {}"  # a new value on every evaluation
+
+
+def _uuid(response: requests.Response) -> str:
+    return response.json()["results"]["bindings"][0]["u"]["value"]
+
+
+def test_a_cached_answer_is_the_one_evaluated_before(inprocess: str) -> None:
+    json_accept = {"Accept": "application/sparql-results+json"}
+    first = requests.get(inprocess, params={"query": FRESH}, headers=json_accept, timeout=TIMEOUT)
+    again = requests.get(inprocess, params={"query": FRESH + "  # the same query, laid out otherwise"},
+                         headers=json_accept, timeout=TIMEOUT)
+    assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("miss", "hit")
+    assert _uuid(again) == _uuid(first)  # not evaluated again
+    other = requests.get(inprocess, params={"query": FRESH}, headers={"Accept": "text/csv"}, timeout=TIMEOUT)
+    assert other.headers["X-Cache"] == "miss" and _uuid(first) not in other.text  # another format: evaluated
+
+
+def test_a_revalidation_evaluates_and_keeps_nothing(served: tuple[str, Flask]) -> None:
+    url, app = served
+    json_accept = {"Accept": "application/sparql-results+json"}
+    first = requests.get(url, params={"query": FRESH}, headers=json_accept, timeout=TIMEOUT)
+    app.extensions["gbagraph"].response_cache.clear()  # the answer is gone; its ETag is still known before evaluation
+    revalidated = requests.get(url, params={"query": FRESH}, timeout=TIMEOUT,
+                               headers={**json_accept, "If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304 and revalidated.headers["ETag"] == first.headers["ETag"]
+    after = requests.get(url, params={"query": FRESH}, headers=json_accept, timeout=TIMEOUT)
+    assert after.headers["X-Cache"] == "miss"  # the 304 kept no answer …
+    assert _uuid(after) != _uuid(first)  # … and this one is evaluated afresh
 
 
 QUERIES = {
@@ -101,7 +136,8 @@ def test_format_parameter_needs_no_accept_walk(inprocess: str, calls: Counter[st
 
 
 def test_a_large_select_is_evaluated_once(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A SELECT past the row limit is refused after one evaluation (its rows are counted from the answer)."""
+    """A SELECT past the row limit is refused after one evaluation (its rows are counted from the answer).  A pin:
+    a second evaluation would change no answer, only the cost."""
     from gbagraph import prepare
     from gbagraph.errors import ResultTooLarge
     from gbagraph.query import QueryRequest

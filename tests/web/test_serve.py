@@ -65,6 +65,7 @@ def test_serve_reports_load_error(tmp_path):
 def test_gunicorn_options():
     opts = gunicorn_options(settings(), "::1", 8000, None)
     assert opts["bind"] == "[::1]:8000" and opts["preload_app"] is True and opts["workers"] >= 1
+    assert opts["threads"] == settings().http_threads and opts["worker_class"].head_timeout == settings().head_timeout
 
 
 def test_app_factory_independent_apps(mini_root):

@@ -21,7 +21,7 @@ from gbagraph.export import build_dump_files
 from gbagraph.formats import by_name
 from gbagraph.pipeline import prepare
 from gbagraph.web import create_app
-from gbagraph.web import state as state_module
+from gbagraph.web import dumps as dumps_module
 
 
 def _settings(root: Path, cache: Path) -> Settings:
@@ -42,7 +42,7 @@ def test_gzip_dumps_are_reproducible(mini_copy: Path, tmp_path: Path) -> None:
 
 def test_big_graph_dumps_come_from_the_store_in_the_background(mini_copy: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(state_module, "STORE_DUMPS_FROM", 0)  # the mini graph counts as big here
+    monkeypatch.setattr(dumps_module, "STORE_DUMPS_FROM", 0)  # the mini graph counts as big here
     prepared = prepare(_settings(mini_copy, tmp_path / "cache"))
     app = create_app(prepared=prepared)
     assert app.extensions["gbagraph"].store_dumps is not None

@@ -12,11 +12,11 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from gbagraph import bundle as bundle_module
 from gbagraph import formats, settings
-from gbagraph import store as store_module
+from gbagraph.bundle import GraphBundle, rdflib_copy
 from gbagraph.describe import resource_graph
 from gbagraph.pipeline import Prepared, prepare
-from gbagraph.store import GraphBundle, rdflib_copy
 from gbagraph.storeview import StoreView
 from gbagraph.web import create_app, pages
 
@@ -49,7 +49,7 @@ def pair() -> Iterator[Pair]:
         raise AssertionError("a request path copied the store into rdflib")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store_module, "rdflib_copy", forbidden)
+        patch.setattr(bundle_module, "rdflib_copy", forbidden)
         view_app = create_app(prepared=prepared)
         view_url, view_srv, view_thread = run_server(view_app)
         copy_url, copy_srv, copy_thread = run_server(copy_app)

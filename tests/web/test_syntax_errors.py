@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from gbagraph.errors import QuerySyntaxError
-from gbagraph.query import OxigraphEngine, Policy, QueryRequest, RdflibEngine
+from gbagraph.query import OxigraphEngine, Policy, QueryRequest
+from gbagraph.reference.engine import RdflibEngine
 
 TIMEOUT = 30
 
@@ -84,3 +85,53 @@ def test_cli_prints_the_same(mini_root) -> None:
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("gbagraph: error: syntax error at line 2, column 6: ")
     check_message(done.stderr.rstrip("\n"), query, line, column, words)
+
+
+GROUPING = [  # (query, line, column of the culprit, words): Oxigraph refuses these, we say why and where
+    ("SELECT (COUNT(?s) AS ?n) ?p WHERE { ?s ?p ?o }", 1, 26, ["?p is shown but the query groups", "GROUP BY ?p",
+                                                               "the engine says: The SELECT contains a variable"]),
+    ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", 1, 8, ["?x is shown", "SAMPLE(?x)"]),
+    ("SELECT (STR(?p) AS ?q) (COUNT(?s) AS ?n)\nWHERE { ?s ?p ?o }", 1, 13, ["?p is shown"]),
+    ("SELECT (?s AS ?s) WHERE { ?s ?p ?o }", 1, 15, ["?s is already a variable", "the engine says: The SELECT "
+                                                     "overrides an existing variable"]),
+]
+
+
+@pytest.mark.parametrize(("query", "line", "column", "words"), GROUPING, ids=[c[0][:24] for c in GROUPING])
+def test_grouping_errors_point_at_the_variable(server, query: str, line: int, column: int, words: list[str]) -> None:
+    r = requests.get(server.sparql, params={"query": query}, headers={"Accept": "application/json"}, timeout=TIMEOUT)
+    assert r.status_code == 400
+    body = r.json()
+    assert (body["line"], body["column"]) == (line, column), body["message"]
+    check_message(body["message"], query, line, column, words)
+
+
+def protocol_syntax_cases() -> list[str]:
+    """The syntax-error queries of this file and of test_protocol.py."""
+    return [c[0] for c in CASES + GROUPING] + ["SELECT * WHERE {\n  ?s ?p \n}", "SELEC", "SELECT ?x WHERE { ?x <"]
+
+
+def test_check_agrees_with_the_endpoint(server) -> None:
+    """/sparql/check (parse only, used while typing) gives what /sparql gives: nothing for every example of
+    queries/, the same line and column for every syntax case."""
+    assert server.examples
+    for example in server.examples:
+        r = requests.post(server.url + "sparql/check", data={"query": example.text}, timeout=TIMEOUT)
+        assert r.json() == {"ok": True}, (example.name, r.text)
+    for query in protocol_syntax_cases():
+        answer = requests.get(server.sparql, params={"query": query}, headers={"Accept": "application/json"},
+                              timeout=TIMEOUT)
+        checked = requests.post(server.url + "sparql/check", data={"query": query}, timeout=TIMEOUT).json()
+        assert answer.status_code == 400 and checked["ok"] is False, (query, checked)
+        expected = answer.json()
+        assert (checked["line"], checked["column"], checked["message"]) == \
+            (expected["line"], expected["column"], expected["message"]), query
+
+
+def test_check_does_not_evaluate(server) -> None:
+    """A text whose inline data would take long to evaluate is only lexed: the check answers at once."""
+    values = " ".join(str(i) for i in range(400))
+    slow = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }}"
+    assert requests.post(server.url + "sparql/check", data={"query": slow}, timeout=5).json() == {"ok": True}
+    bad = slow.replace("WHERE", "WHERE { ?s x:p ?o } ")
+    assert requests.post(server.url + "sparql/check", data={"query": bad}, timeout=5).json()["ok"] is False

@@ -19,12 +19,21 @@ from .data import render_table
 
 __all__ = ["build_parser", "main", "render_table", "settings_of"]
 
+DESCRIPTION = ("gbagraph: a linked-data knowledge graph of Hong Kong / Guangdong co-operation. Validate, query, "
+               "export and serve it over SPARQL 1.1.")
+EPILOG = ("--root, --public-url and --trusted-proxy go before or after the subcommand. Installed from a wheel "
+          "(not run from the checkout)? Pass --root FOLDER (or set GBAGRAPH_ROOT) to the folder holding ontology/ "
+          "and data/. More: README.md, docs/scale-out.md, docs/deploy.md.")
+#: what a missing data folder means when no --root was given
+ROOT_HINT = ("; pass --root FOLDER (or set GBAGRAPH_ROOT) to the project folder holding ontology/ and data/ — "
+             "an installed gbagraph does not know where its checkout is")
+
 #: the modules whose ``register(add)`` adds their subcommands, in the order ``--help`` lists them
 COMMANDS = (data, serve, link, push)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gbagraph", description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(prog="gbagraph", description=DESCRIPTION, epilog=EPILOG)
     global_options(parser)
     add = command_adder(parser.add_subparsers(dest="command", required=True))
     for module in COMMANDS:
@@ -46,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gbagraph: error: {exc}\n{exc.report}", file=sys.stderr)
         return 1
     except GbagraphError as exc:
-        print(f"gbagraph: error: {exc}", file=sys.stderr)
+        hint = ROOT_HINT if str(exc).endswith("no data folder") and not getattr(args, "root", None) else ""
+        print(f"gbagraph: error: {exc}{hint}", file=sys.stderr)
         return 2 if exc.status < 500 else 1
     except KeyboardInterrupt:
         return 130

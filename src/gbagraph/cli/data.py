@@ -13,22 +13,29 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from .. import consistency, formats, sparqltext
-from ..errors import UsageError
+from ..config import ENGINES
+from ..errors import ShapeViolation, UsageError
+from ..examples import read_examples
 from ..export import serialize
-from ..pipeline import prepare
+from ..pipeline import prepare, validate_only
 from ..query import QueryRequest
-from ..store import load
-from ..validate import validate
+from ..reference.loader import load
 from ._common import AddCommand, settings_of, write_output
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    settings = settings_of(args)
-    bundle = load(settings)
-    result = validate(bundle, settings.shapes_file)
+    """The server's gate without serving (:func:`~gbagraph.pipeline.validate_only`): the report on stdout, exit 1
+    when the data does not conform (or is inconsistent); then the participations no post holding covers, as
+    warnings with file and line (:mod:`gbagraph.consistency`; they do not change the exit code)."""
+    settings = settings_of(args, query_workers=0)
+    try:
+        result = validate_only(settings)
+    except ShapeViolation as exc:
+        print(exc.report)
+        return 1
     print(result.text())
-    sys.stdout.write(consistency.report(bundle))  # warnings only: the exit code is the shapes'
-    return 0 if result.conforms else 1
+    sys.stdout.write(consistency.report(load(settings)))
+    return 0
 
 
 def _read_query(args: argparse.Namespace) -> str:
@@ -45,7 +52,7 @@ def _read_query(args: argparse.Namespace) -> str:
         raise UsageError(f"{path}: cannot read query: {exc}") from exc
 
 
-def answer_format(out_format: str, form: str | None) -> str | None:
+def wire_format(out_format: str, form: str | None) -> str | None:
     """The format to ask the engine for, for ``-f out_format`` and a query of ``form``: the table is rendered
     from JSON; a results format for a graph answer gives Turtle, a graph format for results the table."""
     if form in ("CONSTRUCT", "DESCRIBE"):
@@ -63,7 +70,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     settings = settings_of(args, engine=args.engine, infer=not args.no_inferred, validate=False, query_workers=0)
     prepared = prepare(settings)
     lexed = sparqltext.lex(text)
-    wire = answer_format(args.format, lexed.query_form)
+    wire = wire_format(args.format, lexed.query_form)
     answer = prepared.engine.answer(QueryRequest(query=text, format=wire, lexed=lexed))
     if answer.kind in ("SELECT", "ASK") and answer.format.name == "json" and args.format != "json":
         sys.stdout.write(render_table(json.loads(answer.body)))
@@ -115,6 +122,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_examples(args: argparse.Namespace) -> int:
+    """List the example queries of ``queries/`` (name and question); ``gbagraph query queries/NAME.rq`` runs one."""
+    folder = settings_of(args).queries_dir
+    examples = read_examples(folder)
+    if not examples:
+        raise UsageError(f"{folder}: no example queries (*.rq)")
+    width = max(len(e.name) for e in examples)
+    for example in examples:
+        print(f"{example.name:<{width}}  {example.title}")
+    return 0
+
+
 def register(add: AddCommand) -> None:
     p = add("validate", help="check the data against the SHACL shapes (exit 1 if it fails)")
     p.set_defaults(func=cmd_validate)
@@ -124,7 +143,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("-e", metavar="QUERY", help="query text")
     p.add_argument("-f", "--format", default="table",
                    choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld", "rdfxml"])
-    p.add_argument("--engine", choices=["oxigraph", "rdflib"], default=None)
+    p.add_argument("--engine", choices=ENGINES, default=None)
     p.add_argument("--no-inferred", action="store_true", help="query the asserted triples only")
     p.set_defaults(func=cmd_query)
 
@@ -133,6 +152,9 @@ def register(add: AddCommand) -> None:
     p.add_argument("--inferred", action="store_true", help="include the OWL RL inferred graph")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
+
+    p = add("examples", help="list the example queries of queries/ (name and the question each answers)")
+    p.set_defaults(func=cmd_examples)
 
     p = add("stats", help="count triples and entities by class")
     p.set_defaults(func=cmd_stats)

@@ -20,7 +20,7 @@ from ..link import (
     review_table,
 )
 from ..namespaces import BASE
-from ..store import load
+from ..reference.loader import load
 from ._common import AddCommand, settings_of, write_output
 
 

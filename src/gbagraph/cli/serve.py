@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..config import ENGINES
 from ._common import AddCommand, settings_of
 
 
@@ -24,7 +25,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("--workers", type=int, default=None, help="server processes (default: one per core)")
     p.add_argument("--no-progress", action="store_true",
                    help="do not log the start-up steps (parse, validate, infer, engine) on stderr")
-    p.add_argument("--engine", choices=["oxigraph", "rdflib"], default=None)
+    p.add_argument("--engine", choices=ENGINES, default=None)
     p.add_argument("--sparql-backend", metavar="URL", default=None,
                    help="answer /sparql from this remote SPARQL endpoint (e.g. one filled by `gbagraph push`)")
     p.set_defaults(func=cmd_serve)

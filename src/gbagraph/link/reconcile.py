@@ -23,9 +23,9 @@ from urllib3 import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from .. import __version__
+from ..bundle import GraphBundle
 from ..errors import LinkError
 from ..namespaces import WD, prefixes
-from ..store import GraphBundle
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 WIKIDATA_ENTITY = str(WD)

@@ -16,8 +16,9 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, VOID, XSD
 
 from ..config import Settings
 from ..errors import ReviewFileError
+from ..layout import parse_file
 from ..namespaces import BASE
-from ..store import load, parse_file
+from ..reference.loader import load
 from .reconcile import REVIEW_COLUMNS, WIKIDATA_ENDPOINT, WIKIDATA_ITEM, _bind, _short, _targets, kind_of, linkset_iri
 
 ACCEPT_YES = {"yes", "y", "x", "1", "true", "accept", "accepted", "ok", "✓", "✔"}

@@ -14,10 +14,13 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Settings
+from ..examples import read_examples
 from ..pipeline import Prepared, prepare
 from . import dumps, errors, health, pages, sparql
-from . import state as state_module
-from .state import DumpCache, State, StoreDumps, read_examples
+from .disconnect import WatchClient
+from .dumps import DumpCache, StoreDumps
+from .response_cache import ResponseCache, dataset_hash
+from .state import State
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -48,9 +51,18 @@ def _store_dumps(prepared: Prepared) -> StoreDumps | None:
     bundle = prepared.bundle
     if bundle.store is None or prepared.dumps_folder is None:
         return None
-    if sum(bundle.graph_counts().values()) < state_module.STORE_DUMPS_FROM:
+    if sum(bundle.graph_counts().values()) < dumps.STORE_DUMPS_FROM:
         return None
     return StoreDumps(bundle.store, bundle.base, prepared.dumps_folder)
+
+
+def _response_cache(settings: Settings) -> ResponseCache | None:
+    """The app's response cache (one per server process after a fork: each has its own copy).  None with a
+    remote ``sparql_backend``: that store may change while we serve, so its answers are neither kept nor given
+    ETags derived from our files."""
+    if settings.sparql_backend:
+        return None
+    return ResponseCache(dataset_hash(settings), max_bytes=max(0, settings.response_cache_mb) * 2**20)
 
 
 class TrustedProxies:
@@ -85,14 +97,16 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
         dumps=DumpCache(prepared.bundle),
         graph_names=graph_names,
         last_modified=_last_modified(prepared),
+        response_cache=_response_cache(settings),
         store_dumps=_store_dumps(prepared),
     )
+    app.extensions["gbagraph"].labels  # noqa: B018 (the search index is built now, with the store, not on a first search)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(health.bp)
-    sparql.setup(app)
     errors.register(app)
+    app.wsgi_app = WatchClient(app.wsgi_app)  # type: ignore[method-assign]  # a query whose client left is stopped
     if settings.trusted_proxies:
         app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
 

@@ -1,6 +1,6 @@
 """One error handler: ``GbagraphError`` and werkzeug's HTTP errors become a status and a short body in
-text/plain, JSON or HTML (by ``Accept``).  Unexpected exceptions are logged and answered with a plain 500,
-never a traceback."""
+text/plain, JSON or HTML (by ``Accept``).  A 500 — an unexpected exception, or a ``GbagraphError`` saying the
+fault is ours — is logged with its traceback and answered with a short message, never a traceback."""
 
 from __future__ import annotations
 
@@ -50,6 +50,8 @@ def retry_after(exc: GbagraphError) -> int:
 
 
 def handle_gbagraph(exc: GbagraphError) -> Response:
+    if exc.status == 500:  # our fault, not the client's: logged with its traceback
+        _log_internal(exc, getattr(exc, "trace", ""))
     message = exc.message
     if isinstance(exc, ShapeViolation) and exc.report:
         message = f"{message}\n{exc.report}"
@@ -68,8 +70,17 @@ def handle_http(exc: HTTPException) -> Response:
 def handle_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return handle_http(exc)
-    current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
+    _log_internal(exc)
     return error_response(500, "Internal error", "the server failed to answer this request; it has been logged")
+
+
+def _log_internal(exc: BaseException, trace: str = "") -> None:
+    """Log a failure of ours with its traceback: ``trace`` when it was raised in another process (a query
+    worker), else the exception's own (with its cause)."""
+    if trace:
+        current_app.logger.error("internal error on %s %s: %s\n%s", request.method, request.path, exc, trace.rstrip())
+    else:
+        current_app.logger.error("internal error on %s %s: %s", request.method, request.path, exc, exc_info=exc)
 
 
 def register(app: Flask) -> None:

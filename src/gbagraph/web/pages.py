@@ -11,26 +11,23 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import VOID
 from rdflib.term import Node
 
-from .. import formats
+from .. import csvsafe, formats, sparqltext, syntax
 from ..describe import Statement, describe, exists, label_of, resource_graph
-from ..errors import NotFound
+from ..errors import NotFound, QueryError
 from ..export import store_graph
 from ..holdings import Holding, holdings_of
-from ..namespaces import LOCAL_PATHS, prefixes, sparql_prologue
+from ..namespaces import LOCAL_PATHS, prefixes
+from ..query import QueryRequest
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
 from .conneg import HTML_CONTENT_TYPE, pick
+from .links import href_attribute, safe_href
 from .state import state
 from .timeline import Item, timeline_svg
+from .views import query_page
 
 bp = Blueprint("pages", __name__)
-
-DEFAULT_QUERY = """SELECT ?class (COUNT(?thing) AS ?things)
-WHERE { ?thing a ?class }
-GROUP BY ?class
-ORDER BY DESC(?things)
-LIMIT 25
-"""
+bp.add_app_template_filter(href_attribute, "href")  # every href of every template goes through the link policy
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ class Presenter:
             return Link(f"_:{node}")
         iri = str(node)
         name = label_of(self.dataset, node) if with_label else None
-        href = self.local(iri) or (iri if iri.startswith(("http://", "https://")) else None)
+        href = safe_href(self.local(iri) or iri)
         return Link(name or self.short(iri), href, title=iri)
 
     def paragraph_links(self, st: Statement) -> list[Link]:
@@ -220,28 +217,36 @@ def void_description() -> Response:
     return _rdf_response(st.bundle.graph(VOID_GRAPH), fmt)
 
 
-def query_page() -> Response:
-    """The query editor, with the examples of ``queries/`` and the graph's prefixes."""
-    st = state()
-    examples = [{"name": e.name, "title": e.title, "description": e.description, "text": e.text}
-                for e in st.examples]
-    body = render_template(
-        "query.html",
-        examples=examples,
-        prefixes=prefixes(st.base),
-        prologue=sparql_prologue(st.base),
-        base=st.base,
-        initial=request.args.get("query") or DEFAULT_QUERY,
-        autorun=bool(request.args.get("query")),
-        triples=sum(st.bundle.graph_counts().values()),
-        graphs=len(st.graph_names),
-    )
-    return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
-
-
 @bp.route("/")
 def index() -> Response:
     return query_page()
+
+
+@bp.route("/sparql/check", methods=["GET", "POST"])
+def check_query() -> Response:
+    """Parse-only: the syntax error ``/sparql`` would give for the ``query`` parameter (as JSON), or ``ok``."""
+    text = request.values.get("query", "")
+    error = syntax.check(text, prefixes()) if text.strip() else None
+    if error is None:
+        return jsonify(ok=True)
+    return jsonify(ok=False, message=str(error), line=error.line, column=error.column)
+
+
+@bp.route("/query.csv")
+def query_csv() -> Response:
+    """The query page's CSV download of a SELECT: values a spreadsheet would run as formulas are neutralised
+    (``csvsafe``); ``/sparql``'s ``text/csv`` stays as the SPARQL CSV format defines it."""
+    text = request.args.get("query", "")
+    if not text.strip():
+        raise QueryError("missing query parameter: /query.csv?query=SELECT …")
+    if len(text) > state().settings.max_query_length:
+        raise QueryError(f"the query is {len(text)} characters; the limit is {state().settings.max_query_length}",
+                         status=413)
+    answer = state().engine.answer(QueryRequest(text, format="json", lexed=sparqltext.lex(text)))
+    if answer.kind != "SELECT":
+        raise QueryError(f"a CSV download is for SELECT answers; this query is {answer.kind}")
+    return Response(csvsafe.results_to_csv(answer.body), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="results.csv"'})
 
 
 @bp.route("/vocabulary.json")
@@ -290,7 +295,8 @@ def series() -> Response:
     iri = URIRef(st.base + JOINT_CONFERENCE)
     view = Presenter()
     meetings = series_meetings(st.bundle, iri)
-    items = [Item(m.date, m.name, _meeting_detail(m), view.local(str(m.iri)) or str(m.iri), tuple(m.previous_dates))
+    items = [Item(m.date, m.name, _meeting_detail(m), safe_href(view.local(str(m.iri)) or str(m.iri)) or "",
+                  tuple(m.previous_dates))
              for m in meetings]
     series_link = view.link(iri) if exists(st.bundle, iri) else Link(view.short(str(iri)), title=str(iri))
     body = render_template("series.html", series=series_link, meetings=meetings, svg=timeline_svg(items),

@@ -24,9 +24,10 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 from ..config import Settings
-from ..errors import GbagraphError, ShapeViolation
+from ..errors import GbagraphError, SettingsError, ShapeViolation
 from ..pipeline import Prepared, prepare
 from . import create_app
+from .front import front_worker
 
 #: one access-log line per request: client, request line, status, bytes, milliseconds
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)sB %(M)sms "%(a)s"'
@@ -114,13 +115,31 @@ def _exit_without_teardown(_server: Any, worker: Any) -> None:
     os._exit(code)
 
 
+def _start_query_workers(server: Any, _worker: Any) -> None:
+    """gunicorn's ``post_fork`` hook, in each new server process before its threads start: fork its query
+    workers now (a fork from a process with running threads may copy a lock some thread holds)."""
+    try:
+        start = getattr(server.app.application.extensions["gbagraph"].engine, "start", None)
+        if callable(start):
+            start()
+    except Exception as exc:  # the pool forks them on the first query instead
+        _say(f"query workers not started at fork ({type(exc).__name__}: {exc}); they start on the first query")
+
+
 def gunicorn_options(settings: Settings, host: str, port: int, workers: int | None) -> dict[str, Any]:
+    """Threaded server processes (see ``front``): idle and slow clients take no thread for long, and a
+    thread waiting on a query (evaluated in a query worker process) leaves the others answering."""
+    threads = settings.http_threads
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers or os.cpu_count() or 1,
-        "worker_class": "sync",
+        "worker_class": front_worker(settings.head_timeout),
+        "threads": threads,
+        "keepalive": settings.keepalive,
+        "worker_connections": max(1000, threads + 100),  # kept-alive connections beyond the threads
+        "post_fork": _start_query_workers,
         "preload_app": True,
-        "timeout": int(settings.query_timeout) + 30,
+        "timeout": int(settings.query_timeout) + 30,  # a server process's main loop never waits on a query
         "graceful_timeout": 10,
         "accesslog": "-",
         "errorlog": "-",
@@ -131,6 +150,28 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int | No
         "worker_exit": _exit_without_teardown,
         "control_socket_disable": True,  # gunicorn ≥ 25: no shared ~/.gunicorn/gunicorn.ctl between servers
     }
+
+
+#: the least memory a query worker's share of the budget may be, in MB (less is refused as a setting)
+MIN_QUERY_MEMORY_MB = 64
+
+
+def memory_shared(settings: Settings, processes: int) -> Settings:
+    """``settings`` with each query worker's memory limit cut to its share of the server-wide budget
+    (``processes`` server processes × the most workers a pool holds, ``max(query_workers,
+    max_concurrent_queries)``): a worker's address space is capped for its whole life, so together they never
+    take more than ``query_memory_budget_mb`` beyond the graph."""
+    budget, workers = settings.query_memory_budget_mb, settings.query_workers
+    if budget <= 0 or workers <= 0 or settings.sparql_backend:
+        return settings
+    workers = max(workers, settings.max_concurrent_queries)  # slow queries' workers are replaced up to that many
+    share = budget // (processes * workers)
+    if share < MIN_QUERY_MEMORY_MB:
+        raise SettingsError(f"query_memory_budget_mb={budget} leaves {share} MB to each of {processes} server "
+                            f"processes × {workers} query workers; give at least {MIN_QUERY_MEMORY_MB} MB each")
+    if settings.query_memory_mb and settings.query_memory_mb <= share:
+        return settings
+    return settings.with_(query_memory_mb=share)
 
 
 #: up to this many quads, ``serve`` builds every dump before forking its workers
@@ -233,6 +274,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     report printed) if it cannot."""
     hang_up = HangUpWhileStarting()
     try:
+        settings = memory_shared(settings, workers or os.cpu_count() or 1)
         app, _dumps = build_app(settings, warm_dumps)
     except BaseException as exc:
         hang_up.restore()
@@ -244,8 +286,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     shown = f"[{host}]" if ":" in host else host
     print(f"gbagraph: serving {contents(app)} at http://{shown}:{port}/ "
           f"(SPARQL at /sparql, public URL {settings.public_url or 'from each request'}, "
-          f"{options['workers']} workers; kill -HUP {os.getpid()} reloads the data)", file=sys.stderr,
-          flush=True)
+          f"{options['workers']} processes × {options['threads']} threads, {settings.query_workers} query workers "
+          f"each of {settings.query_memory_mb or 'unlimited'} MB; kill -HUP {os.getpid()} reloads the data)",
+          file=sys.stderr, flush=True)
     server = GunicornServer(app, options, Reloader(settings, warm_dumps))
     del app  # the server holds the only reference: a reload can release it
     try:

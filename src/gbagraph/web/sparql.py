@@ -3,9 +3,11 @@ answer's bytes with its exact media type.  Read-only: updates are refused and ch
 
 GET ``/sparql`` without a query gives the Service Description (RDF ``Accept``) or the query page (HTML).
 
-Answers go through a :class:`~gbagraph.cache.ResponseCache` (sized by ``response_cache_mb``): every answer
+Answers go through a :class:`~gbagraph.web.response_cache.ResponseCache` (sized by ``response_cache_mb``): every answer
 carries an ETag known before evaluation, ``If-None-Match`` with it gives 304, an identical request is answered
-from memory (``X-Cache: hit``); errors are never kept.  ``timeout=`` (seconds) lowers the query's time limit.
+from memory (``X-Cache: hit``); errors are never kept.  Answers say ``Cache-Control: public, max-age=N``
+(``sparql_max_age``) so that a reverse proxy may keep them too; errors say ``no-store``.  ``timeout=`` (seconds)
+lowers the query's time limit.
 """
 
 from __future__ import annotations
@@ -13,18 +15,18 @@ from __future__ import annotations
 import math
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Response, request
 from werkzeug.datastructures import ETags
 from werkzeug.http import unquote_etag
 
 from .. import formats, sparqltext
-from ..cache import ResponseCache, dataset_hash, request_key
 from ..errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
 from ..query import Answer, QueryRequest
 from ..void import service_description
 from . import conneg
-from .pages import query_page
+from .response_cache import request_key
 from .state import state
+from .views import query_page
 
 bp = Blueprint("sparql", __name__)
 
@@ -155,19 +157,6 @@ def _timeout(params: Params) -> float | None:
     return seconds
 
 
-def setup(app: Flask) -> None:
-    """Give ``app`` its response cache (one per server process after a fork: each has its own copy).  None with
-    a remote ``sparql_backend``: that store may change while we serve, so its answers are neither kept nor
-    given ETags derived from our files."""
-    settings = app.extensions["gbagraph"].settings
-    app.extensions["gbagraph_cache"] = None if settings.sparql_backend else ResponseCache(
-        dataset_hash(settings), max_bytes=max(0, settings.response_cache_mb) * 2**20)
-
-
-def response_cache() -> ResponseCache | None:
-    return current_app.extensions.get("gbagraph_cache")
-
-
 def _service_description(params: Params) -> Response:
     fmt_param = next(iter(_values(params, "format")), None)
     fmt = conneg.pick(request.headers.get("Accept"), fmt_param, ("graph",), html=True, default=formats.DEFAULTS["graph"])
@@ -186,7 +175,7 @@ def endpoint() -> Response:
     if request.method == "GET" and not any(k in ("query", "update") for k, _ in params):
         return _service_description(params)
     query = build_request(params)
-    cache = response_cache()
+    cache = state().response_cache
     if cache is None:
         return _answer_response(state().engine.answer(query), None, None, params)
     if_none_match = request.if_none_match
@@ -205,10 +194,20 @@ def matches(if_none_match: ETags, etag: str) -> bool:
     return if_none_match.contains_weak(unquote_etag(etag)[0])
 
 
+def cache_control(etag: str | None) -> str:
+    """How long others may keep an answer: with an ETag (our own data, which changes only on a reload)
+    ``public, max-age`` for ``sparql_max_age`` seconds, then revalidation; without one (a remote backend's
+    answer, which may change any time) revalidation every time."""
+    max_age = state().settings.sparql_max_age
+    if not etag or max_age <= 0:
+        return "no-cache"
+    return f"public, max-age={max_age}"
+
+
 def _answer_response(answer: Answer, etag: str | None, hit: bool | None, params: Params) -> Response:
     response = Response(answer.body, content_type=answer.format.content_type)
     response.headers["Vary"] = "Accept"
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = cache_control(etag)
     if hit is not None:
         response.headers["X-Cache"] = "hit" if hit else "miss"
     if etag:
@@ -219,4 +218,4 @@ def _answer_response(answer: Answer, etag: str | None, hit: bool | None, params:
 
 
 def _not_modified(etag: str) -> Response:
-    return Response(status=304, headers={"ETag": etag, "Vary": "Accept", "Cache-Control": "no-cache"})
+    return Response(status=304, headers={"ETag": etag, "Vary": "Accept", "Cache-Control": cache_control(etag)})

@@ -1,177 +1,40 @@
-"""What the app keeps for its lifetime (in ``app.extensions["gbagraph"]``): the prepared graph, the examples,
-the dump cache.  Nothing here is global: each app built by ``create_app`` has its own."""
+"""What one app keeps for its lifetime (in ``app.extensions["gbagraph"]``): one :class:`State` holding the
+prepared graph and its engine, the response cache and the dumps.  Nothing here is global: each app built by
+``create_app`` has its own."""
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
 
-from ..config import Settings
-from ..export import Dump, build_dump_files, dump_name, make_dump
-from ..formats import Format
+from ..bundle import GraphBundle
+from ..config import Settings, public_url
+from ..examples import Example
 from ..pipeline import Prepared
 from ..query import Engine
 from ..search import LabelIndex
-from ..store import GraphBundle
 from ..vocabulary import completion_vocabulary
+from .response_cache import ResponseCache
 
-
-@dataclass(frozen=True)
-class Example:
-    """A query of ``queries/``: file name, title (its first ``#`` line: the question), the further leading
-    ``#`` lines (how it answers) and the text."""
-
-    name: str
-    title: str
-    text: str
-    description: str = ""
-
-
-def read_examples(folder: Path) -> list[Example]:
-    """Every ``*.rq`` file under ``folder`` (top level first, then sub-folders such as ``federated/``); the title
-    is the file's first comment line, the name its path without ``.rq``."""
-    if not folder.is_dir():
-        return []
-    out = []
-    paths = sorted(folder.rglob("*.rq"), key=lambda p: (len(p.relative_to(folder).parts), str(p)))
-    for path in paths:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        title_lines = []
-        for line in text.splitlines():
-            stripped = line.strip()
-            if not stripped.startswith("#"):
-                break
-            words = stripped.lstrip("#").strip()
-            if words:
-                title_lines.append(words)
-        name = str(path.relative_to(folder).with_suffix(""))
-        title = title_lines[0] if title_lines else name
-        out.append(Example(name, title, text, " ".join(title_lines[1:])))
-    return out
-
-
-log = logging.getLogger("gbagraph.dumps")
-
-
-class DumpCache:
-    """Dumps built on first use and kept (one lock: a dump is built once per process)."""
-
-    def __init__(self, bundle: GraphBundle) -> None:
-        self.bundle = bundle
-        self._dumps: dict[tuple[str, bool], Dump] = {}
-        self._extras: dict[str, bytes] = {}
-        self._lock = threading.Lock()
-
-    def extra(self, name: str, build: Callable[[GraphBundle], bytes]) -> bytes:
-        """A file derived from the dataset other than a dump (entity table, JSON-LD context), built once."""
-        with self._lock:
-            if name not in self._extras:
-                self._extras[name] = build(self.bundle)
-            return self._extras[name]
-
-    def carry_over(self, previous: DumpCache) -> None:
-        """Take what ``previous`` has built: it served the same store (same cache key), so the same files."""
-        with previous._lock:
-            dumps, extras = dict(previous._dumps), dict(previous._extras)
-        with self._lock:
-            self._dumps.update(dumps)
-            self._extras.update(extras)
-
-    def get(self, fmt: Format, inferred: bool) -> Dump:
-        key = (fmt.name, inferred)
-        with self._lock:
-            if key not in self._dumps:
-                self._dumps[key] = make_dump(self.bundle, fmt, inferred=inferred)
-            return self._dumps[key]
-
-
-#: from this many quads the dumps are written from the store to the cache folder, in the background
-STORE_DUMPS_FROM = 50_000
-
-
-class StoreDumps:
-    """Dumps of a big graph, written from the store into ``folder`` (one per store key, shared by every process)
-    one after another by a background thread that starts on first use; a dump is listed once it is complete."""
-
-    def __init__(self, store: Any, base: str, folder: Path) -> None:
-        self.store, self.base, self.folder = store, base, folder
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def meta(self, name: str) -> dict[str, Any] | None:
-        try:
-            return cast(dict[str, Any], json.loads((self.folder / f"{name}.json").read_text()))
-        except (OSError, ValueError):
-            return None
-
-    def path(self, name: str) -> Path:
-        return self.folder / name
-
-    def start(self) -> None:
-        """Start building the missing dumps in this process (once), unless another process holds their lock."""
-        with self._lock:
-            if self._thread is None or (not self._thread.is_alive() and self._thread.ident != threading.get_ident()):
-                if self._thread is None or any(self.meta(dump_name(f, inferred=i)) is None for f, i in self._all()):
-                    self._thread = threading.Thread(target=self._build_all, name="gbagraph-dumps", daemon=True)
-                    self._thread.start()
-
-    def _all(self) -> list[tuple[Format, bool]]:
-        from ..void import dump_formats
-
-        return [(fmt, inferred) for inferred in (False, True) for fmt in dump_formats()]
-
-    def _build_all(self) -> None:
-        for fmt, inferred in self._all():
-            name = dump_name(fmt, inferred=inferred)
-            if self.meta(name) is not None:
-                continue
-            lock = self.folder / f"{name}.lock"
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                if lock.exists() and _pid_alive(lock):
-                    continue  # another process is writing it
-                lock.unlink(missing_ok=True)
-                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-                os.write(fd, str(os.getpid()).encode())
-                os.close(fd)
-            except OSError:
-                continue
-            try:
-                build_dump_files(self.store, self.base, fmt, self.folder, inferred=inferred)
-            except OSError as exc:
-                log.warning("dumps: cannot write %s (%s)", name, exc)
-            finally:
-                lock.unlink(missing_ok=True)
-
-
-def _pid_alive(lock: Path) -> bool:
-    try:
-        os.kill(int(lock.read_text() or 0), 0)
-    except (OSError, ValueError):
-        return False
-    return True
+if TYPE_CHECKING:
+    from .dumps import DumpCache, StoreDumps
 
 
 @dataclass
 class State:
+    """Everything one app serves from: the prepared graph (and its engine), the response cache (None with a
+    remote ``sparql_backend``), the dumps, the examples."""
+
     prepared: Prepared
     examples: list[Example]
     dumps: DumpCache
     graph_names: frozenset[str]
     last_modified: datetime
+    response_cache: ResponseCache | None = None
     store_dumps: StoreDumps | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -205,7 +68,7 @@ class State:
     def public_url(self) -> str:
         """The URL this server is reached at: the ``public_url`` setting, else the request's host (after any
         trusted proxy's headers)."""
-        return self.prepared.settings.public_url or request.url_root
+        return public_url(self.prepared.settings, request.url_root)
 
 
 def state() -> State:

@@ -9,6 +9,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from html import escape
 
+from .links import safe_href
+
 #: the same numbers as ``G`` in static/timeline.js
 WIDTH, MARGIN, AXIS_Y, FIRST_ROW, ROW, DOT, TEXT_GAP, FLIP = 760, 16, 28, 60, 40, 6, 10, 0.55
 _DATE = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -54,7 +56,8 @@ def timeline_svg(items: list[Item]) -> str:
         return MARGIN + (t - lo) / (hi - lo) * (WIDTH - 2 * MARGIN)
 
     height = FIRST_ROW + len(dated) * ROW
-    data = escape(json.dumps([asdict(it) for it in dated], ensure_ascii=False), quote=True)
+    data = escape(json.dumps([asdict(it) | {"href": safe_href(it.href) or ""} for it in dated], ensure_ascii=False),
+                  quote=True)
     out = [f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
            f'aria-label="Timeline of {len(dated)} dated items" xmlns="http://www.w3.org/2000/svg" data-items="{data}">',
            f'<line class="tl-axis" x1="{MARGIN}" y1="{AXIS_Y}" x2="{WIDTH - MARGIN}" y2="{AXIS_Y}"/>']
@@ -63,8 +66,9 @@ def timeline_svg(items: list[Item]) -> str:
                    f'<text class="tl-year" x="{_num(x(year))}" y="{AXIS_Y - 9}" text-anchor="middle">{year}</text>')
     for i, it in enumerate(dated):
         y, cx = FIRST_ROW + i * ROW, x(year_of(it.date))
-        tag = "a" if it.href else "g"
-        out.append(f'<{tag} class="tl-item"' + (f' href="{escape(it.href)}">' if it.href else ">"))
+        href = safe_href(it.href)
+        tag = "a" if href else "g"
+        out.append(f'<{tag} class="tl-item"' + (f' href="{escape(href)}">' if href else ">"))
         tip = " · ".join(filter(None, (it.date, it.label, it.detail)))
         out.append(f"<title>{escape(tip)}</title>")
         for p in it.previous:

@@ -187,6 +187,29 @@
     render();
   }
 
+  // ---- checked while typing: /sparql/check parses (never evaluates) and says what /sparql would say -------------
+
+  var checkEl = document.getElementById("check"), checkTimer = null, checkSeq = 0, CHECK_DELAY = 400;
+
+  function scheduleCheck() {
+    clearTimeout(checkTimer);
+    checkEl.hidden = true;
+    checkTimer = setTimeout(checkNow, CHECK_DELAY);
+  }
+
+  function checkNow() {
+    var text = textarea.value, mine = ++checkSeq;
+    if (!text.trim()) { return; }
+    fetch(root + "/sparql/check", { method: "POST", body: new URLSearchParams({ query: text }) })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (verdict) {
+        if (!verdict || mine !== checkSeq || text !== textarea.value) { return; }  // the text moved on
+        checkEl.hidden = verdict.ok;
+        checkEl.textContent = verdict.ok ? "" : verdict.message;
+        if (!verdict.ok && Number.isInteger(verdict.line)) { markError(verdict.line, verdict.column); }
+      }).catch(function () { /* checking is a help only: Run still says everything */ });
+  }
+
   // ---- completion ---------------------------------------------------------------------------------------------
 
   var completion = { items: [], active: 0, start: 0 };
@@ -343,7 +366,8 @@
     DOWNLOADS[form].forEach(function (f, i) {
       var a = document.createElement("a");
       a.id = "download-" + f[0];
-      a.href = root + "/sparql?query=" + q + "&format=" + f[0] + "&download=1";
+      // CSV for spreadsheets: /query.csv neutralises formulas (=, +, -, @); the others are the protocol's own
+      a.href = f[0] === "csv" ? root + "/query.csv?query=" + q : root + "/sparql?query=" + q + "&format=" + f[0] + "&download=1";
       a.setAttribute("download", "results." + EXTENSIONS[f[0]]);
       a.textContent = f[1];
       if (i) { downloadsEl.appendChild(document.createTextNode(" · ")); }
@@ -358,7 +382,7 @@
       var rest = iri.slice(config.base.length);
       if (/^(id|def|graph)\//.test(rest)) { return root + "/" + rest; }
     }
-    return /^https?:\/\//.test(iri) ? iri : null;
+    return /^https?:\/\/[^\s]/.test(iri) ? iri : null;  // the link policy (web/links.py): the web or ours
   }
 
   function shorten(iri) {
@@ -418,24 +442,43 @@
   /** The answer being shown: its variables, rows (in the current order), sort and page. */
   var shown = null;
 
-  /** The first column whose bound values all pass ``test`` (at least one bound), or undefined. */
-  function columnWhere(vars, rows, test) {
+  /** Columns whose bound values all pass ``test`` (at least one bound). */
+  function columnsWhere(vars, rows, test) {
     return vars.filter(function (v) {
       return rows.every(function (r) { return !r[v] || test(r[v]); }) && rows.some(function (r) { return r[v]; });
-    })[0];
+    });
   }
 
-  /** The numeric column and a label column of a grouped count (for the bar chart), or null. */
+  /** Numbers that say where or which, not how much: never a chart's value unless chosen. */
+  var ORDINAL_NAME = /(ordinal|paragraph|number|^n?o$|^num$|index|position|rank|^id$|year|^seq)/i;
+  var LABEL_NAME = /(label|name|title)/i;
+
+  function isText(term) { return term && term.type === "literal" && !isNumeric(term) && !isDate(term) &&
+    !/#boolean$/.test(term.datatype || ""); }
+
+  /** The column that names a row best: a label/name/title, else a linked thing, else text; not ``but``. */
+  function labelColumn(vars, rows, but) {
+    var free = vars.filter(function (v) { return but.indexOf(v) < 0; });
+    var named = free.filter(function (v) { return LABEL_NAME.test(v); });
+    var linked = columnsWhere(free, rows, function (t) { return t.type === "uri"; });
+    var text = columnsWhere(free, rows, isText);
+    return named.concat(text, linked)[0] || free[0];
+  }
+
+  /** What the bar chart can show: the numeric columns and, guessed, a value (not an ordinal) and a label. */
   function chartColumns(vars, rows) {
-    var value = columnWhere(vars, rows, isNumeric);
-    var label = vars.filter(function (v) { return v !== value; })[0];
-    return value && label ? { label: label, value: value } : null;
+    var numeric = columnsWhere(vars, rows, isNumeric);
+    if (!numeric.length) { return null; }
+    var value = numeric.filter(function (v) { return !ORDINAL_NAME.test(v); })[0] || "";
+    return { values: numeric, value: value, label: labelColumn(vars, rows, numeric) };
   }
 
-  /** The date column and a label column of dated rows (for the timeline), or null. */
+  /** What the timeline can show: the date columns (xsd:date, gYear, gYearMonth, dateTime) and a label. */
   function timelineColumns(vars, rows) {
-    var date = columnWhere(vars, rows, isDate);
-    return date ? { date: date, label: vars.filter(function (v) { return v !== date; })[0] } : null;
+    var dates = columnsWhere(vars, rows, isDate);
+    if (!dates.length) { return null; }
+    var numeric = columnsWhere(vars, rows, isNumeric);
+    return { dates: dates, date: dates[0], label: labelColumn(vars, rows, dates.concat(numeric)) };
   }
 
   function svgEl(name, attrs, text) {
@@ -446,6 +489,13 @@
   }
 
   function barChart(rows, cols) {
+    if (!cols.value) {
+      var p = document.createElement("p");
+      p.className = "note";
+      p.textContent = "Choose the column of values to draw (its numbers look like positions or ordinals, so none " +
+        "was picked).";
+      return p;
+    }
     var data = rows.filter(function (r) { return r[cols.value]; }).slice(0, CHART_ROWS);
     var max = Math.max.apply(null, data.map(function (r) { return Number(r[cols.value].value); }).concat([0]));
     var labelWidth = 240, width = Math.max(480, resultsEl.clientWidth - 20), barRow = 22;
@@ -547,44 +597,115 @@
     drawView();
   }
 
-  function drawView() {
-    var area = document.getElementById("view-area");
-    area.textContent = "";
-    var limit = { chart: CHART_ROWS, timeline: TIMELINE_ROWS }[shown.view];
-    if (shown.view === "chart") { area.appendChild(barChart(shown.rows, shown.chart)); }
-    else if (shown.view === "timeline") { area.appendChild(timelineView(shown.rows, shown.timeline)); }
-    else { area.appendChild(drawTable()); }
-    if (limit && shown.rows.length > limit) {
-      var note = document.createElement("p");
-      note.className = "note";
-      note.textContent = "The first " + limit + " of " + shown.rows.length + " rows, in the table's order.";
-      area.appendChild(note);
+  /** A <select> of ``options`` (column names) bound to ``cols[key]``, redrawing the view on change. */
+  function columnPicker(label, id, options, cols, key, allowNone) {
+    var wrap = document.createElement("label");
+    wrap.className = "picker";
+    wrap.textContent = label + " ";
+    var sel = document.createElement("select");
+    sel.id = id;
+    (allowNone ? [""] : []).concat(options).forEach(function (v) {
+      var o = document.createElement("option");
+      o.value = v;
+      o.textContent = v ? "?" + v : "(choose)";
+      o.selected = v === cols[key];
+      sel.appendChild(o);
+    });
+    sel.addEventListener("change", function () { cols[key] = sel.value; drawView(); });
+    wrap.appendChild(sel);
+    return wrap;
+  }
+
+  function pickers() {
+    var box = document.createElement("div");
+    box.className = "pickers";
+    if (shown.view === "chart") {
+      box.appendChild(columnPicker("Bars:", "pick-label", shown.vars, shown.chart, "label"));
+      box.appendChild(columnPicker("Value:", "pick-value", shown.chart.values, shown.chart, "value", true));
+    } else if (shown.view === "timeline") {
+      box.appendChild(columnPicker("Date:", "pick-date", shown.timeline.dates, shown.timeline, "date"));
+      box.appendChild(columnPicker("Label:", "pick-label", shown.vars, shown.timeline, "label"));
     }
-    document.querySelectorAll(".views button").forEach(function (b) {
-      b.setAttribute("aria-pressed", b.dataset.view === shown.view ? "true" : "false");
+    return box;
+  }
+
+  /** The rows whose shown text holds the filter's text (any column, any case). */
+  function filtered() {
+    var needle = shown.filter.trim().toLowerCase();
+    if (!needle) { return shown.rows; }
+    return shown.rows.filter(function (r) {
+      return shown.vars.some(function (v) { return r[v] && (display(r[v]) + " " + r[v].value).toLowerCase().indexOf(needle) >= 0; });
     });
   }
 
-  function renderSelect(data) {
-    var vars = data.head.vars, rows = data.results.bindings;
+  function drawView() {
+    var area = document.getElementById("view-area");
+    area.textContent = "";
+    document.querySelectorAll(".views button").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.view === shown.view ? "true" : "false");
+    });
+    document.getElementById("row-filter").hidden = shown.view === "turtle" || shown.view === "graph";
+    if (shown.view === "turtle") { area.appendChild(turtleView()); return; }
+    if (shown.view === "graph") { area.appendChild(graphView()); return; }
+    var all = shown.rows, rows = filtered();
+    shown.rows = rows;
+    var limit = { chart: CHART_ROWS, timeline: TIMELINE_ROWS }[shown.view];
+    area.appendChild(pickers());
+    if (shown.view === "chart") { area.appendChild(barChart(rows, shown.chart)); }
+    else if (shown.view === "timeline") { area.appendChild(timelineView(rows, shown.timeline)); }
+    else { area.appendChild(drawTable()); }
+    shown.rows = all;
+    if (rows.length !== all.length) {
+      var count = document.createElement("p");
+      count.className = "note";
+      count.id = "filter-count";
+      count.textContent = rows.length + " of " + all.length + " rows match the filter.";
+      area.insertBefore(count, area.firstChild);
+    }
+    if (limit && rows.length > limit) {
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = "The first " + limit + " of " + rows.length + " rows, in the table's order.";
+      area.appendChild(note);
+    }
+  }
+
+  /** Views (table, chart, timeline; for a graph also Turtle and the drawing), a filter box and the view area. */
+  function renderRows(vars, rows, graph) {
     shown = { vars: vars, rows: rows.slice(), original: rows, sortVar: null, sortDir: 1, page: 0, view: "table",
-              chart: chartColumns(vars, rows), timeline: timelineColumns(vars, rows) };
+              filter: "", graph: graph || null,
+              chart: graph ? null : chartColumns(vars, rows), timeline: graph ? null : timelineColumns(vars, rows) };
+    var bar = document.createElement("div");
+    bar.className = "result-bar";
     var views = document.createElement("div");
     views.className = "views";
     views.setAttribute("role", "group");
     views.setAttribute("aria-label", "result view");
-    [["table", "Table", true], ["chart", "Bar chart", shown.chart], ["timeline", "Timeline", shown.timeline]]
-      .forEach(function (v) {
-        if (!v[2]) { return; }
-        var b = button(v[1], "view-" + v[0], function () { shown.view = v[0]; drawView(); }, v[0] === "table");
-        b.dataset.view = v[0];
-        views.appendChild(b);
-      });
-    if (views.children.length > 1) { resultsEl.appendChild(views); }
+    [["table", "Table", true], ["chart", "Bar chart", shown.chart], ["timeline", "Timeline", shown.timeline],
+     ["turtle", "Turtle", graph], ["graph", "Graph", graph]].forEach(function (v) {
+      if (!v[2]) { return; }
+      var b = button(v[1], "view-" + v[0], function () { shown.view = v[0]; drawView(); }, v[0] === "table");
+      b.dataset.view = v[0];
+      views.appendChild(b);
+    });
+    if (views.children.length > 1) { bar.appendChild(views); }
+    var filter = document.createElement("input");
+    filter.type = "search";
+    filter.id = "row-filter";
+    filter.placeholder = "Filter rows…";
+    filter.setAttribute("aria-label", "Filter the rows shown");
+    filter.addEventListener("input", function () { shown.filter = filter.value; shown.page = 0; drawView(); });
+    bar.appendChild(filter);
+    resultsEl.appendChild(bar);
     var area = document.createElement("div");
     area.id = "view-area";
     resultsEl.appendChild(area);
     drawView();
+  }
+
+  function renderSelect(data) {
+    var rows = data.results.bindings;
+    renderRows(data.head.vars, rows);
     return rows.length + (rows.length === 1 ? " row" : " rows");
   }
 
@@ -609,12 +730,76 @@
     }).join("\n").replace(/^\n+/, "");
   }
 
-  function renderGraph(body, type) {
+  // ---- graph answers (CONSTRUCT, DESCRIBE): N-Triples read into a table of triples; Turtle; a drawing ------
+
+  var NT_TERM = '(<[^>]*>|_:[^\\s]+|"(?:[^"\\\\]|\\\\.)*"(?:@[A-Za-z0-9-]+|\\^\\^<[^>]*>)?)';
+  var NT_LINE = new RegExp("^\\s*" + NT_TERM + "\\s+" + NT_TERM + "\\s+" + NT_TERM + "\\s*\\.\\s*$");
+
+  function unescapeNt(s) {
+    return s.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)/g, function (_, e) {
+      if (e.length > 1) { return String.fromCodePoint(parseInt(e.slice(1), 16)); }
+      return { t: "\t", b: "\b", n: "\n", r: "\r", f: "\f" }[e] || e;
+    });
+  }
+
+  /** An N-Triples term as a SPARQL JSON results term. */
+  function ntTerm(text) {
+    if (text.charAt(0) === "<") { return { type: "uri", value: unescapeNt(text.slice(1, -1)) }; }
+    if (text.charAt(0) === "_") { return { type: "bnode", value: text.slice(2) }; }
+    var m = /^"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$/.exec(text);
+    var term = { type: "literal", value: unescapeNt(m[1]) };
+    if (m[2]) { term["xml:lang"] = m[2]; }
+    if (m[3]) { term.datatype = m[3]; }
+    return term;
+  }
+
+  function parseNTriples(body) {
+    var rows = [];
+    body.split("\n").forEach(function (line) {
+      var m = NT_LINE.exec(line);
+      if (m) { rows.push({ subject: ntTerm(m[1]), predicate: ntTerm(m[2]), object: ntTerm(m[3]) }); }
+    });
+    return rows;
+  }
+
+  function turtleView() {
     var pre = document.createElement("pre");
     pre.className = "graph";
-    pre.textContent = type.indexOf("text/turtle") === 0 ? usedPrefixesOnly(body) : body;
-    resultsEl.appendChild(pre);
-    return type.split(";")[0];
+    var g = shown.graph;
+    if (g.turtle !== undefined) { pre.textContent = g.turtle; return pre; }
+    pre.textContent = "loading the Turtle…";
+    fetch(root + "/sparql", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded",
+      "Accept": "text/turtle" }, body: new URLSearchParams({ query: g.query }) })
+      .then(function (r) { return r.text().then(function (t) { return r.ok ? usedPrefixesOnly(t) : t; }); })
+      .then(function (t) { g.turtle = t; pre.textContent = t; })
+      .catch(function (e) { pre.textContent = "The Turtle could not be fetched: " + e; });
+    return pre;
+  }
+
+  function graphView() {
+    var g = shown.graph;
+    if (shown.rows.length > window.GbaGraphView.MAX_TRIPLES) {
+      var p = document.createElement("p");
+      p.className = "note";
+      p.textContent = "The drawing is made for answers of up to " + window.GbaGraphView.MAX_TRIPLES +
+        " triples; this one has " + shown.rows.length + ". Narrow the query (LIMIT) to draw it.";
+      return p;
+    }
+    return window.GbaGraphView.render(g.triples, { width: Math.max(320, resultsEl.clientWidth - 20),
+      label: display, href: function (t) { return t.type === "uri" ? localHref(t.value) : null; } });
+  }
+
+  function renderGraph(body, type, query) {
+    if (type.indexOf("application/n-triples") !== 0) {  // a server that would not give N-Triples: its text
+      var pre = document.createElement("pre");
+      pre.className = "graph";
+      pre.textContent = type.indexOf("text/turtle") === 0 ? usedPrefixesOnly(body) : body;
+      resultsEl.appendChild(pre);
+      return type.split(";")[0];
+    }
+    var triples = parseNTriples(body);
+    renderRows(["subject", "predicate", "object"], triples, { query: query, triples: triples });
+    return triples.length + (triples.length === 1 ? " triple" : " triples");
   }
 
   function showError(text) {
@@ -622,62 +807,285 @@
     errorEl.hidden = false;
   }
 
-  function run() {
-    var started = performance.now();
-    errorEl.hidden = true;
+  // ---- runs, tabs, history --------------------------------------------------------------------------------------
+  // Each tab holds its text and at most one run.  A run's answer is kept with the text that produced it and is
+  // drawn only if it is still the tab's latest run (a counter); Cancel aborts the request (the server stops a
+  // query whose client went away).
+
+  var runButton = document.getElementById("run"), cancelButton = document.getElementById("cancel");
+  var answerFor = document.getElementById("answer-for");
+  var TABS_KEY = "gbagraph.tabs", HISTORY_KEY = "gbagraph.history", HISTORY_MAX = 50;
+  var tabs = [], active = 0;
+
+  function stored(key, fallback) {
+    try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+  }
+
+  function store(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode or full: not kept */ }
+  }
+
+  function newTab(text, name) {
+    return { text: text, name: name || "", seq: 0, controller: null, answer: null };
+  }
+
+  function tab() { return tabs[active]; }
+
+  function saveTabs() {
+    tab().text = textarea.value;
+    store(TABS_KEY, { active: active, tabs: tabs.map(function (t) { return { text: t.text, name: t.name }; }) });
+  }
+
+  function tabTitle(t, i) {
+    if (t.name) { return t.name; }
+    var form = /\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b/i.exec(t.text.replace(/#[^\n]*/g, ""));
+    return "Query " + (i + 1) + (form ? " · " + form[1].toUpperCase() : "");
+  }
+
+  function drawTabs() {
+    var bar = document.getElementById("tabs");
+    bar.textContent = "";
+    tabs.forEach(function (t, i) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "tab" + (t.controller ? " running" : "");
+      b.setAttribute("role", "tab");
+      b.setAttribute("aria-selected", i === active ? "true" : "false");
+      b.textContent = tabTitle(t, i);
+      b.addEventListener("click", function () { switchTab(i); });
+      bar.appendChild(b);
+      if (tabs.length > 1) {
+        var x = document.createElement("button");
+        x.type = "button";
+        x.className = "tab-close";
+        x.title = "Close " + tabTitle(t, i);
+        x.setAttribute("aria-label", x.title);
+        x.textContent = "×";
+        x.addEventListener("click", function () { closeTab(i); });
+        bar.appendChild(x);
+      }
+    });
+    var add = document.createElement("button");
+    add.type = "button";
+    add.id = "new-tab";
+    add.className = "tab-new";
+    add.title = "New tab";
+    add.setAttribute("aria-label", "New tab");
+    add.textContent = "+";
+    add.addEventListener("click", function () { openTab(config.initial || "", ""); });
+    bar.appendChild(add);
+  }
+
+  function switchTab(i) {
+    saveTabs();
+    if (i !== active) { history.replaceState(null, "", root + "/"); }
+    active = Math.max(0, Math.min(i, tabs.length - 1));
+    textarea.value = tab().text;
     errorAt = null;
-    render();
     closeCompletion();
-    statusEl.textContent = "running…";
-    statusEl.className = "status busy";
-    history.replaceState(null, "", root + "/?query=" + encodeURIComponent(textarea.value));
-    fetch(root + "/sparql", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded",
-                 "Accept": "application/sparql-results+json, text/turtle;q=0.9, text/plain;q=0.1" },
-      body: new URLSearchParams({ query: textarea.value })
-    }).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      return response.text().then(function (body) {
-        var ms = Math.round(performance.now() - started);
-        statusEl.className = "status";
-        resultsEl.textContent = "";
-        if (!response.ok) {
-          statusEl.textContent = "error " + response.status;
-          statusEl.className = "status failed";
-          var err = errorPosition(body, type);
-          showError(err.message);
-          if (err.line !== null) { markError(err.line, err.column); }
-          return;
-        }
-        var summary;
-        if (type.indexOf("application/sparql-results+json") === 0) {
-          var data = JSON.parse(body);
-          summary = typeof data.boolean === "boolean" ? renderAsk(data.boolean) : renderSelect(data);
-        } else {
-          summary = renderGraph(body, type);
-        }
-        statusEl.textContent = summary + " in " + ms + " ms";
-      });
-    }).catch(function (err) {
-      statusEl.textContent = "failed";
-      statusEl.className = "status failed";
-      showError("The server could not be reached: " + err);
+    refresh();
+    showAnswer();
+    saveTabs();
+    drawTabs();
+  }
+
+  function openTab(text, name) {
+    saveTabs();
+    tabs.push(newTab(text, name));
+    switchTab(tabs.length - 1);
+  }
+
+  function closeTab(i) {
+    if (tabs[i].controller) { tabs[i].seq++; tabs[i].controller.abort(); }
+    saveTabs();
+    tabs.splice(i, 1);
+    active = i < active || active >= tabs.length ? Math.max(0, active - 1) : active;
+    textarea.value = tab().text;
+    switchTab(active);
+  }
+
+  function loadTabs() {
+    var saved = stored(TABS_KEY, null);
+    if (saved && Array.isArray(saved.tabs) && saved.tabs.length) {
+      tabs = saved.tabs.map(function (t) { return newTab(String(t.text || ""), String(t.name || "")); });
+      active = Math.max(0, Math.min(Number(saved.active) || 0, tabs.length - 1));
+      if (config.fromUrl) {  // a permalink opens in the tab that holds its text, or in a tab of its own
+        var same = tabs.map(function (t) { return t.text; }).indexOf(textarea.value);
+        if (same < 0) { tabs.push(newTab(textarea.value, "")); }
+        active = same < 0 ? tabs.length - 1 : same;
+      }
+    } else {
+      tabs = [newTab(textarea.value, "")];
+    }
+    textarea.value = tab().text;
+    drawTabs();
+  }
+
+  function remember(text) {
+    var list = stored(HISTORY_KEY, []).filter(function (h) { return h && h.query !== text; });
+    list.unshift({ query: text, at: new Date().toISOString() });
+    store(HISTORY_KEY, list.slice(0, HISTORY_MAX));
+    drawHistory();
+  }
+
+  function drawHistory() {
+    var list = document.getElementById("history-list");
+    var items = stored(HISTORY_KEY, []);
+    list.textContent = "";
+    document.getElementById("history-count").textContent = items.length ? "(" + items.length + ")" : "";
+    items.forEach(function (h) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "history-item";
+      b.title = h.query;
+      b.textContent = h.query.replace(/^(\s*(#[^\n]*|PREFIX[^\n]*)?\n)+/i, "").replace(/\s+/g, " ").slice(0, 80);
+      b.addEventListener("click", function () { setText(h.query); statusEl.textContent = "loaded from history"; });
+      var when = document.createElement("span");
+      when.className = "note";
+      when.textContent = " " + String(h.at).slice(0, 16).replace("T", " ");
+      li.appendChild(b);
+      li.appendChild(when);
+      list.appendChild(li);
     });
   }
 
-  function loadExample(i) {
-    var example = config.examples[i];
-    textarea.value = example.text;
+  function setText(text) {
+    textarea.value = text;
     errorAt = null;
     textarea.setSelectionRange(0, 0);
     textarea.scrollTop = 0;
     textarea.scrollLeft = 0;
     textarea.focus({ preventScroll: true });
     refresh();
+    saveTabs();
+    drawTabs();
+    showAnswerFor();
+    scheduleCheck();
+  }
+
+  function setRunning() {
+    var running = !!tab().controller;
+    runButton.disabled = running;
+    runButton.textContent = running ? "Running…" : "Run ▶";
+    cancelButton.hidden = !running;
+    cancelButton.disabled = !running;
+    document.getElementById("editor").classList.toggle("running", running);
+    drawTabs();
+  }
+
+  /** Says so when the answer shown is for another text than the editor's (the text was changed since). */
+  function showAnswerFor() {
+    var answer = tab().answer;
+    answerFor.hidden = !answer || !answer.query || answer.query === textarea.value;
+  }
+
+  /** Draw the current tab's state: running, its last answer (or error, or cancellation), or nothing. */
+  function showAnswer() {
+    var t = tab(), answer = t.answer;
+    errorEl.hidden = true;
+    resultsEl.textContent = "";
+    shown = null;
+    statusEl.className = "status";
+    statusEl.textContent = "";
+    setRunning();
+    showAnswerFor();
+    if (t.controller) {
+      statusEl.textContent = "running…";
+      statusEl.className = "status busy";
+      return;
+    }
+    if (!answer) { return; }
+    if (answer.cancelled) {
+      statusEl.textContent = "cancelled after " + answer.ms + " ms";
+      return;
+    }
+    if (answer.failed) {
+      statusEl.textContent = "failed";
+      statusEl.className = "status failed";
+      showError("The server could not be reached: " + answer.failed);
+      return;
+    }
+    if (!answer.ok) {
+      statusEl.textContent = "error " + answer.status;
+      statusEl.className = "status failed";
+      var err = errorPosition(answer.body, answer.type);
+      showError(err.message);
+      if (err.line !== null && answer.query === textarea.value) { markError(err.line, err.column); }
+      return;
+    }
+    var summary;
+    if (answer.type.indexOf("application/sparql-results+json") === 0) {
+      var data = JSON.parse(answer.body);
+      summary = typeof data.boolean === "boolean" ? renderAsk(data.boolean) : renderSelect(data);
+    } else {
+      summary = renderGraph(answer.body, answer.type, answer.query);
+    }
+    statusEl.textContent = summary + " in " + answer.ms + " ms";
+  }
+
+  function run() {
+    var t = tab(), text = textarea.value;
+    if (t.controller) { t.controller.abort(); }  // one run at a time: a new run replaces the one under way
+    var mine = ++t.seq, controller = new AbortController(), started = performance.now();
+    clearTimeout(checkTimer);
+    checkSeq++;
+    checkEl.hidden = true;
+    t.controller = controller;
+    t.answer = null;
+    errorAt = null;
+    render();
+    closeCompletion();
+    remember(text);
+    saveTabs();
+    history.replaceState(null, "", root + "/?query=" + encodeURIComponent(text));
+    showAnswer();
+    function done(answer) {
+      if (t.seq !== mine) { return; }  // a later run or a cancel came after this one: its answer is not shown
+      answer.ms = Math.round(performance.now() - started);
+      answer.query = text;
+      t.controller = null;
+      t.answer = answer;
+      if (t === tab()) { showAnswer(); } else { drawTabs(); }
+    }
+    fetch(root + "/sparql", {
+      method: "POST",
+      signal: controller.signal,
+      headers: { "Content-Type": "application/x-www-form-urlencoded",
+                 "Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/plain;q=0.1" },
+      body: new URLSearchParams({ query: text })
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      return response.text().then(function (body) {
+        done({ ok: response.ok, status: response.status, type: type, body: body });
+      });
+    }).catch(function (err) {
+      done(err && err.name === "AbortError" ? { cancelled: true } : { failed: String(err) });
+    });
+  }
+
+  function cancel() {
+    var t = tab();
+    if (!t.controller) { return; }
+    var controller = t.controller;
+    t.seq++;
+    t.controller = null;
+    t.answer = { cancelled: true, ms: 0, query: textarea.value };
+    controller.abort();
+    showAnswer();
+    statusEl.textContent = "cancelled";
+  }
+
+  function loadExample(i) {
+    var example = config.examples[i];
+    setText(example.text);
     document.querySelectorAll(".example").forEach(function (b) { b.classList.remove("current"); });
     document.querySelector('.example[data-index="' + i + '"]').classList.add("current");
     statusEl.textContent = "loaded: " + example.title;
+    if (example.needs && example.needs.length) {
+      statusEl.textContent += " — federated: this server may not call " + example.needs.join(", ") +
+        " (see service_allowlist)";
+    }
   }
 
   function addPrefixes() {
@@ -695,6 +1103,9 @@
   textarea.addEventListener("input", function () {
     errorAt = null;
     refresh();
+    saveTabs();
+    showAnswerFor();
+    scheduleCheck();
     var w = wordBeforeCaret().word;
     if (/^[A-Za-z][\w.-]*:[\w.-]*$/.test(w) || (!popup.hidden && w)) { openCompletion(false); } else { closeCompletion(); }
   });
@@ -736,7 +1147,15 @@
     }
     if (e.key !== "Shift") { tabReleased = false; }
   });
-  document.getElementById("run").addEventListener("click", run);
+  runButton.addEventListener("click", run);
+  cancelButton.addEventListener("click", cancel);
+  document.getElementById("answer-for-restore").addEventListener("click", function () {
+    if (tab().answer) { setText(tab().answer.query); showAnswer(); }
+  });
+  document.getElementById("history-clear").addEventListener("click", function () {
+    store(HISTORY_KEY, []);
+    drawHistory();
+  });
   document.getElementById("add-prefixes").addEventListener("click", addPrefixes);
   document.querySelectorAll(".example").forEach(function (b) {
     b.addEventListener("click", function () { loadExample(Number(b.dataset.index)); });
@@ -745,6 +1164,8 @@
     if (v) { vocabulary = v; }
     textarea.closest(".editor").dataset.vocabulary = v ? "loaded" : "failed";
   }).catch(function () { /* completion keeps to prefixes and variables */ });
+  loadTabs();
+  drawHistory();
   refresh();
   if (config.autorun) { run(); }
 }());

@@ -53,8 +53,9 @@
     }
     dated.forEach(function (it, i) {
       var y = G.firstRow + i * G.row, cx = x(yearOf(it.date));
-      var group = el(it.href ? "a" : "g", { "class": "tl-item" });
-      if (it.href) { group.setAttribute("href", it.href); }
+      var href = /^(https?:\/\/[^\s]|\/(?!\/))/.test(it.href || "") ? it.href : "";  // the link policy (web/links.py)
+      var group = el(href ? "a" : "g", { "class": "tl-item" });
+      if (href) { group.setAttribute("href", href); }
       group.appendChild(el("title", {}, [it.date, it.label, it.detail].filter(Boolean).join(" · ")));
       (it.previous || []).forEach(function (p) {
         var px = x(yearOf(p));

@@ -28,11 +28,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .config import Settings
-from .errors import GbagraphError
-from .formats import answer_format
-from .namespaces import BASE
-from .query import Answer, Engine, QueryRequest
+from ..config import Settings
+from ..errors import GbagraphError
+from ..formats import answer_format
+from ..namespaces import BASE
+from ..query import Answer, Engine, QueryRequest
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ class ResponseCache:
 
 def dataset_hash(settings: Settings) -> str:
     """A hash of everything the served dataset is built from: input files, namespace, inference choice, versions."""
-    from .diskcache import digest, input_files, library_versions
+    from ..diskcache import digest, input_files, library_versions
 
     flags = f"infer={settings.infer};reasoner={settings.reasoner};engine={settings.engine}"
     return digest(input_files(settings, shapes=False), BASE, flags,

@@ -17,7 +17,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
 from gbagraph.config import Settings
-from gbagraph.store import PROJECT, load
+from gbagraph.layout import PROJECT
+from gbagraph.reference.loader import load
 from gbagraph.validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,6 +4,8 @@ SELECT answers are compared as multisets of bindings (order ignored; numbers com
 ``xsd:string`` and language-tagged strings by their text, values joined by GROUP_CONCAT in any order; blank
 nodes by position only), ASK answers must be equal, and
 CONSTRUCT answers isomorphic.  DESCRIBE is not compared: SPARQL leaves its answer to the implementation.
+
+An equivalence suite: slow (``-m slow``); ``GBAGRAPH_SHORT=1`` compares every fourth query and protocol case.
 """
 
 from __future__ import annotations
@@ -18,15 +20,18 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
+from tooling import short
 
 from gbagraph.config import Settings
 from gbagraph.namespaces import BASE, graph_iri
 from gbagraph.pipeline import policy_for, prepare
-from gbagraph.query import Engine, OxigraphEngine, QueryRequest, RdflibEngine
+from gbagraph.query import Engine, OxigraphEngine, QueryRequest
+from gbagraph.reference.engine import RdflibEngine
 from gbagraph.sparqltext import form, service_targets
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
+COMPARED = QUERY_FILES[::4] if short() else QUERY_FILES
 NUMERIC = {str(XSD[t]) for t in ("integer", "decimal", "double", "float", "int", "long", "short",
                                  "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger")}
 
@@ -127,7 +132,7 @@ def compare(query: str, a: Engine, b: Engine, **params: object) -> None:
 KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
+@pytest.mark.parametrize("path", COMPARED, ids=[p.stem for p in COMPARED])
 def test_competency_query_same_answer(engines: tuple[Engine, Engine], path: Path) -> None:
     query = path.read_text(encoding="utf-8")
     if path.stem in KNOWN_DIFFERENCES:
@@ -169,7 +174,7 @@ FROM_IGNORED = ("OxigraphEngine passes use_default_graph_as_union=True even when
 PROTOCOL_XFAIL: dict[str, str] = {}  # was {HAVING COUNT case: UNION_1919} until query.py stored the union as a set
 
 
-@pytest.mark.parametrize("query", PROTOCOL_CASES)
+@pytest.mark.parametrize("query", PROTOCOL_CASES[::4] if short() else PROTOCOL_CASES)
 def test_protocol_case_same_answer(engines: tuple[Engine, Engine], query: str) -> None:
     if query in PROTOCOL_XFAIL:
         pytest.xfail(PROTOCOL_XFAIL[query])
@@ -177,7 +182,8 @@ def test_protocol_case_same_answer(engines: tuple[Engine, Engine], query: str) -
 
 
 # query.py's RdflibEngine still calls Dataset.default_context (deprecated in rdflib 7.6) for default-graph-uri
-pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")]
 
 
 @pytest.mark.parametrize("which", ["ontology", "provenance"])

@@ -20,7 +20,7 @@ from gbagraph.pipeline import policy_for, prepare
 from gbagraph.query import OxigraphEngine, Policy, QueryRequest
 from gbagraph.remote import RemoteEngine, push
 
-from .test_differential import compare
+from .test_engine_agreement import compare
 
 
 def _port() -> int:
@@ -129,6 +129,7 @@ def test_unreachable_backend_is_502() -> None:
     assert info.value.status == 502
 
 
+@pytest.mark.slow  # end to end: push by the CLI, then a gunicorn server on the remote store (45 s)
 def test_cli_push_then_serve_on_the_remote_store(oxigraph_server: str, project_settings: Settings,
                                                  tmp_path: Path) -> None:
     """`gbagraph push --store` fills the store; `gbagraph serve --sparql-backend` answers /sparql from it."""
@@ -169,3 +170,19 @@ def serving_from_backend(backend: str, env: dict[str, str], tmp_path: Path) -> I
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def test_healthz_counts_the_backend(pushed, oxigraph_server: str, project_settings: Settings, tmp_path: Path) -> None:
+    """/healthz of `serve --sparql-backend` reports the backend's triples, not the local graph's (issue 20.7)."""
+    prepared, _ = pushed
+    env = {**__import__("os").environ, "GBAGRAPH_ROOT": str(project_settings.root)}
+    with serving_from_backend(f"{oxigraph_server}/query", env, tmp_path) as url:
+        health = url.replace("/sparql", "/healthz")
+        before = requests.get(health, timeout=30).json()["triples"]
+        r = requests.post(f"{oxigraph_server}/update", timeout=30, data={
+            "update": "INSERT DATA { GRAPH <urn:x-test:health> { <urn:x-test:s> <urn:x-test:p> 'only there' } }"})
+        assert r.status_code in (200, 204), r.text
+        after = requests.get(health, timeout=30).json()
+        assert after["triples"] == before + 1  # a triple only the store has is counted: the count is the store's
+        assert after["backend"] == {"url": f"{oxigraph_server}/query"}
+        requests.post(f"{oxigraph_server}/update", timeout=30, data={"update": "DROP GRAPH <urn:x-test:health>"})

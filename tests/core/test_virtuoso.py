@@ -1,7 +1,7 @@
 """Scale-out to Virtuoso Open Source (Debian's virtuoso-opensource), the store many government portals run:
 `push` over its Graph Store Protocol with digest authentication, named graphs kept, and every competency query
 answered through RemoteEngine exactly as our own engine answers it (after normalising what stores legitimately
-differ in: numeric datatypes, row order where the query sets none — see tests/perf/test_differential.py)."""
+differ in: numeric datatypes, row order where the query sets none — see tests/core/test_engine_agreement.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from gbagraph.pipeline import Prepared, make_engine, policy_for, prepare
 from gbagraph.query import OxigraphEngine, QueryRequest
 from gbagraph.remote import RemoteEngine, push
 
-from .test_differential import QUERY_FILES, compare
+from .test_engine_agreement import QUERY_FILES, compare
 from .test_remote import _port, serving_from_backend
 
 pytestmark = pytest.mark.slow

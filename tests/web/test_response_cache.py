@@ -5,9 +5,9 @@ from __future__ import annotations
 from werkzeug.http import parse_etags
 
 from gbagraph import formats
-from gbagraph.cache import ResponseCache, request_key
 from gbagraph.query import Answer, QueryRequest
 from gbagraph.sparqltext import lex
+from gbagraph.web.response_cache import ResponseCache, request_key
 from gbagraph.web.sparql import matches
 
 Q = "SELECT ?s WHERE { ?s a ?c }"
@@ -110,8 +110,8 @@ def test_if_none_match() -> None:
 
 
 def test_dataset_hash_changes_with_data(mini_copy) -> None:
-    from gbagraph.cache import dataset_hash
     from gbagraph.config import Settings
+    from gbagraph.web.response_cache import dataset_hash
 
     s = Settings(root=mini_copy)
     before = dataset_hash(s)

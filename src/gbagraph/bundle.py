@@ -1,36 +1,25 @@
-"""Load the ontology, curated facts and links into one rdflib ``Dataset``, one named graph per file.
+"""What a prepared dataset is: :class:`GraphBundle`, the served store (or the reference loader's rdflib
+``Dataset``) with the files each named graph came from, and the small helpers that read a store as rdflib terms.
 
-Layout (see docs/data-model.md): ``ontology/*.ttl`` (not ``shapes.ttl``) → ``graph/ontology``;
-``data/{source}/source.ttl`` → ``graph/{source}/source``; ``data/{source}/pNN.ttl`` → ``graph/{source}/pNN``
-with entity-level provenance added to ``graph/provenance``; ``data/{source}/editorial.ttl`` (statements no source
-states outright, each reified as a ``gba:EditorialStatement``) → ``graph/{source}/editorial``, recorded in
-``graph/provenance`` as a ``gba:EditorialGraph`` attributed to the gbagraph project; ``data/links/NAME.ttl`` →
-``graph/links/NAME``. Parse errors name the file and line.
+Named graphs (see docs/data-model.md and :mod:`.layout`): ``graph/ontology``, one per data file,
+``graph/provenance``, and — once prepared — ``graph/inferred`` and ``graph/void``; the default graph is their
+union.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import FOAF, PROV, RDF, RDFS
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from .config import Settings
-from .errors import LoadError
-from .namespaces import BASE, gba, graph_iri, prefixes
+from .namespaces import BASE, graph_iri, prefixes
 from .storeview import StoreView, from_ox
-
-PARAGRAPH_FILE = re.compile(r"^p(\d+)\.ttl$")
-#: the file of a source folder holding the statements that come from the project, not from the source
-EDITORIAL_FILE = "editorial.ttl"
-#: the agent editorial graphs are attributed to
-PROJECT = URIRef(f"{BASE}id/agent/gbagraph-project")
 
 
 def solutions(store: ox.Store, query: str, **options: Any) -> ox.QuerySolutions:
@@ -46,10 +35,10 @@ def constructed(store: ox.Store, query: str, **options: Any) -> ox.QueryTriples:
 class GraphBundle:
     """The loaded dataset and where each named graph came from.
 
-    Built either as an rdflib ``Dataset`` (:func:`load`, the reference loader) or around a pyoxigraph store
-    (:func:`gbagraph.pipeline.prepare`); then :attr:`dataset` is a read-only rdflib view of the store
-    (:class:`gbagraph.storeview.StoreView`) for the features that read rdflib (resource pages, search, dumps of
-    small graphs): no process holds a copy of the data.
+    Built around a pyoxigraph store (:func:`gbagraph.pipeline.prepare`), or as an rdflib ``Dataset``
+    (:func:`gbagraph.reference.loader.load`, the reference loader); with a store, :attr:`dataset` is a read-only
+    rdflib view of it (:class:`gbagraph.storeview.StoreView`) for the features that read rdflib (resource pages,
+    search, dumps of small graphs): no process holds a copy of the data.
     """
 
     def __init__(self, dataset: Dataset | None = None, *, store: ox.Store | None = None, base: str = BASE,
@@ -189,101 +178,3 @@ def rdflib_copy(store: ox.Store) -> Dataset:
             if body:
                 dataset.graph(URIRef(graph.value)).parse(data=body, format="nt")
     return dataset
-
-
-def parse_file(path: Path, root: Path | None = None) -> Graph:
-    """Parse one Turtle file; a syntax error becomes a ``LoadError`` naming ``file:line``."""
-    shown = _shown(path, root)
-    graph = Graph()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError(f"{shown}: cannot read: {exc}") from exc
-    try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except Exception as exc:  # rdflib raises several unrelated types for syntax errors
-        raise LoadError(f"{shown}:{_line_of(exc)}: {_reason(exc)}") from exc
-    return graph
-
-
-def _shown(path: Path, root: Path | None) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve())) if root else str(path)
-    except ValueError:
-        return str(path)
-
-
-def _line_of(exc: Exception) -> str:
-    lines = getattr(exc, "lines", None)
-    if isinstance(lines, int):
-        return str(lines + 1)
-    match = re.search(r"line[: ]+(\d+)", str(exc))
-    return match.group(1) if match else "?"
-
-
-def _reason(exc: Exception) -> str:
-    why = getattr(exc, "_why", None)
-    text = str(why) if why else str(exc)
-    text = re.sub(r"^at line \d+ of <[^>]*>:\s*", "", text)
-    return " ".join(text.split())[:300]
-
-
-def _ttl_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.ttl") if p.is_file())
-
-
-def iter_data_files(settings: Settings) -> Iterator[tuple[str, Path, str | None]]:
-    """(graph name, file, paragraph IRI or None) for every file under ``data/``."""
-    data = settings.data_dir
-    if not data.is_dir():
-        raise LoadError(f"{data}: no data folder")
-    for folder in sorted(p for p in data.iterdir() if p.is_dir()):
-        for path in _ttl_files(folder):
-            name = f"{folder.name}/{path.stem}"
-            paragraph = None
-            if folder.name != "links" and PARAGRAPH_FILE.match(path.name):
-                paragraph = f"{BASE}id/source/{folder.name}/{path.stem}"
-            yield name, path, paragraph
-
-
-def load(settings: Settings) -> GraphBundle:
-    """Read ontology and data into a ``GraphBundle`` (no validation, no inference)."""
-    base = BASE
-    dataset = Dataset(default_union=True)
-    bundle = GraphBundle(dataset=dataset)
-    for prefix, ns in prefixes(base).items():
-        dataset.bind(prefix, ns, override=True)
-
-    onto_files = [p for p in _ttl_files(settings.ontology_dir) if p.name != "shapes.ttl"]
-    if not onto_files:
-        raise LoadError(f"{settings.ontology_dir}: no ontology files")
-    onto = bundle.ontology
-    for path in onto_files:
-        onto += parse_file(path, settings.root)
-    bundle.sources[graph_iri(base, "ontology")] = onto_files
-
-    prov = bundle.provenance
-    for name, path, paragraph in iter_data_files(settings):
-        parsed = parse_file(path, settings.root)
-        target = bundle.graph(name)
-        target += parsed
-        bundle.sources[graph_iri(base, name)] = [path]
-        if paragraph:
-            para = URIRef(paragraph)
-            prov.add((URIRef(graph_iri(base, name)), PROV.wasDerivedFrom, para))
-            for subject in set(parsed.subjects()):
-                if isinstance(subject, URIRef) and subject != para:
-                    prov.add((subject, PROV.wasDerivedFrom, para))
-        elif path.name == EDITORIAL_FILE and path.parent.name != "links":
-            record_editorial(prov, URIRef(graph_iri(base, name)))
-    return bundle
-
-
-def record_editorial(prov: Graph, graph: URIRef) -> None:
-    """Record in the provenance graph that ``graph`` holds the project's own statements, not a paragraph's."""
-    vocab = gba()
-    prov.add((graph, RDF.type, vocab.EditorialGraph))
-    prov.add((graph, PROV.wasAttributedTo, PROJECT))
-    prov.add((PROJECT, RDF.type, PROV.Agent))
-    prov.add((PROJECT, RDF.type, FOAF.Organization))
-    prov.add((PROJECT, RDFS.label, Literal("the gbagraph project", lang="en")))

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from gbagraph.store import EDITORIAL_FILE, PARAGRAPH_FILE
+from gbagraph.layout import EDITORIAL_FILE, PARAGRAPH_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIR = ROOT / "data" / "plenary-23-press-release"
