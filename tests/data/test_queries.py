@@ -595,9 +595,10 @@ def test_q18_bodies_ranked(prepared):
         # partners or supports 31 initiatives across p3-p27. Issue 18 (parties read from "the two sides", each
         # marked editorial): + the 22nd's 5 (plenary-22-xinhua p3), the 20th's 7 (plenary-20-wen-wei-po p4), the
         # 13th's 4 (plenary-13-gov-cn p1), the 15th's 1 (plenary-15-press-release p4), the Belt and Road letter of
-        # intent (working-meeting-22-press-release p5) and the two framework agreements = 20 more each
-        HKSAR: (4 + 20, 31, 55),
-        GDPG: (4 + 20, 11, 35),
+        # intent (working-meeting-22-press-release p5), the two framework agreements and five of the 19th's nine
+        # (plenary-19-ming-pao p4) = 25 more each
+        HKSAR: (4 + 25, 31, 60),
+        GDPG: (4 + 25, 11, 40),
         "Hong Kong Trade Development Council": (0, 4, 4),  # p12: centre, GoGBA, SmartHK, Chic HK
         "Airport Authority Hong Kong": (1, 1, 2),  # p15
         "Dongguan Municipal Government": (1, 1, 2),  # p15
@@ -1183,6 +1184,12 @@ def test_q38_agreements_by_meeting(prepared):
         ("15th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "after",
          "Co-operation agreement on jointly promoting early achievement of liberalisation of trade in services "
          "between Hong Kong and Guangdong (15th Plenary)", None, HKSAR, GDPG),
+        # plenary-19-ming-pao p4: "會後雙方簽署9份合作協議", five of them by subject
+        *(("19th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "after",
+           f"Agreement on {topic} (19th Plenary)", None, HKSAR, GDPG) for topic in (
+            "deepening traveller health quarantine", "food safety risk",
+            "jointly promoting the development of the Free Trade Zone", "quality, and testing and certification",
+            "tourism co-operation")),
         # working-meeting-22-press-release p5 "signed at the Joint Conference last September" (= the 19th, marked)
         ("19th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at", "Letter of Intent on "
          "Guangdong-Hong Kong Co-operation in Participating in the Belt and Road Initiative", None, HKSAR, GDPG),

@@ -50,7 +50,9 @@ def test_q50_agreements_per_plenary(prepared):
         ("13", "4", "0", "4", "0"),      # plenary-13-gov-cn p1: 4, each by its subject
         ("15", None, "0", "1", None),    # plenary-15-press-release p4: one, by subject, after the meeting; no count
         ("18", "5", "0", "0", "5"),      # plenary-18-asia-ip: 5, none named
-        ("19", "9", "1", "0", "8"),      # plenary-19-ming-pao: 9; working-meeting-22-press-release p5: the B&R letter
+        # plenary-19-ming-pao p4: 9 after the meeting, 5 of them by subject (its first, Belt and Road construction,
+        # not recorded apart: see the note); working-meeting-22-press-release p5: the B&R letter of intent, titled
+        ("19", "9", "1", "5", "3"),
         ("20", "7", "0", "7", "0"),      # plenary-20-news-gov-hk p1/p3, plenary-20-wen-wei-po p4: 7 by topic
         ("22", "5", "5", "0", "0"),      # plenary-22-xinhua p3: 5 titled, after the meeting
         ("23", None, "5", "0", None),    # plenary-23-press-release p6, p9, p17, p19: 5 after the meeting, no count
