@@ -596,9 +596,11 @@ def test_q18_bodies_ranked(prepared):
         # marked editorial): + the 22nd's 5 (plenary-22-xinhua p3), the 20th's 7 (plenary-20-wen-wei-po p4), the
         # 13th's 4 (plenary-13-gov-cn p1), the 15th's 1 (plenary-15-press-release p4), the Belt and Road letter of
         # intent (working-meeting-22-press-release p5), the two framework agreements and five of the 19th's nine
-        # (plenary-19-ming-pao p4) = 25 more each
-        HKSAR: (4 + 25, 31, 60),
+        # (plenary-19-ming-pao p4) = 25 more each; the HKSAR Government also of the 12th's Qianhai letter of intent,
+        # whose other party is Shenzhen's government (plenary-12-dim-sum-tv p3, parties marked)
+        HKSAR: (4 + 25 + 1, 31, 61),
         GDPG: (4 + 25, 11, 40),
+        "Shenzhen Municipal Government": (1, 0, 1),
         "Hong Kong Trade Development Council": (0, 4, 4),  # p12: centre, GoGBA, SmartHK, Chic HK
         "Airport Authority Hong Kong": (1, 1, 2),  # p15
         "Dongguan Municipal Government": (1, 1, 2),  # p15
@@ -1172,6 +1174,10 @@ def test_q38_agreements_by_meeting(prepared):
                             "Development of the Bay Area", "2017-07-01", HKSAR, GDPG),
         (None, "elsewhere", "Framework Agreement on Hong Kong/Guangdong Co-operation", "2010-04-07", HKSAR, GDPG),
         (None, "not stated", AGREEMENT_TITLES["ti"], None, HKSAR, GDPG),
+        # plenary-12-dim-sum-tv p3: the one named of the 8 ("at" marked), signed by Henry Tang and Wang Rong
+        ("12th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at", "Letter of Intent on "
+         "Advancing Qianhai Hong Kong-Shenzhen Modern Service Industry Co-operation", None, HKSAR,
+         "Shenzhen Municipal Government"),
         # issue 18 (parties read from "the two sides", marked): the 13th's four by subject, signing put in the
         # account of the meeting (plenary-13-gov-cn p1; "at" marked editorial)
         *((f"{n13} Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at", f"Agreement on {topic} "

@@ -46,7 +46,7 @@ def project(result: list[dict[str, str]], *columns: str) -> list[tuple[str | Non
 def test_q50_agreements_per_plenary(prepared):
     result = rows(prepared, "50-agreements-per-plenary.rq")
     assert project(result, "ordinal", "stated", "titled", "topicOnly", "unnamed") == [
-        ("12", "8", "0", "0", "8"),      # plenary-12-dim-sum-tv: 8 signed, none named in the part read
+        ("12", "8", "1", "0", "7"),      # plenary-12-dim-sum-tv p1, p3: 8 signed, the Qianhai letter of intent named
         ("13", "4", "0", "4", "0"),      # plenary-13-gov-cn p1: 4, each by its subject
         ("15", None, "0", "1", None),    # plenary-15-press-release p4: one, by subject, after the meeting; no count
         ("18", "5", "0", "0", "5"),      # plenary-18-asia-ip: 5, none named
@@ -233,3 +233,14 @@ def _fix_dangling_semicolon(path: Path) -> None:
     """After the last predicate of a block is replaced by '    .', turn the previous ' ;' into the block's end."""
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r" ;\n    \.\n", " .\n", text), encoding="utf-8")
+
+
+def test_the_12th_letter_of_intent_has_its_signatories(prepared):
+    """plenary-12-dim-sum-tv p3: the Chief Secretary and Shenzhen's acting mayor signed the Qianhai letter of intent."""
+    text = """PREFIX gba: <https://w3id.org/gbagraph/def/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?name WHERE { ?a gba:signedAt <https://w3id.org/gbagraph/id/meeting/hk-gd-joint-conference-plenary-12> ;
+  gba:signatory/rdfs:label ?name } ORDER BY ?name"""
+    answer = prepared.engine.answer(QueryRequest(query=text, format="json"))
+    names = [row["name"]["value"] for row in json.loads(answer.body)["results"]["bindings"]]
+    assert names == ["Henry Tang", "Wang Rong"]
