@@ -55,7 +55,7 @@ def prefixes(base: str = BASE) -> dict[str, str]:
         "scheme": base + "id/scheme/",
         "stmt": base + "id/statement/",
         "group": base + "id/group/",
-        "date": base + "id/date/",
+        # (no "date" prefix: the JSON-LD context's plain key "date" is gba:date; data files declare date: themselves)
         "holding": base + "id/holding/",
         "delegation": base + "id/delegation/",
         "src": base + "id/source/plenary-23-press-release/",
