@@ -773,8 +773,10 @@ def test_q23_policy_documents(prepared):
         *((f"{year} Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, frozenset({"2"}))
           for year in (2010, 2012, 2015, 2016)),
         ("2017 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, frozenset({"2", "5"})),
+        # plenary-21-news-gov-hk p1 (caption: signed by the two co-chairs), p4 (signed at the meeting), p5 (areas)
+        ("2019 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, frozenset({"1", "4", "5"})),
     }
-    assert len(result) == 9 + 5
+    assert len(result) == 9 + 6
 
 
 def test_q24_planned_for_2024(prepared):

@@ -104,6 +104,7 @@ def test_q52_work_plan_items_by_year(prepared):
         ("2015", "90", WORKING.format("20th"), None),                # working-meeting-20-press-release p2
         ("2016", "92", WORKING.format("21st"), WORKING.format("22nd")),  # WM21 p2; working-meeting-22-news-gov-hk p2
         ("2017", "77", WORKING.format("22nd"), None),                # working-meeting-22-press-release p2
+        ("2019", None, PLENARY.format("21st"), None),                # plenary-21-news-gov-hk p4: signed there; no count
     ]
 
 
