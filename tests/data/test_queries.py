@@ -1079,6 +1079,8 @@ def test_q34_series_agreements_and_work_plans(prepared):
     result = rows(prepared, "34-series-agreements-and-work-plans.rq")
     src = ID + "source/"
     assert project(result, "ordinal", "unit", "value", "source") == [
+        # issue 18, plenary-11-ce-closing-remarks p9: the two sides will shortly sign 十一份合作协议
+        ("11", "agreements signed", "11", src + "plenary-11-ce-closing-remarks"),
         ("12", "agreements signed", "8", src + "plenary-12-dim-sum-tv"),  # p1, p3: 8項
         ("13", "agreements signed", "4", src + "plenary-13-gov-cn"),  # issue 18, p1: 4份合作協議
         ("13", "work-plan items", "43", src + "plenary-13-dim-sum-tv"),  # p2: 43 projects of the 2010 Work Plan

@@ -26,7 +26,7 @@ PLENARY = "{} Plenary of the Hong Kong/Guangdong Co-operation Joint Conference"
 WORKING = "{} Working Meeting of the Hong Kong/Guangdong Co-operation Joint Conference"
 CS = "Chief Secretary for Administration"
 VG = "Vice-Governor of Guangdong Province"
-NEW_SOURCES = ["plenary-22-xinhua", "plenary-13-gov-cn", "working-meeting-10-press-release",
+NEW_SOURCES = ["plenary-22-xinhua", "plenary-13-gov-cn", "plenary-11-ce-closing-remarks", "working-meeting-10-press-release",
                "working-meeting-11-press-release", "working-meeting-20-press-release",
                "working-meeting-21-press-release", "working-meeting-22-press-release", "working-meeting-22-news-gov-hk",
                "framework-agreement-2010-press-release", "bay-area-framework-agreement-news-gov-hk"]
@@ -46,6 +46,7 @@ def project(result: list[dict[str, str]], *columns: str) -> list[tuple[str | Non
 def test_q50_agreements_per_plenary(prepared):
     result = rows(prepared, "50-agreements-per-plenary.rq")
     assert project(result, "ordinal", "stated", "titled", "topicOnly", "unnamed") == [
+        ("11", "11", "0", "0", "11"),    # plenary-11-ce-closing-remarks p9: 11 to be signed, subjects as a group only
         ("12", "8", "1", "0", "7"),      # plenary-12-dim-sum-tv p1, p3: 8 signed, the Qianhai letter of intent named
         ("13", "4", "0", "4", "0"),      # plenary-13-gov-cn p1: 4, each by its subject
         ("15", None, "0", "1", None),    # plenary-15-press-release p4: one, by subject, after the meeting; no count
