@@ -665,6 +665,7 @@ def test_q19_plenary_series(prepared):
         # release names two who took part (not as co-chairs), the others two co-chairs each
         (WM, "10", "2008-01-08", "2", "0", "0", "0"),
         (WM, "11", "2008-06-23", "2", "2", "0", "0"),
+        (WM, "16", "2011-02-28", "2", "2", "0", "0"),
         (WM, "20", "2015-03-11", "2", "2", "0", "0"),
         (WM, "21", "2016-03-23", "2", "2", "0", "0"),
         (WM, "22", "2017-02-23", "2", "2", "0", "0"),
@@ -720,6 +721,7 @@ def test_q21_schema_events(prepared):
         # issue 18: the Working Meetings' co-chairs (working-meeting-NN-press-release p1); the 10th's release says
         # only who took part (participations with role attendee, no gba:coChair), which this query does not read
         "working-meeting-11": ("henry-tang", "wan-qingliang"),
+        "working-meeting-16": ("henry-tang", "zhao-yufang"),
         "working-meeting-20": ("carrie-lam", "zhao-yufang"),
         "working-meeting-21": ("carrie-lam", "he-zhongyou"),
         "working-meeting-22": ("matthew-cheung", "he-zhongyou"),
@@ -727,7 +729,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 8
+    assert len(result) == 18 + 56 + 10
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -771,12 +773,12 @@ def test_q23_policy_documents(prepared):
         # plenary-15-press-release p2, working-meeting-20/21/22-press-release p2, working-meeting-22-news-gov-hk p2;
         # the 2017 plan's areas: working-meeting-22-press-release p5)
         *((f"{year} Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, frozenset({"2"}))
-          for year in (2010, 2012, 2015, 2016)),
+          for year in (2010, 2011, 2012, 2015, 2016)),  # 2011: working-meeting-16-press-release p2
         ("2017 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, frozenset({"2", "5"})),
         # plenary-21-news-gov-hk p1 (caption: signed by the two co-chairs), p4 (signed at the meeting), p5 (areas)
         ("2019 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, frozenset({"1", "4", "5"})),
     }
-    assert len(result) == 9 + 6
+    assert len(result) == 9 + 7
 
 
 def test_q24_planned_for_2024(prepared):
@@ -1301,6 +1303,9 @@ UNCOVERED_PARTICIPATIONS = [
     ("Wan Qingliang", "Vice-Governor of Guangdong Province", "2008-06-23", None),
     # the 11th's CE remarks greet 周波, deputy director (p2), linked to the 6th's Zhou Bo (editorial)
     ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2008-08-05", None),
+    # issue 18: the 16th Working Meeting's co-chairs (working-meeting-16-press-release p1)
+    ("Henry Tang", "Chief Secretary for Administration", "2011-02-28", None),
+    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2011-02-28", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-11-06", None),
     # issue 18: the 20th-22nd Working Meetings' Guangdong co-chairs and the 22nd's Chief Secretary (p1 of each)
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2015-03-11", None),

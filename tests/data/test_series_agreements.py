@@ -26,7 +26,8 @@ PLENARY = "{} Plenary of the Hong Kong/Guangdong Co-operation Joint Conference"
 WORKING = "{} Working Meeting of the Hong Kong/Guangdong Co-operation Joint Conference"
 CS = "Chief Secretary for Administration"
 VG = "Vice-Governor of Guangdong Province"
-NEW_SOURCES = ["plenary-22-xinhua", "plenary-13-gov-cn", "plenary-11-ce-closing-remarks", "working-meeting-10-press-release",
+NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary-13-gov-cn",
+               "plenary-11-ce-closing-remarks", "working-meeting-10-press-release",
                "working-meeting-11-press-release", "working-meeting-20-press-release",
                "working-meeting-21-press-release", "working-meeting-22-press-release", "working-meeting-22-news-gov-hk",
                "framework-agreement-2010-press-release", "bay-area-framework-agreement-news-gov-hk"]
@@ -85,6 +86,9 @@ def test_q51_working_meetings_in_order(prepared):
         # working-meeting-11-press-release p1 (co-chairs), p3 (prepared the 11th Plenary)
         ("11", "2008-06-23", hk, "Henry Tang", CS, None, PLENARY.format("11th"), None, None),
         ("11", "2008-06-23", hk, "Wan Qingliang", VG, None, PLENARY.format("11th"), None, None),
+        # working-meeting-16-press-release p1, p2 (the 2011 Work Plan adopted; no count in the part read)
+        ("16", "2011-02-28", "Guangzhou", "Henry Tang", CS, None, None, "2011", None),
+        ("16", "2011-02-28", "Guangzhou", "Zhao Yufang", VG, None, None, "2011", None),
         # working-meeting-20-press-release p1, p2 (after the 17th Plenary; 2015 Work Plan, 90 items)
         ("20", "2015-03-11", "Guangzhou", "Carrie Lam", CS, PLENARY.format("17th"), None, "2015", "90"),
         ("20", "2015-03-11", "Guangzhou", "Zhao Yufang", VG, PLENARY.format("17th"), None, "2015", "90"),
@@ -100,7 +104,8 @@ def test_q51_working_meetings_in_order(prepared):
 def test_q52_work_plan_items_by_year(prepared):
     result = rows(prepared, "52-work-plan-items-by-year.rq")
     assert project(result, "year", "items", "adoptedAt", "reviewedAt") == [
-        ("2010", "43", None, None),                                  # plenary-13-dim-sum-tv p2: 43 projects
+        ("2010", "43", None, WORKING.format("16th")),                # plenary-13-dim-sum-tv p2: 43 projects; WM16 p2
+        ("2011", None, WORKING.format("16th"), None),                # working-meeting-16-press-release p2
         ("2012", "86", None, PLENARY.format("15th")),                # plenary-15-press-release p2
         ("2015", "90", WORKING.format("20th"), None),                # working-meeting-20-press-release p2
         ("2016", "92", WORKING.format("21st"), WORKING.format("22nd")),  # WM21 p2; working-meeting-22-news-gov-hk p2
