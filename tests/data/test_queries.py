@@ -663,6 +663,9 @@ def test_q19_plenary_series(prepared):
         (JC, "24", "2024-07-12", "2", "2", "0", "0"),
         # issue 18: the Working Meetings, a series of their own (working-meeting-NN-press-release p1): the 10th's
         # release names two who took part (not as co-chairs), the others two co-chairs each
+        (WM, "1", "2003-09-09", "2", "2", "0", "0"),  # working-meeting-01-press-release p2: co-chaired
+        (WM, "2", "2004-01-05", "2", "0", "0", "0"),  # working-meeting-02-press-release p1: "held", co-chairs marked
+        (WM, "9", "2007-07-17", "2", "2", "0", "0"),  # working-meeting-09-press-release p1
         (WM, "10", "2008-01-08", "2", "0", "0", "0"),
         (WM, "11", "2008-06-23", "2", "2", "0", "0"),
         (WM, "16", "2011-02-28", "2", "2", "0", "0"),
@@ -720,6 +723,8 @@ def test_q21_schema_events(prepared):
         "plenary-24": ("john-lee", "wang-weizhong"),
         # issue 18: the Working Meetings' co-chairs (working-meeting-NN-press-release p1); the 10th's release says
         # only who took part (participations with role attendee, no gba:coChair), which this query does not read
+        "working-meeting-1": ("donald-tsang", "tang-bingquan"),
+        "working-meeting-9": ("henry-tang", "tang-bingquan"),
         "working-meeting-11": ("henry-tang", "wan-qingliang"),
         "working-meeting-16": ("henry-tang", "zhao-yufang"),
         "working-meeting-20": ("carrie-lam", "zhao-yufang"),
@@ -729,7 +734,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 10
+    assert len(result) == 18 + 56 + 14
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -1292,9 +1297,15 @@ UNCOVERED_PARTICIPATIONS = [
      "2002-03-15", None),
     # the 6th's "Deputy Minister" is the Deputy Director post (0.3.0: one post, one IRI)
     ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2003-08-05", None),
+    # issue 18: the 1st and 2nd Working Meetings' Executive Vice-Governor (working-meeting-01 p2, -02 p1)
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2003-09-09", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2004-01-05", None),
     ("Chen Zuo'er", f"Deputy Director of the {HKMAO}", "2004-08-04", None),
     ("Zheng Kunsheng", "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
      "2004-08-04", None),
+    # issue 18: the 9th Working Meeting's co-chairs (working-meeting-09-press-release p1)
+    ("Henry Tang", "Chief Secretary for Administration", "2007-07-17", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2007-07-17", None),
     # issue 18: the 10th and 11th Working Meetings (working-meeting-10/11-press-release p1); no holding page read
     # covers these people at these dates
     ("Henry Tang", "Chief Secretary for Administration", "2008-01-08", None),

@@ -26,8 +26,10 @@ PLENARY = "{} Plenary of the Hong Kong/Guangdong Co-operation Joint Conference"
 WORKING = "{} Working Meeting of the Hong Kong/Guangdong Co-operation Joint Conference"
 CS = "Chief Secretary for Administration"
 VG = "Vice-Governor of Guangdong Province"
+EVG = "Executive Vice-Governor of Guangdong Province"
 NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary-13-gov-cn",
-               "plenary-11-ce-closing-remarks", "working-meeting-10-press-release",
+               "plenary-11-ce-closing-remarks", "working-meeting-01-press-release", "working-meeting-02-press-release",
+               "working-meeting-09-press-release", "working-meeting-10-press-release",
                "working-meeting-11-press-release", "working-meeting-20-press-release",
                "working-meeting-21-press-release", "working-meeting-22-press-release", "working-meeting-22-news-gov-hk",
                "framework-agreement-2010-press-release", "bay-area-framework-agreement-news-gov-hk"]
@@ -81,6 +83,14 @@ def test_q51_working_meetings_in_order(prepared):
                   "items")
     hk = "Hong Kong Special Administrative Region"
     assert got == [
+        # working-meeting-01-press-release p1 (Hong Kong, 9 September), p2 (co-chairs; after the Sixth Plenary)
+        ("1", "2003-09-09", hk, "Donald Tsang", CS, PLENARY.format("6th"), None, None, None),
+        ("1", "2003-09-09", hk, "Tang Bingquan", EVG, PLENARY.format("6th"), None, None, None),
+        # working-meeting-02-press-release p1: the two "held" it; co-chairs not stated
+        ("2", "2004-01-05", "Guangzhou", None, None, None, None, None, None),
+        # working-meeting-09-press-release p1, p2 (confirmed the 10th Plenary)
+        ("9", "2007-07-17", hk, "Henry Tang", CS, None, PLENARY.format("10th"), None, None),
+        ("9", "2007-07-17", hk, "Tang Bingquan", EVG, None, PLENARY.format("10th"), None, None),
         # working-meeting-10-press-release p1: both took part; the release does not say who co-chaired
         ("10", "2008-01-08", "Guangzhou", None, None, None, None, None, None),
         # working-meeting-11-press-release p1 (co-chairs), p3 (prepared the 11th Plenary)
