@@ -668,6 +668,7 @@ def test_q19_plenary_series(prepared):
         (WM, "9", "2007-07-17", "2", "2", "0", "0"),  # working-meeting-09-press-release p1
         (WM, "10", "2008-01-08", "2", "0", "0", "0"),
         (WM, "11", "2008-06-23", "2", "2", "0", "0"),
+        (WM, "15", "2010-08-03", "2", "2", "0", "0"),  # working-meeting-15-press-release p1
         (WM, "16", "2011-02-28", "2", "2", "0", "0"),
         (WM, "20", "2015-03-11", "2", "2", "0", "0"),
         (WM, "21", "2016-03-23", "2", "2", "0", "0"),
@@ -726,6 +727,7 @@ def test_q21_schema_events(prepared):
         "working-meeting-1": ("donald-tsang", "tang-bingquan"),
         "working-meeting-9": ("henry-tang", "tang-bingquan"),
         "working-meeting-11": ("henry-tang", "wan-qingliang"),
+        "working-meeting-15": ("henry-tang", "liu-kun"),
         "working-meeting-16": ("henry-tang", "zhao-yufang"),
         "working-meeting-20": ("carrie-lam", "zhao-yufang"),
         "working-meeting-21": ("carrie-lam", "he-zhongyou"),
@@ -734,7 +736,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 14
+    assert len(result) == 18 + 56 + 16
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -1314,6 +1316,9 @@ UNCOVERED_PARTICIPATIONS = [
     ("Wan Qingliang", "Vice-Governor of Guangdong Province", "2008-06-23", None),
     # the 11th's CE remarks greet 周波, deputy director (p2), linked to the 6th's Zhou Bo (editorial)
     ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2008-08-05", None),
+    # issue 18: the 15th Working Meeting's co-chairs (working-meeting-15-press-release p1)
+    ("Henry Tang", "Chief Secretary for Administration", "2010-08-03", None),
+    ("Liu Kun", "Vice-Governor of Guangdong Province", "2010-08-03", None),
     # issue 18: the 16th Working Meeting's co-chairs (working-meeting-16-press-release p1)
     ("Henry Tang", "Chief Secretary for Administration", "2011-02-28", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2011-02-28", None),

@@ -29,7 +29,8 @@ VG = "Vice-Governor of Guangdong Province"
 EVG = "Executive Vice-Governor of Guangdong Province"
 NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary-13-gov-cn",
                "plenary-11-ce-closing-remarks", "working-meeting-01-press-release", "working-meeting-02-press-release",
-               "working-meeting-09-press-release", "working-meeting-10-press-release",
+               "working-meeting-09-press-release", "working-meeting-15-press-release",
+               "working-meeting-10-press-release",
                "working-meeting-11-press-release", "working-meeting-20-press-release",
                "working-meeting-21-press-release", "working-meeting-22-press-release", "working-meeting-22-news-gov-hk",
                "framework-agreement-2010-press-release", "bay-area-framework-agreement-news-gov-hk"]
@@ -96,6 +97,9 @@ def test_q51_working_meetings_in_order(prepared):
         # working-meeting-11-press-release p1 (co-chairs), p3 (prepared the 11th Plenary)
         ("11", "2008-06-23", hk, "Henry Tang", CS, None, PLENARY.format("11th"), None, None),
         ("11", "2008-06-23", hk, "Wan Qingliang", VG, None, PLENARY.format("11th"), None, None),
+        # working-meeting-15-press-release p1 (p2: reviewed the Framework Agreement's implementation)
+        ("15", "2010-08-03", hk, "Henry Tang", CS, None, None, None, None),
+        ("15", "2010-08-03", hk, "Liu Kun", VG, None, None, None, None),
         # working-meeting-16-press-release p1, p2 (the 2011 Work Plan adopted; no count in the part read)
         ("16", "2011-02-28", "Guangzhou", "Henry Tang", CS, None, None, "2011", None),
         ("16", "2011-02-28", "Guangzhou", "Zhao Yufang", VG, None, None, "2011", None),
