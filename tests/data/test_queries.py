@@ -409,6 +409,8 @@ PLACES = {
     "Zhuhai": "City",  # meeting-05-press-release p1: the 5th meeting was held in Zhuhai
     # framework-agreement-2010-press-release p1: the Framework Agreement signed in the Great Hall of the People
     "Great Hall of the People, Beijing": "Place",
+    # bay-area-framework-agreement-exmoo p1: the Bay Area framework agreement signed there
+    "Hong Kong Convention and Exhibition Centre": "Place",
     "Video conference": "Virtual venue",  # plenary-22-press-release p1: the 22nd Plenary, "by video conferencing"
     "Asia": "Region",  # p24
     "Campus of the City University of Hong Kong (Dongguan)": "Campus",  # p20 "the first construction phase of its campus"

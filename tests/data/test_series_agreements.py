@@ -33,7 +33,8 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "working-meeting-10-press-release",
                "working-meeting-11-press-release", "working-meeting-20-press-release",
                "working-meeting-21-press-release", "working-meeting-22-press-release", "working-meeting-22-news-gov-hk",
-               "framework-agreement-2010-press-release", "bay-area-framework-agreement-news-gov-hk"]
+               "framework-agreement-2010-press-release", "bay-area-framework-agreement-news-gov-hk",
+               "bay-area-framework-agreement-exmoo"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
@@ -145,6 +146,7 @@ def test_q54_framework_agreements_with_signatories(prepared):
     fa = "Framework Agreement on Hong Kong/Guangdong Co-operation"
     ba = "Framework Agreement on Deepening Guangdong-Hong Kong-Macao Co-operation in the Development of the Bay Area"
     hall = "Great Hall of the People, Beijing"
+    hkcec = "Hong Kong Convention and Exhibition Centre"  # bay-area-framework-agreement-exmoo p1
     assert project(result, "agreementLabel", "date", "place", "role", "name") == [
         # framework-agreement-2010-press-release p1 (the year from the URL's date path, editorial)
         (fa, "2010-04-07", hall, "signatory", "Donald Tsang"),
@@ -152,12 +154,12 @@ def test_q54_framework_agreements_with_signatories(prepared):
         (fa, "2010-04-07", hall, "witness", "Liao Hui"),
         (fa, "2010-04-07", hall, "witness", "Liu Yandong"),
         (fa, "2010-04-07", hall, "witness", "Xi Jinping"),
-        # bay-area-framework-agreement-news-gov-hk p1, p2 (no place in the part read)
-        (ba, "2017-07-01", None, "signatory", "Carrie Lam"),
-        (ba, "2017-07-01", None, "signatory", "Fernando Chui"),
-        (ba, "2017-07-01", None, "signatory", "He Lifeng"),
-        (ba, "2017-07-01", None, "signatory", "Ma Xingrui"),
-        (ba, "2017-07-01", None, "witness", "Xi Jinping"),
+        # bay-area-framework-agreement-news-gov-hk p1, p2 (date; no place) and -exmoo p1 (the same four, the place)
+        (ba, "2017-07-01", hkcec, "signatory", "Carrie Lam"),
+        (ba, "2017-07-01", hkcec, "signatory", "Fernando Chui"),
+        (ba, "2017-07-01", hkcec, "signatory", "He Lifeng"),
+        (ba, "2017-07-01", hkcec, "signatory", "Ma Xingrui"),
+        (ba, "2017-07-01", hkcec, "witness", "Xi Jinping"),
     ]
 
 
