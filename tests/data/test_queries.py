@@ -667,6 +667,8 @@ def test_q19_plenary_series(prepared):
         # release names two who took part (not as co-chairs), the others two co-chairs each
         (WM, "1", "2003-09-09", "2", "2", "0", "0"),  # working-meeting-01-press-release p2: co-chaired
         (WM, "2", "2004-01-05", "2", "0", "0", "0"),  # working-meeting-02-press-release p1: "held", co-chairs marked
+        (WM, "6", "2006-02-16", "2", "2", "0", "0"),  # working-meeting-06-press-release p1
+        (WM, "7", "2006-07-05", "2", "2", "0", "0"),  # working-meeting-07-press-release p1
         (WM, "9", "2007-07-17", "2", "2", "0", "0"),  # working-meeting-09-press-release p1
         (WM, "10", "2008-01-08", "2", "0", "0", "0"),
         (WM, "11", "2008-06-23", "2", "2", "0", "0"),
@@ -727,6 +729,8 @@ def test_q21_schema_events(prepared):
         # issue 18: the Working Meetings' co-chairs (working-meeting-NN-press-release p1); the 10th's release says
         # only who took part (participations with role attendee, no gba:coChair), which this query does not read
         "working-meeting-1": ("donald-tsang", "tang-bingquan"),
+        "working-meeting-6": ("rafael-hui", "tang-bingquan"),
+        "working-meeting-7": ("rafael-hui", "tang-bingquan"),
         "working-meeting-9": ("henry-tang", "tang-bingquan"),
         "working-meeting-11": ("henry-tang", "wan-qingliang"),
         "working-meeting-15": ("henry-tang", "liu-kun"),
@@ -738,7 +742,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 16
+    assert len(result) == 18 + 56 + 20
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -1307,6 +1311,11 @@ UNCOVERED_PARTICIPATIONS = [
     ("Chen Zuo'er", f"Deputy Director of the {HKMAO}", "2004-08-04", None),
     ("Zheng Kunsheng", "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
      "2004-08-04", None),
+    # issue 18: the 6th and 7th Working Meetings' co-chairs (working-meeting-06/07-press-release p1)
+    ("Rafael Hui", "Chief Secretary for Administration", "2006-02-16", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-02-16", None),
+    ("Rafael Hui", "Chief Secretary for Administration", "2006-07-05", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-07-05", None),
     # issue 18: the 9th Working Meeting's co-chairs (working-meeting-09-press-release p1)
     ("Henry Tang", "Chief Secretary for Administration", "2007-07-17", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2007-07-17", None),

@@ -29,6 +29,7 @@ VG = "Vice-Governor of Guangdong Province"
 EVG = "Executive Vice-Governor of Guangdong Province"
 NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary-13-gov-cn",
                "plenary-11-ce-closing-remarks", "working-meeting-01-press-release", "working-meeting-02-press-release",
+               "working-meeting-06-press-release", "working-meeting-07-press-release",
                "working-meeting-09-press-release", "working-meeting-15-press-release",
                "working-meeting-10-press-release",
                "working-meeting-11-press-release", "working-meeting-20-press-release",
@@ -90,6 +91,12 @@ def test_q51_working_meetings_in_order(prepared):
         ("1", "2003-09-09", hk, "Tang Bingquan", EVG, PLENARY.format("6th"), None, None, None),
         # working-meeting-02-press-release p1: the two "held" it; co-chairs not stated
         ("2", "2004-01-05", "Guangzhou", None, None, None, None, None, None),
+        # working-meeting-06-press-release p1
+        ("6", "2006-02-16", "Guangzhou", "Rafael Hui", CS, None, None, None, None),
+        ("6", "2006-02-16", "Guangzhou", "Tang Bingquan", EVG, None, None, None, None),
+        # working-meeting-07-press-release p1, p2 (agreed the Ninth Joint Conference for early August)
+        ("7", "2006-07-05", hk, "Rafael Hui", CS, None, PLENARY.format("9th"), None, None),
+        ("7", "2006-07-05", hk, "Tang Bingquan", EVG, None, PLENARY.format("9th"), None, None),
         # working-meeting-09-press-release p1, p2 (confirmed the 10th Plenary)
         ("9", "2007-07-17", hk, "Henry Tang", CS, None, PLENARY.format("10th"), None, None),
         ("9", "2007-07-17", hk, "Tang Bingquan", EVG, None, PLENARY.format("10th"), None, None),
