@@ -145,7 +145,9 @@ def test_query_runs_on_rdflib(prepared_rdflib, path: Path):
 
 
 def test_every_query_is_pinned():
-    pinned = {name[6:8] for name in globals() if re.match(r"test_q\d\d_", name)}
+    # pins live here and in the other modules of tests/data (issue 18: test_series_agreements.py, queries 50-54)
+    pinned = {number for path in Path(__file__).parent.glob("test_*.py")
+              for number in re.findall(r"^def test_q(\d\d)_", path.read_text(encoding="utf-8"), re.M)}
     numbers = {q.name[:2] for q in QUERIES}
     assert numbers <= pinned, f"queries without a pinned answer: {sorted(numbers - pinned)}"
 
@@ -405,6 +407,10 @@ def test_q10_timeline_2023(prepared):
 PLACES = {
     # label: kind (p1-p27)
     "Zhuhai": "City",  # meeting-05-press-release p1: the 5th meeting was held in Zhuhai
+    # framework-agreement-2010-press-release p1: the Framework Agreement signed in the Great Hall of the People
+    "Great Hall of the People, Beijing": "Place",
+    # bay-area-framework-agreement-exmoo p1: the Bay Area framework agreement signed there
+    "Hong Kong Convention and Exhibition Centre": "Place",
     "Video conference": "Virtual venue",  # plenary-22-press-release p1: the 22nd Plenary, "by video conferencing"
     "Asia": "Region",  # p24
     "Campus of the City University of Hong Kong (Dongguan)": "Campus",  # p20 "the first construction phase of its campus"
@@ -590,9 +596,15 @@ def test_q18_bodies_ranked(prepared):
     got = {r["bodyLabel"]: (int(r["agreements"]), int(r["initiatives"]), int(r["total"])) for r in result}
     assert got == {
         # party to the T&I agreement and its renewal, the smart city agreement (p6) and the MoU (p19); leads,
-        # partners or supports 31 initiatives across p3-p27
-        HKSAR: (4, 31, 35),
-        GDPG: (4, 11, 15),
+        # partners or supports 31 initiatives across p3-p27. Issue 18 (parties read from "the two sides", each
+        # marked editorial): + the 22nd's 5 (plenary-22-xinhua p3), the 20th's 7 (plenary-20-wen-wei-po p4), the
+        # 13th's 4 (plenary-13-gov-cn p1), the 15th's 1 (plenary-15-press-release p4), the Belt and Road letter of
+        # intent (working-meeting-22-press-release p5), the two framework agreements and five of the 19th's nine
+        # (plenary-19-ming-pao p4) = 25 more each; the HKSAR Government also of the 12th's Qianhai letter of intent,
+        # whose other party is Shenzhen's government (plenary-12-dim-sum-tv p3, parties marked)
+        HKSAR: (4 + 25 + 1, 31, 61),
+        GDPG: (4 + 25, 11, 40),
+        "Shenzhen Municipal Government": (1, 0, 1),
         "Hong Kong Trade Development Council": (0, 4, 4),  # p12: centre, GoGBA, SmartHK, Chic HK
         "Airport Authority Hong Kong": (1, 1, 2),  # p15
         "Dongguan Municipal Government": (1, 1, 2),  # p15
@@ -653,7 +665,24 @@ def test_q19_plenary_series(prepared):
         # p1/p28 of the 23rd Plenary's release: 2 co-chairs, 2 special guests, 14 HKSAR delegation members
         (JC, "23", "2023-03-21", "18", "2", "2", "14"),
         (JC, "24", "2024-07-12", "2", "2", "0", "0"),
+        # issue 18: the Working Meetings, a series of their own (working-meeting-NN-press-release p1): the 10th's
+        # release names two who took part (not as co-chairs), the others two co-chairs each
+        (WM, "1", "2003-09-09", "2", "2", "0", "0"),  # working-meeting-01-press-release p2: co-chaired
+        (WM, "2", "2004-01-05", "2", "0", "0", "0"),  # working-meeting-02-press-release p1: "held", co-chairs marked
+        (WM, "6", "2006-02-16", "2", "2", "0", "0"),  # working-meeting-06-press-release p1
+        (WM, "7", "2006-07-05", "2", "2", "0", "0"),  # working-meeting-07-press-release p1
+        (WM, "9", "2007-07-17", "2", "2", "0", "0"),  # working-meeting-09-press-release p1
+        (WM, "10", "2008-01-08", "2", "0", "0", "0"),
+        (WM, "11", "2008-06-23", "2", "2", "0", "0"),
+        (WM, "15", "2010-08-03", "2", "2", "0", "0"),  # working-meeting-15-press-release p1
+        (WM, "16", "2011-02-28", "2", "2", "0", "0"),
+        (WM, "20", "2015-03-11", "2", "2", "0", "0"),
+        (WM, "21", "2016-03-23", "2", "2", "0", "0"),
+        (WM, "22", "2017-02-23", "2", "2", "0", "0"),
     ]
+
+
+WM = "Working Meetings of the Hong Kong/Guangdong Co-operation Joint Conference"
 
 
 # p1, p3, p28: everyone whose post the source places in a body. President Xi Jinping (p2) holds a post the source
@@ -699,11 +728,23 @@ def test_q21_schema_events(prepared):
         "plenary-19": ("c-y-leung", "zhu-xiaodan", "carrie-lam"),  # Ming Pao p4: the Chief Secretary in the delegation
         **{f"plenary-{n}": ("carrie-lam", "ma-xingrui") for n in range(20, 23)},
         "plenary-24": ("john-lee", "wang-weizhong"),
+        # issue 18: the Working Meetings' co-chairs (working-meeting-NN-press-release p1); the 10th's release says
+        # only who took part (participations with role attendee, no gba:coChair), which this query does not read
+        "working-meeting-1": ("donald-tsang", "tang-bingquan"),
+        "working-meeting-6": ("rafael-hui", "tang-bingquan"),
+        "working-meeting-7": ("rafael-hui", "tang-bingquan"),
+        "working-meeting-9": ("henry-tang", "tang-bingquan"),
+        "working-meeting-11": ("henry-tang", "wan-qingliang"),
+        "working-meeting-15": ("henry-tang", "liu-kun"),
+        "working-meeting-16": ("henry-tang", "zhao-yufang"),
+        "working-meeting-20": ("carrie-lam", "zhao-yufang"),
+        "working-meeting-21": ("carrie-lam", "he-zhongyou"),
+        "working-meeting-22": ("matthew-cheung", "he-zhongyou"),
     }
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56
+    assert len(result) == 18 + 56 + 20
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -744,8 +785,16 @@ def test_q23_policy_documents(prepared):
         ("The Budget (2023)", "Budget", HKSAR, "2023", None, frozenset({"23"})),
         # p10 (0.3.0): the Task Force discussed Shenzhen's development plans bearing on the Northern Metropolis
         ("Development plans of Shenzhen relevant to the Northern Metropolis", "Plan", None, None, None, frozenset({"10"})),
+        # issue 18: the yearly work plans, each from the paragraph that gives its items (plenary-13-dim-sum-tv p2,
+        # plenary-15-press-release p2, working-meeting-20/21/22-press-release p2, working-meeting-22-news-gov-hk p2;
+        # the 2017 plan's areas: working-meeting-22-press-release p5); no status stated for any of them
+        *((f"{year} Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2"}))
+          for year in (2010, 2011, 2012, 2015, 2016)),  # 2011: working-meeting-16-press-release p2
+        ("2017 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2", "5"})),
+        # plenary-21-news-gov-hk p1 (caption: signed by the two co-chairs), p4 (signed at the meeting), p5 (areas)
+        ("2019 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"1", "4", "5"})),
     }
-    assert len(result) == 9
+    assert len(result) == 9 + 7
 
 
 def test_q24_planned_for_2024(prepared):
@@ -1048,7 +1097,10 @@ def test_q34_series_agreements_and_work_plans(prepared):
     result = rows(prepared, "34-series-agreements-and-work-plans.rq")
     src = ID + "source/"
     assert project(result, "ordinal", "unit", "value", "source") == [
+        # issue 18, plenary-11-ce-closing-remarks p9: the two sides will shortly sign 十一份合作协议
+        ("11", "agreements signed", "11", src + "plenary-11-ce-closing-remarks"),
         ("12", "agreements signed", "8", src + "plenary-12-dim-sum-tv"),  # p1, p3: 8項
+        ("13", "agreements signed", "4", src + "plenary-13-gov-cn"),  # issue 18, p1: 4份合作協議
         ("13", "work-plan items", "43", src + "plenary-13-dim-sum-tv"),  # p2: 43 projects of the 2010 Work Plan
         ("15", "work-plan items", "86", src + "plenary-15-press-release"),  # p2: 2012 Work Plan
         ("16", "work-plan items", "84", src + "plenary-16-press-release"),  # p2: 2013 Work Plan
@@ -1056,6 +1108,7 @@ def test_q34_series_agreements_and_work_plans(prepared):
         ("19", "agreements signed", "9", src + "plenary-19-ming-pao"),  # title and p4: 9協議
         ("20", "agreements signed", "7", src + "plenary-20-news-gov-hk"),  # p1: "seven agreements"
         ("20", "agreements signed", "7", src + "plenary-20-wen-wei-po"),  # p4: 7项协议及意向书
+        ("22", "agreements signed", "5", src + "plenary-22-xinhua"),  # issue 18, p3: 五份合作协议, after the meeting
     ]
 
 
@@ -1137,7 +1190,53 @@ def test_q38_agreements_by_meeting(prepared):
         (None, "elsewhere", "Co-operation agreement between the Airport Authority Hong Kong and the Dongguan "
                             "Municipal Government on sea-air intermodal cargo transshipment", "2023-02",
          "Airport Authority Hong Kong", "Dongguan Municipal Government"),
+        # issue 18: the two framework agreements, signed on their own occasions (parties editorial for the Bay
+        # Area one: bay-area-framework-agreement-news-gov-hk; framework-agreement-2010-press-release p1)
+        (None, "elsewhere", "Framework Agreement on Deepening Guangdong-Hong Kong-Macao Co-operation in the "
+                            "Development of the Bay Area", "2017-07-01", HKSAR, GDPG),
+        (None, "elsewhere", "Framework Agreement on Hong Kong/Guangdong Co-operation", "2010-04-07", HKSAR, GDPG),
         (None, "not stated", AGREEMENT_TITLES["ti"], None, HKSAR, GDPG),
+        # plenary-12-dim-sum-tv p3: the one named of the 8 ("at" marked), signed by Henry Tang and Wang Rong
+        ("12th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at", "Letter of Intent on "
+         "Advancing Qianhai Hong Kong-Shenzhen Modern Service Industry Co-operation", None, HKSAR,
+         "Shenzhen Municipal Government"),
+        # issue 18 (parties read from "the two sides", marked): the 13th's four by subject, signing put in the
+        # account of the meeting (plenary-13-gov-cn p1; "at" marked editorial)
+        *((f"{n13} Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at", f"Agreement on {topic} "
+           "(13th Plenary)", None, HKSAR, GDPG) for n13, topic in (
+            ("13th", "Guangdong-Hong Kong co-operation on quality agricultural products"),
+            ("13th", "jointly promoting Guangdong-Hong Kong industry-academia-research co-operation"),
+            ("13th", "the Guangdong-Hong Kong maritime search and rescue co-operation arrangement"),
+            ("13th", "the arrangements for implementing the Framework Agreement on Hong Kong/Guangdong Co-operation"))),
+        # plenary-15-press-release p4: "signed by the two sides after the meeting"
+        ("15th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "after",
+         "Co-operation agreement on jointly promoting early achievement of liberalisation of trade in services "
+         "between Hong Kong and Guangdong (15th Plenary)", None, HKSAR, GDPG),
+        # plenary-19-ming-pao p4: "會後雙方簽署9份合作協議", five of them by subject
+        *(("19th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "after",
+           f"Agreement on {topic} (19th Plenary)", None, HKSAR, GDPG) for topic in (
+            "deepening traveller health quarantine", "food safety risk",
+            "jointly promoting the development of the Free Trade Zone", "quality, and testing and certification",
+            "tourism co-operation")),
+        # working-meeting-22-press-release p5 "signed at the Joint Conference last September" (= the 19th, marked)
+        ("19th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at", "Letter of Intent on "
+         "Guangdong-Hong Kong Co-operation in Participating in the Belt and Road Initiative", None, HKSAR, GDPG),
+        # plenary-20-news-gov-hk p3 / plenary-20-wen-wei-po p4: seven by topic, witnessed by the co-chairs
+        *(("20th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at",
+           f"Agreement on {topic} (20th Plenary)", None, HKSAR, GDPG) for topic in (
+            "construction and related engineering services", "enhancing youth exchange", "health",
+            "higher education co-operation", "intellectual property protection",
+            "labour inspection and law enforcement", "technology and innovation exchange")),
+        # plenary-22-xinhua p3: "会后签署", five titled (English labels ours)
+        *(("22nd Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "after", title, None, HKSAR, GDPG)
+          for title in (
+            "Framework Agreement on Jointly Promoting the Development of the Guangzhou-Hong Kong Horse Racing Industry",
+            "Guangdong-Hong Kong Co-operation Agreement on the Development of the Horse Industry",
+            "Memorandum on Deepening Investment Promotion Co-operation in the Guangdong-Hong Kong-Macao Greater Bay "
+            "Area",
+            "Memorandum on Opening up the Business Opportunities of the 14th Five-Year Plan's Dual Circulation and "
+            "Deepening Guangdong-Hong Kong Economic and Trade Co-operation",
+            "Supplementary Memorandum on Co-operation on Sports Projects in the Greater Bay Area")),
         (PLENARY, "after", AGREEMENT_TITLES["fin"], day, FSTB, GFSA),
         (PLENARY, "after", AGREEMENT_TITLES["smart"], day, HKSAR, GDPG),
         (PLENARY, "after", RENEWAL, day, HKSAR, GDPG),
@@ -1145,7 +1244,7 @@ def test_q38_agreements_by_meeting(prepared):
         (PLENARY, "after", AGREEMENT_TITLES["mou"], day, HKSAR, GDPG),
     ]
     # no agreement is linked to a meeting it was not signed at (nothing "at" the 23rd: the release says "after")
-    assert not [r for r in result if r["how"] == "at"]
+    assert not [r for r in result if r["how"] == "at" and r["meetingLabel"] == PLENARY]
 
 
 # p28: "Members of the HKSAR delegation included ..." in this order; p1: John Lee led the HKSAR delegation
@@ -1209,12 +1308,40 @@ UNCOVERED_PARTICIPATIONS = [
      "2002-03-15", None),
     # the 6th's "Deputy Minister" is the Deputy Director post (0.3.0: one post, one IRI)
     ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2003-08-05", None),
+    # issue 18: the 1st and 2nd Working Meetings' Executive Vice-Governor (working-meeting-01 p2, -02 p1)
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2003-09-09", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2004-01-05", None),
     ("Chen Zuo'er", f"Deputy Director of the {HKMAO}", "2004-08-04", None),
     ("Zheng Kunsheng", "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
      "2004-08-04", None),
+    # issue 18: the 6th and 7th Working Meetings' co-chairs (working-meeting-06/07-press-release p1)
+    ("Rafael Hui", "Chief Secretary for Administration", "2006-02-16", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-02-16", None),
+    ("Rafael Hui", "Chief Secretary for Administration", "2006-07-05", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-07-05", None),
+    # issue 18: the 9th Working Meeting's co-chairs (working-meeting-09-press-release p1)
+    ("Henry Tang", "Chief Secretary for Administration", "2007-07-17", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2007-07-17", None),
+    # issue 18: the 10th and 11th Working Meetings (working-meeting-10/11-press-release p1); no holding page read
+    # covers these people at these dates
+    ("Henry Tang", "Chief Secretary for Administration", "2008-01-08", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2008-01-08", None),
+    ("Henry Tang", "Chief Secretary for Administration", "2008-06-23", None),
+    ("Wan Qingliang", "Vice-Governor of Guangdong Province", "2008-06-23", None),
     # the 11th's CE remarks greet 周波, deputy director (p2), linked to the 6th's Zhou Bo (editorial)
     ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2008-08-05", None),
+    # issue 18: the 15th Working Meeting's co-chairs (working-meeting-15-press-release p1)
+    ("Henry Tang", "Chief Secretary for Administration", "2010-08-03", None),
+    ("Liu Kun", "Vice-Governor of Guangdong Province", "2010-08-03", None),
+    # issue 18: the 16th Working Meeting's co-chairs (working-meeting-16-press-release p1)
+    ("Henry Tang", "Chief Secretary for Administration", "2011-02-28", None),
+    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2011-02-28", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-11-06", None),
+    # issue 18: the 20th-22nd Working Meetings' Guangdong co-chairs and the 22nd's Chief Secretary (p1 of each)
+    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2015-03-11", None),
+    ("He Zhongyou", "Vice-Governor of Guangdong Province", "2016-03-23", None),
+    ("He Zhongyou", "Vice-Governor of Guangdong Province", "2017-02-23", None),
+    ("Matthew Cheung", "Chief Secretary for Administration", "2017-02-23", None),
     # p28 "the Acting Secretary for Commerce and Economic Development": acting, no page prints the period
     ("Bernard Chan", "Secretary for Commerce and Economic Development", "2023-03-21", "true"),
     ("Lam Sai-hung", "Secretary for Transport and Logistics", "2023-03-21", None),  # only his removal (2024) found
