@@ -4,19 +4,27 @@ skos:prefLabel, skos:altLabel), ranked by SQLite FTS5's bm25, with the kind of t
 Two FTS5 tables over the same labels: ``unicode61`` words (``plenary 23`` → ``plenary* AND 23*``, any order)
 and ``trigram`` for text inside words and for Chinese, which has no spaces between words (``主席``).  Things
 with a ``gba:ordinal`` are also found by its spoken forms ("23rd", "第二十三次", "第23次").  The index is
-built once, in memory, from one query.  No web framework here."""
+built once per store, from one query: a file beside the store when there is a cache folder, else in
+memory.  No web framework here."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from .bundle import GraphBundle
 from .describe import LABEL_PROPERTIES, best_label
+from .diskcache import tmp_prefix
+
+log = logging.getLogger("gbagraph.search")
 
 SEARCHED_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 _DIGITS = "零一二三四五六七八九"
@@ -116,39 +124,111 @@ def _kinds(bundle: GraphBundle, labels: Labels) -> dict[URIRef, str]:
     return {s: _kind(ts, bundle.base) for s, ts in types.items()}
 
 
+#: the index file in the store's cache folder, and its format (a file of another format is rebuilt)
+INDEX_FILE = "search.sqlite"
+INDEX_FORMAT = 1
+
+
+def _fill(db: sqlite3.Connection, bundle: GraphBundle) -> None:
+    """Every (label, resource) of ``bundle`` into ``db``: the two FTS5 tables and each resource's display name
+    and kind (what :meth:`LabelIndex.find` reads)."""
+    labels = _labels(bundle)
+    entries = _entries(labels) + _ordinal_entries(bundle, labels)
+    names = {}
+    for s in labels:
+        found = next((best_label(labels[s][p]) for p in LABEL_PROPERTIES if labels[s].get(p)), None)
+        if found is not None:
+            names[str(s)] = found
+    kinds = _kinds(bundle, labels)
+    db.execute("CREATE VIRTUAL TABLE words USING fts5(label, tokenize='unicode61 remove_diacritics 2')")
+    db.execute("CREATE VIRTUAL TABLE grams USING fts5(label, tokenize='trigram')")
+    db.execute("CREATE TABLE entries (rowid INTEGER PRIMARY KEY, iri TEXT, label TEXT, lang TEXT)")
+    db.execute("CREATE TABLE about (iri TEXT PRIMARY KEY, name TEXT, kind TEXT) WITHOUT ROWID")
+    for table in ("words", "grams"):
+        db.executemany(f"INSERT INTO {table}(rowid, label) VALUES (?, ?)",  # noqa: S608 (our names)
+                       ((i, str(o)) for i, (_, o) in enumerate(entries)))
+    db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)",
+                   ((i, str(s), str(o), o.language) for i, (s, o) in enumerate(entries)))
+    db.executemany("INSERT INTO about VALUES (?, ?, ?)",
+                   ((iri, names.get(iri), kinds.get(URIRef(iri), "")) for iri in {str(s) for s, _ in entries}))
+    db.execute(f"PRAGMA user_version = {INDEX_FORMAT}")  # last: a file without it is incomplete
+    db.commit()
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    """The complete index file at ``path`` opened read-only (it is never written again), or None."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        if db.execute("PRAGMA user_version").fetchone()[0] == INDEX_FORMAT:
+            return db
+        db.close()
+    except sqlite3.Error:
+        pass
+    return None
+
+
 class LabelIndex:
-    """Every (label, resource) of a dataset in SQLite FTS5 tables (in memory), each resource's display name
-    (as :func:`gbagraph.describe.label_of` gives it) and kind."""
+    """Every (label, resource) of a dataset in SQLite FTS5 tables, each resource's display name (as
+    :func:`gbagraph.describe.label_of` gives it) and kind.  With a ``folder`` (the store's own, in the cache) the
+    index is a file there, built once per store and opened read-only by every later start and process (a warm
+    start reads nothing proportional to the data); without one it is built in memory."""
 
-    def __init__(self, bundle: GraphBundle) -> None:
-        labels = _labels(bundle)
-        self.entries = _entries(labels) + _ordinal_entries(bundle, labels)
-        self.names: dict[URIRef, str] = {}
-        for s in labels:
-            found = next((best_label(labels[s][p]) for p in LABEL_PROPERTIES if labels[s].get(p)), None)
+    def __init__(self, bundle: GraphBundle, folder: Path | None = None) -> None:
+        self.path = folder / INDEX_FILE if folder is not None else None
+        self._pid = os.getpid()
+        found = _open(self.path) if self.path is not None else None
+        if found is not None:
+            self.db = found
+            return
+        if self.path is None or not self._build_file(bundle, self.path):
+            self.path = None
+            self.db = sqlite3.connect(":memory:", check_same_thread=False)
+            _fill(self.db, bundle)
+
+    def _build_file(self, bundle: GraphBundle, path: Path) -> bool:
+        """Build the index into ``path`` (written aside, renamed when complete); False when the disk refuses."""
+        tmp = path.with_name(f"{tmp_prefix()}{path.name}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.unlink(missing_ok=True)
+            with contextlib.closing(sqlite3.connect(tmp)) as db:
+                _fill(db, bundle)
+            os.replace(tmp, path)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("search: cannot write the index %s (%s); keeping it in memory", path, exc)
+            tmp.unlink(missing_ok=True)
+            return False
+        found = _open(path)
+        if found is None:
+            return False
+        self.db = found
+        return True
+
+    def _conn(self) -> sqlite3.Connection:
+        """This process's connection (a server process forked from the one that opened the file opens its own)."""
+        if self.path is not None and self._pid != os.getpid():
+            found = _open(self.path)
             if found is not None:
-                self.names[s] = found
-        self.kinds = _kinds(bundle, labels)
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute("CREATE VIRTUAL TABLE words USING fts5(label, tokenize='unicode61 remove_diacritics 2')")
-        self.db.execute("CREATE VIRTUAL TABLE grams USING fts5(label, tokenize='trigram')")
-        for table in ("words", "grams"):
-            self.db.executemany(f"INSERT INTO {table}(rowid, label) VALUES (?, ?)",  # noqa: S608 (our names)
-                                ((i, str(o)) for i, (_, o) in enumerate(self.entries)))
-        self.db.commit()
+                self.db, self._pid = found, os.getpid()
+        return self.db
 
-    def _ranked(self, text: str) -> list[int]:
-        """Entry numbers matching ``text``, best first: every word a word prefix (bm25 order), then the text
-        inside a word or a run of Chinese (trigram order)."""
+    def _ranked(self, text: str) -> list[tuple[str, str, str | None]]:
+        """(resource, label, language) of the entries matching ``text``, best first: every word a word prefix
+        (bm25 order), then the text inside a word or a run of Chinese (trigram order)."""
+        db = self._conn()
         words = _WORD.findall(text)
-        hits: list[int] = []
+        hits: list[tuple[str, str, str | None]] = []
         if words:
             match = " AND ".join(_quote(w) + "*" for w in words)
-            hits += [r for (r,) in self.db.execute("SELECT rowid FROM words WHERE words MATCH ? ORDER BY bm25(words)",
-                                                   (match,))]
+            hits += db.execute("SELECT e.iri, e.label, e.lang FROM (SELECT rowid AS r, bm25(words) AS rank FROM words "
+                               "WHERE words MATCH ?) w JOIN entries e ON e.rowid = w.r ORDER BY w.rank, w.r",
+                               (match,)).fetchall()
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        hits += [r for (r,) in self.db.execute("SELECT rowid FROM grams WHERE label LIKE ? ESCAPE '\\' "
-                                               "ORDER BY length(label), rowid", (pattern,))]
+        hits += db.execute("SELECT e.iri, e.label, e.lang FROM (SELECT rowid AS r, length(label) AS n FROM grams "
+                           "WHERE label LIKE ? ESCAPE '\\') g JOIN entries e ON e.rowid = g.r ORDER BY g.n, g.r",
+                           (pattern,)).fetchall()
         return hits
 
     def find(self, text: str, limit: int = 50) -> list[Match]:
@@ -159,12 +239,20 @@ class LabelIndex:
         if not needle:
             return []
         folded = needle.casefold()
-        best: dict[URIRef, tuple[int, int, Literal]] = {}  # resource → (exact? 0 : 1, rank, label)
-        for position, row in enumerate(self._ranked(needle)):
-            iri, label = self.entries[row]
-            key = (0 if str(label).casefold() == folded else 1, position, label)
+        best: dict[str, tuple[int, int, str, str | None]] = {}  # resource → (exact? 0 : 1, rank, label, language)
+        for position, (iri, label, language) in enumerate(self._ranked(needle)):
+            key = (0 if label.casefold() == folded else 1, position, label, language)
             if iri not in best or key[:2] < best[iri][:2]:
                 best[iri] = key
         order = sorted(best, key=lambda iri: best[iri][:2])[:limit]
-        return [Match(iri, self.names.get(iri) or str(iri), str(best[iri][2]), best[iri][2].language,
-                      self.kinds.get(iri, "")) for iri in order]
+        about = self._about(order)
+        return [Match(URIRef(iri), about.get(iri, (None, ""))[0] or iri, best[iri][2], best[iri][3],
+                      about.get(iri, (None, ""))[1] or "") for iri in order]
+
+    def _about(self, iris: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        """{resource: (display name, kind)} of ``iris``."""
+        if not iris:
+            return {}
+        marks = ", ".join("?" for _ in iris)
+        rows = self._conn().execute(f"SELECT iri, name, kind FROM about WHERE iri IN ({marks})", iris)  # noqa: S608
+        return {iri: (name, kind) for iri, name, kind in rows}
