@@ -14,13 +14,15 @@ import logging
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .bundle import GraphBundle
+from .bundle import GraphBundle, solutions
 from .describe import LABEL_PROPERTIES, best_label
 from .diskcache import tmp_prefix
 
@@ -66,7 +68,7 @@ def ordinal_forms(n: int) -> list[str]:
     return [f"{n}{suffix}", f"第{zh}次", f"第{zh}届", f"第{zh}屆", f"第{n}次"]
 
 
-def _kind(types: list[URIRef], base: str) -> str:
+def _kind(types: list[str], base: str) -> str:
     """The local name of the resource's own class (one of ours before others), or ""."""
     ours = sorted(str(t) for t in types if str(t).startswith(base + "def/"))
     chosen = ours[0] if ours else min((str(t) for t in types), default="")
@@ -77,49 +79,89 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-Labels = dict[URIRef, dict[URIRef, list[Literal]]]
+@dataclass(frozen=True)
+class Label:
+    """A literal label: its text and language tag (what :func:`best_label` and the index read of a literal)."""
+
+    text: str
+    language: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Term = str | Label | None  # an IRI, a literal, or anything else
+
+
+def _ox_term(term: object) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        return Label(term.value, term.language)
+    return None
+
+
+def _rdflib_term(term: object) -> Term:
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, Literal):
+        return Label(str(term), term.language)
+    return None
+
+
+def _rows(bundle: GraphBundle, query: str) -> Iterator[tuple[Term, ...]]:
+    """The rows of a SELECT over the union as plain values (no rdflib term per value when there is a store: the
+    index reads hundreds of thousands of labels at 1M triples)."""
+    if bundle.store is not None:
+        for row in solutions(bundle.store, query):
+            yield tuple(_ox_term(term) for term in row)
+    else:
+        for rdf_row in bundle.select(query):
+            yield tuple(_rdflib_term(term) for term in rdf_row)
+
+
+Labels = dict[str, dict[str, list[Label]]]
 
 
 def _labels(bundle: GraphBundle) -> Labels:
     """Every literal label of every IRI, by property."""
     props = (*SEARCHED_PROPERTIES, *(p for p in LABEL_PROPERTIES if p not in SEARCHED_PROPERTIES))
     values = " ".join(f"<{p}>" for p in props)
-    rows = bundle.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o "
-                         "FILTER(isIRI(?s) && isLiteral(?o)) }")
     labels: Labels = {}
-    for s, p, o in rows:
-        if isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(o, Literal):
+    for s, p, o in _rows(bundle, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o "
+                                 "FILTER(isIRI(?s) && isLiteral(?o)) }"):
+        if isinstance(s, str) and isinstance(p, str) and isinstance(o, Label):
             labels.setdefault(s, {}).setdefault(p, []).append(o)
     return labels
 
 
-def _entries(labels: Labels) -> list[tuple[URIRef, Literal]]:
+def _entries(labels: Labels) -> list[tuple[str, Label]]:
     """(resource, label) of the searched properties, each text once per resource (the first property's)."""
-    entries: list[tuple[URIRef, Literal]] = []
-    seen: set[tuple[URIRef, str]] = set()
-    for prop in SEARCHED_PROPERTIES:
+    entries: list[tuple[str, Label]] = []
+    seen: set[tuple[str, str]] = set()
+    for prop in map(str, SEARCHED_PROPERTIES):
         for s, by_prop in labels.items():
-            for o in sorted(by_prop.get(prop, ()), key=lambda v: (str(v), v.language or "")):
-                if (s, str(o)) not in seen:
-                    seen.add((s, str(o)))
+            for o in sorted(by_prop.get(prop, ()), key=lambda v: (v.text, v.language or "")):
+                if (s, o.text) not in seen:
+                    seen.add((s, o.text))
                     entries.append((s, o))
     return entries
 
 
-def _ordinal_entries(bundle: GraphBundle, labels: Labels) -> list[tuple[URIRef, Literal]]:
+def _ordinal_entries(bundle: GraphBundle, labels: Labels) -> list[tuple[str, Label]]:
     """The spoken forms of the ``gba:ordinal`` of every labelled resource."""
-    ordinal = URIRef(bundle.base + "def/ordinal")
-    out: list[tuple[URIRef, Literal]] = []
-    for s, o in bundle.select(f"SELECT ?s ?o WHERE {{ ?s <{ordinal}> ?o FILTER(isIRI(?s)) }}"):
-        if isinstance(s, URIRef) and s in labels and isinstance(o, Literal) and str(o).isdigit():
-            out.extend((s, Literal(form)) for form in ordinal_forms(int(str(o))))
+    ordinal = bundle.base + "def/ordinal"
+    out: list[tuple[str, Label]] = []
+    for s, o in _rows(bundle, f"SELECT ?s ?o WHERE {{ ?s <{ordinal}> ?o FILTER(isIRI(?s)) }}"):
+        if isinstance(s, str) and s in labels and isinstance(o, Label) and o.text.isdigit():
+            out.extend((s, Label(form)) for form in ordinal_forms(int(o.text)))
     return out
 
 
-def _kinds(bundle: GraphBundle, labels: Labels) -> dict[URIRef, str]:
-    types: dict[URIRef, list[URIRef]] = {}
-    for s, c in bundle.select(f"SELECT ?s ?c WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?s) && isIRI(?c)) }}"):
-        if isinstance(s, URIRef) and s in labels and isinstance(c, URIRef):
+def _kinds(bundle: GraphBundle, labels: Labels) -> dict[str, str]:
+    types: dict[str, list[str]] = {}
+    for s, c in _rows(bundle, f"SELECT ?s ?c WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?s) && isIRI(?c)) }}"):
+        if isinstance(s, str) and s in labels and isinstance(c, str):
             types.setdefault(s, []).append(c)
     return {s: _kind(ts, bundle.base) for s, ts in types.items()}
 
@@ -136,9 +178,10 @@ def _fill(db: sqlite3.Connection, bundle: GraphBundle) -> None:
     entries = _entries(labels) + _ordinal_entries(bundle, labels)
     names = {}
     for s in labels:
-        found = next((best_label(labels[s][p]) for p in LABEL_PROPERTIES if labels[s].get(p)), None)
+        found = next((best_label(labels[s][p]) for p in map(str, LABEL_PROPERTIES)  # type: ignore[arg-type]
+                      if labels[s].get(p)), None)
         if found is not None:
-            names[str(s)] = found
+            names[s] = found
     kinds = _kinds(bundle, labels)
     db.execute("CREATE VIRTUAL TABLE words USING fts5(label, tokenize='unicode61 remove_diacritics 2')")
     db.execute("CREATE VIRTUAL TABLE grams USING fts5(label, tokenize='trigram')")
@@ -148,9 +191,9 @@ def _fill(db: sqlite3.Connection, bundle: GraphBundle) -> None:
         db.executemany(f"INSERT INTO {table}(rowid, label) VALUES (?, ?)",  # noqa: S608 (our names)
                        ((i, str(o)) for i, (_, o) in enumerate(entries)))
     db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)",
-                   ((i, str(s), str(o), o.language) for i, (s, o) in enumerate(entries)))
+                   ((i, s, o.text, o.language) for i, (s, o) in enumerate(entries)))
     db.executemany("INSERT INTO about VALUES (?, ?, ?)",
-                   ((iri, names.get(iri), kinds.get(URIRef(iri), "")) for iri in {str(s) for s, _ in entries}))
+                   ((iri, names.get(iri), kinds.get(iri, "")) for iri in {s for s, _ in entries}))
     db.execute(f"PRAGMA user_version = {INDEX_FORMAT}")  # last: a file without it is incomplete
     db.commit()
 
