@@ -164,17 +164,35 @@ def _wait_ready(server: Server, started: float, timeout: float) -> None:
     raise RuntimeError(f"{server.name} not ready after {timeout:.0f}s; see {server.log}")
 
 
+#: our server's two configurations in every side-by-side run: the response cache on (the default) and off
+#: (``GBAGRAPH_RESPONSE_CACHE_MB=0``: every request evaluated, what the engine path costs)
+OURS = {"gbagraph": {}, "gbagraph-nocache": {"GBAGRAPH_RESPONSE_CACHE_MB": "0"}}
+
+
 def start_ours(root: Path, workdir: Path, cache_dir: str, *, workers: int, validate: bool,
-               timeout: float = 1800) -> Server:
+               timeout: float = 1800, name: str = "gbagraph", env: dict[str, str] | None = None) -> Server:
     port = free_port()
-    log = workdir / "gbagraph-serve.log"
-    env = {**os.environ, "GBAGRAPH_CACHE_DIR": cache_dir, "GBAGRAPH_VALIDATE": "true" if validate else "false"}
+    log = workdir / f"{name}-serve.log"
+    environ = {**os.environ, "GBAGRAPH_CACHE_DIR": cache_dir, "GBAGRAPH_VALIDATE": "true" if validate else "false",
+               "GBAGRAPH_PUBLIC_URL": PUBLIC_URL, **(env or {})}
     cmd = [sys.executable, "-m", "gbagraph", "--root", str(root), "serve", "--host", "127.0.0.1", "--port",
            str(port), "--workers", str(workers)]
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
-    server = Server("gbagraph", f"http://127.0.0.1:{port}/sparql", proc, log=log)
+    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=environ)
+    server = Server(name, f"http://127.0.0.1:{port}/sparql", proc, log=log)
     return _ready(server, started, timeout)
+
+
+#: the public URL every benchmark server names (the built store's key includes it: the same one whatever the port,
+#: so a second server on the same cache opens the store instead of copying it)
+PUBLIC_URL = "http://gbagraph.bench.test/"
+
+
+def start_all_ours(root: Path, workdir: Path, cache_dir: str, *, workers: int, validate: bool,
+                   timeout: float = 1800, modes: Sequence[str] = tuple(OURS)) -> list[Server]:
+    """Our server in each configuration of ``modes`` (names of :data:`OURS`), one after another."""
+    return [start_ours(root, workdir, cache_dir, workers=workers, validate=validate, timeout=timeout, name=mode,
+                       env=OURS[mode]) for mode in modes]
 
 
 def oxigraph_command() -> str:

@@ -20,20 +20,27 @@ def markdown(report: dict) -> str:
              f"Queries: {len(report['queries'])} from `{report['queries_from']}`; "
              f"settings: {json.dumps(report['settings'])}.", ""]
     lines += ["## Summary", "",
-              "| scale | triples (asserted) | quads served | median latency ours / oxigraph (ms) | ratio | worst query "
-              "ratio | rps 1 client ratio | rps 8 clients ratio | cold start (s) | warm start (s) | peak RSS start "
-              "(MB) | reasoner |",
-              "| --- | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+              "Ratios ours / Oxigraph with our response cache **on** (the default) | **off** "
+              "(`GBAGRAPH_RESPONSE_CACHE_MB=0`: every request evaluated), measured side by side in one run.", "",
+              "| scale | triples (asserted) | quads served | median latency ours / oxigraph (ms), cache on \\| off | "
+              "median ratio | geo-mean ratio | worst query ratio | rps 1 client ratio | rps 8 clients ratio | "
+              "cold start (s) | warm start (s) | peak RSS start (MB) | reasoner |",
+              "| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     many = f"throughput_ratio_{report['settings']['clients']}_clients"
     for s in report["scales"]:
         su, st = s.get("summary", {}), s.get("start", {})
-        med = su.get("median_latency_ms", {})
+        on, off = su.get("median_latency_ms", {}), su.get("median_latency_ms_nocache", {})
+
+        def both(key: str, su: dict = su) -> str:
+            return f"{_fmt(su.get(key))} \\| {_fmt(su.get(key + '_nocache'))}"
+
+        worst = f"{_fmt(su.get('worst_query_ratio'))} ({su.get('worst_query', '-')}) \\| " \
+                f"{_fmt(su.get('worst_query_ratio_nocache'))} ({su.get('worst_query_nocache', '-')})"
         lines.append(
             f"| {s['scale']} | {s['manifest']['asserted_triples_estimate']} | {st.get('cold', {}).get('quads', '-')} | "
-            f"{_fmt(med.get('gbagraph'))} / {_fmt(med.get('oxigraph'))} | {_fmt(su.get('median_latency_ratio'))} | "
-            f"{_fmt(su.get('worst_query_ratio'))} ({su.get('worst_query', '-')}) | "
-            f"{_fmt(su.get('throughput_ratio_1_clients'))} | "
-            f"{_fmt(su.get(many))} | "
+            f"{_fmt(on.get('gbagraph'))} \\| {_fmt(off.get('gbagraph'))} / {_fmt(on.get('oxigraph'))} | "
+            f"{both('median_latency_ratio')} | {both('geomean_latency_ratio')} | {worst} | "
+            f"{both('throughput_ratio_1_clients')} | {both(many)} | "
             f"{_fmt(su.get('cold_start_s'), 1)} | {_fmt(su.get('warm_start_s'), 1)} | {_fmt(su.get('peak_rss_mb'), 0)} | "
             f"{st.get('cold', {}).get('reasoner', '-')} |")
     for s in report["scales"]:
@@ -46,36 +53,43 @@ def _scale_md(s: dict, report: dict) -> list[str]:
     for label, st in s.get("start", {}).items():
         sec = st["seconds"]
         parse = sec.get("parse", sec.get("load"))  # prepare()'s step is "parse" (older results said "load")
-        out.append(f"- {label} start: parse {parse} s, SHACL {sec['validate']} s"
-                   f"{'' if st['validated'] else ' (no shapes yet: skipped)'}, OWL RL {sec['infer']} s "
-                   f"({st['reasoner']}, {st['inferred']} inferred), engine {sec['engine']} s, **total {sec['total']} s**,"
-                   f" peak RSS {st['peak_rss_mb']} MB")
+        steps = ", ".join(f"{step} {sec[step]} s" for step in ("open", "seal") if step in sec)  # a warm start opens
+        out.append(f"- {label} start: parse {parse or '-'} s, SHACL {sec.get('validate', '-')} s"
+                   f"{'' if st['validated'] else ' (no shapes yet: skipped)'}, OWL RL {sec.get('infer', '-')} s "
+                   f"({st['reasoner']}, {st['inferred']} inferred), {steps + ', ' if steps else ''}engine "
+                   f"{sec.get('engine', '-')} s, **total {sec['total']} s**, peak RSS {st['peak_rss_mb']} MB")
     for name, srv in s.get("servers", {}).items():
         extra = f", `oxigraph load` {srv['load_seconds']} s" if "load_seconds" in srv else ""
         out.append(f"- server {name}: ready in {srv['ready_seconds']} s{extra}; peak RSS {srv.get('peak_rss_mb')} MB "
                    f"(largest process), RSS of all {srv.get('processes')} processes at the end {srv.get('rss_sum_mb')} MB")
     tp = s.get("throughput", {})
     if tp:
-        out += ["", "| clients | gbagraph req/s | oxigraph req/s | ratio |", "| ---: | ---: | ---: | ---: |"]
-        for c in tp["gbagraph"]:
-            a, b = tp["gbagraph"][c]["rps"], tp["oxigraph"][c]["rps"]
-            out.append(f"| {c} | {a} | {b} | {a / b if b else float('nan'):.2f} |")
+        ours = [name for name in tp if name != "oxigraph"]
+        out += ["", "| clients | " + " | ".join(f"{n} req/s (ratio)" for n in ours) + " | oxigraph req/s |",
+                "| ---: | " + " | ".join("---:" for _ in ours) + " | ---: |"]
+        for c in tp["oxigraph"]:
+            b = tp["oxigraph"][c]["rps"]
+            cells = [f"{tp[n][c]['rps']} ({tp[n][c]['rps'] / b if b else float('nan'):.2f})" for n in ours]
+            out.append(f"| {c} | " + " | ".join(cells) + f" | {b} |")
     lat, eng = s.get("latency", {}), s.get("engines", {})
     if lat:
-        out += ["", "| query | ours median ms | oxigraph median ms | ratio | ours p99 | oxigraph p99 | "
-                "in-process pyoxigraph ms | in-process rdflib ms | answer bytes |",
+        out += ["", "| query | ours median ms (cache on \\| off) | oxigraph median ms | ratio (on \\| off) | "
+                "ours p99 (on \\| off) | oxigraph p99 | in-process pyoxigraph ms | in-process rdflib ms | answer bytes |",
                 "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for q, v in lat.items():
-            o, x = v["gbagraph"], v["oxigraph"]
-            if "median_ms" not in o or "median_ms" not in x:
-                out.append(f"| {q} | error: {o.get('error') or x.get('error')} | | | | | | | |")
+            x = v["oxigraph"]
+            mine = [v[n] for n in ("gbagraph", "gbagraph-nocache") if n in v]
+            if "median_ms" not in x or any("median_ms" not in o for o in mine):
+                out.append(f"| {q} | error: {next((o['error'] for o in [*mine, x] if 'error' in o), '')} | | | | | | | |")
                 continue
             e = eng.get(q, {})
             rd = e.get("rdflib", {})
             rd_text = rd.get("median_ms", "error" if "error" in rd else "-")
-            out.append(f"| {q} | {o['median_ms']} | {x['median_ms']} | {o['median_ms'] / x['median_ms']:.2f} | "
-                       f"{o['p99_ms']} | {x['p99_ms']} | {e.get('oxigraph', {}).get('median_ms', '-')} | "
-                       f"{rd_text} | {o['bytes']} |")
+            med = " \\| ".join(str(o["median_ms"]) for o in mine)
+            ratio = " \\| ".join(f"{o['median_ms'] / x['median_ms']:.2f}" for o in mine)
+            p99 = " \\| ".join(str(o["p99_ms"]) for o in mine)
+            out.append(f"| {q} | {med} | {x['median_ms']} | {ratio} | {p99} | {x['p99_ms']} | "
+                       f"{e.get('oxigraph', {}).get('median_ms', '-')} | {rd_text} | {mine[0]['bytes']} |")
     return out
 
 

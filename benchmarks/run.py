@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from .generate import ROOT, generate
-from .harness import PssSampler, latencies, start_ours, start_oxigraph, throughput
+from .harness import OURS, PssSampler, latencies, start_all_ours, start_oxigraph, throughput
 from .report import write_reports
 
 HERE = Path(__file__).resolve().parent
@@ -106,11 +106,11 @@ def bench_scale(scale: str, args: argparse.Namespace, queries: dict[str, str], w
     ours = oxi = None
     try:
         oxi = start_oxigraph(nq, work)
-        ours = start_ours(root, work, str(cache), workers=args.workers, validate=validate,
-                          timeout=args.start_timeout)
-        print(f"[{scale}] servers ready: ours {ours.ready_seconds:.1f}s, oxigraph {oxi.ready_seconds:.2f}s "
-              f"(+ load {oxi.extra['load_seconds']}s)", flush=True)
-        servers = [ours, oxi]
+        ours = start_all_ours(root, work, str(cache), workers=args.workers, validate=validate,
+                              timeout=args.start_timeout, modes=args.cache_modes)
+        print(f"[{scale}] servers ready: ours {', '.join(f'{s.ready_seconds:.1f}s' for s in ours)}, oxigraph "
+              f"{oxi.ready_seconds:.2f}s (+ load {oxi.extra['load_seconds']}s)", flush=True)
+        servers = [*ours, oxi]
         samplers = {s.name: PssSampler(s.proc.pid) for s in servers if s.proc}
         for sampler in samplers.values():
             sampler.__enter__()
@@ -124,7 +124,7 @@ def bench_scale(scale: str, args: argparse.Namespace, queries: dict[str, str], w
                                       "peak_pss_sum_mb": round(samplers[s.name].peak_mb, 1) if s.name in samplers
                                       else None} for s in servers}
     finally:
-        for s in (ours, oxi):
+        for s in [*(ours or []), oxi]:
             if s:
                 s.stop()
     result["summary"] = summarise(result)
@@ -133,26 +133,37 @@ def bench_scale(scale: str, args: argparse.Namespace, queries: dict[str, str], w
 
 
 def summarise(result: dict) -> dict:
-    lat = {q: v for q, v in result.get("latency", {}).items() if all("median_ms" in x for x in v.values())}
-    ratios = {q: v["gbagraph"]["median_ms"] / v["oxigraph"]["median_ms"] for q, v in lat.items()
-              if v["oxigraph"]["median_ms"] > 0}
+    """Ratios to the Oxigraph server of each of our configurations (the response cache on: plain keys; off: keys
+    ending in ``_nocache``): median and geometric-mean latency, worst query, requests/s; and the start-up."""
     summary: dict = {}
-    if lat:
-        med_ours = statistics.median(v["gbagraph"]["median_ms"] for v in lat.values())
-        med_oxi = statistics.median(v["oxigraph"]["median_ms"] for v in lat.values())
-        summary.update({"median_latency_ms": {"gbagraph": med_ours, "oxigraph": med_oxi},
-                        "median_latency_ratio": round(med_ours / med_oxi, 2),
-                        "worst_query_ratio": round(max(ratios.values()), 2),
-                        "worst_query": max(ratios, key=lambda k: ratios[k])})
-    tp = result.get("throughput", {})
-    if tp:
-        for c in tp["gbagraph"]:
-            summary[f"throughput_ratio_{c}_clients"] = round(tp["gbagraph"][c]["rps"] / max(tp["oxigraph"][c]["rps"],
-                                                                                            1e-9), 2)
+    for ours, suffix in (("gbagraph", ""), ("gbagraph-nocache", "_nocache")):
+        summary.update(_ratios(result, ours, suffix))
     start = result.get("start", {})
     summary["cold_start_s"] = start.get("cold", {}).get("seconds", {}).get("total")
     summary["warm_start_s"] = start.get("warm", {}).get("seconds", {}).get("total")
     summary["peak_rss_mb"] = max([s.get("peak_rss_mb", 0) for s in start.values()] + [0])
+    return summary
+
+
+def _ratios(result: dict, ours: str, suffix: str) -> dict:
+    lat = {q: v for q, v in result.get("latency", {}).items()
+           if ours in v and all("median_ms" in v[k] for k in (ours, "oxigraph"))}
+    ratios = {q: v[ours]["median_ms"] / v["oxigraph"]["median_ms"] for q, v in lat.items()
+              if v["oxigraph"]["median_ms"] > 0}
+    summary: dict = {}
+    if ratios:
+        med_ours = statistics.median(v[ours]["median_ms"] for v in lat.values())
+        med_oxi = statistics.median(v["oxigraph"]["median_ms"] for v in lat.values())
+        summary.update({f"median_latency_ms{suffix}": {"gbagraph": med_ours, "oxigraph": med_oxi},
+                        f"median_latency_ratio{suffix}": round(med_ours / med_oxi, 2),
+                        f"geomean_latency_ratio{suffix}": round(statistics.geometric_mean(ratios.values()), 2),
+                        f"worst_query_ratio{suffix}": round(max(ratios.values()), 2),
+                        f"worst_query{suffix}": max(ratios, key=lambda k: ratios[k])})
+    tp = result.get("throughput", {})
+    if ours in tp and "oxigraph" in tp:
+        for c in tp[ours]:
+            summary[f"throughput_ratio_{c}_clients{suffix}"] = round(
+                tp[ours][c]["rps"] / max(tp["oxigraph"][c]["rps"], 1e-9), 2)
     return summary
 
 
@@ -169,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-limit", type=int, default=200_000,
                         help="skip the in-process rdflib engine above this many triples (0: never skip)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--cache-modes", default=",".join(OURS), type=lambda v: [m for m in v.split(",") if m],
+                        help=f"our server's configurations side by side with Oxigraph (of {', '.join(OURS)})")
     args = parser.parse_args(argv)
     if args.quick:
         args.scales = args.scales if "--scales" in (argv or sys.argv) else "2k"

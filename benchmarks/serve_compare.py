@@ -1,17 +1,19 @@
 """Our server against the Oxigraph server on one already-prepared project, without regenerating it:
 ``python -m benchmarks.serve_compare ROOT --cache-dir DIR --nquads FILE`` (the N-Quads and the warm cache come
 from ``benchmarks.start ROOT --cache-dir DIR --dump FILE``).  Prints one JSON object: per-query latency, requests/s
-with 1 and N clients, ready time and peak PSS of each server's process tree."""
+with 1 and N clients, ready time and peak PSS of each server's process tree; our server twice, with its response
+cache on and off (``--cache-modes``), each beside Oxigraph."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import tempfile
 from pathlib import Path
 
-from .harness import PssSampler, latencies, start_ours, start_oxigraph, throughput
-from .run import query_set
+from .harness import OURS, PssSampler, latencies, start_all_ours, start_oxigraph, throughput
+from .run import query_set, summarise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,14 +26,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--cache-modes", default=",".join(OURS), type=lambda v: [m for m in v.split(",") if m],
+                        help=f"our server's configurations side by side with Oxigraph (of {', '.join(OURS)})")
+    parser.add_argument("--queries", default="", help="only the queries whose file name matches this regular expression")
     args = parser.parse_args(argv)
     _, queries = query_set()
+    queries = {name: text for name, text in queries.items() if re.search(args.queries, name)}
     out: dict = {}
     with tempfile.TemporaryDirectory(prefix="gbagraph-bench-") as tmp:
         work = Path(tmp)
         oxi = start_oxigraph(args.nquads, work)
-        ours = start_ours(args.root, work, args.cache_dir, workers=args.workers, validate=True)
-        servers = [ours, oxi]
+        ours = start_all_ours(args.root, work, args.cache_dir, workers=args.workers, validate=True,
+                              modes=args.cache_modes)
+        servers = [*ours, oxi]
         try:
             samplers = {s.name: PssSampler(s.proc.pid) for s in servers if s.proc}
             for sampler in samplers.values():
@@ -47,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for s in servers:
                 s.stop()
+    out["summary"] = summarise(out)
     print(json.dumps(out))
     return 0
 

@@ -10,6 +10,7 @@ folder is ``$XDG_CACHE_HOME/gbagraph`` (``~/.cache/gbagraph``): never the reposi
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import hashlib
@@ -18,7 +19,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -65,15 +66,63 @@ def _file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def digest(files: Iterable[Path], *extra: str, root: Path | None = None) -> str:
-    """SHA-256 over the files (names relative to ``root``, and bytes) and ``extra`` strings."""
+def digest(files: Iterable[Path], *extra: str, root: Path | None = None,
+           hashed: Callable[[Path], str] = _file_hash) -> str:
+    """SHA-256 over the files (names relative to ``root``, and bytes: ``hashed`` gives each one's SHA-256) and
+    ``extra`` strings."""
     h = hashlib.sha256()
     for value in extra:
         h.update(value.encode("utf-8") + b"\0")
     for path in sorted(files):
         name = str(path.relative_to(root)) if root else path.name
-        h.update(name.encode("utf-8") + b"\0" + _file_hash(path).encode("ascii") + b"\0")
+        h.update(name.encode("utf-8") + b"\0" + hashed(path).encode("ascii") + b"\0")
     return h.hexdigest()
+
+
+class HashMemo:
+    """The SHA-256 of each input file remembered across starts (a JSON file in the cache folder), keyed by what
+    changes with its content: size, mtime and ctime (in ns; no tool sets ctime back) and inode.  A warm start
+    stats the files and hashes only those that changed: nothing else proportional to the data's bytes."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.known: dict[str, list[Any]] = {}
+        self.changed = False
+        self.hashed = 0  # files whose bytes were read (not known by their stamp)
+        if path is not None:
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict):
+                    self.known = loaded
+            except (OSError, ValueError):
+                pass
+
+    def sha256(self, path: Path) -> str:
+        st = path.stat()
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        name = str(path)
+        found = self.known.get(name)
+        if isinstance(found, list) and len(found) == 5 and found[:4] == stamp and isinstance(found[4], str):
+            return found[4]
+        sha = _file_hash(path)
+        self.known[name] = [*stamp, sha]
+        self.changed = True
+        self.hashed += 1
+        return sha
+
+    def save(self) -> None:
+        """Write what was learnt (aside, then renamed); a disk that refuses costs only the memo."""
+        if self.path is None or not self.changed:
+            return
+        tmp = self.path.with_name(f"{tmp_prefix()}{self.path.name}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(self.known), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self.changed = False
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
 
 @dataclass
@@ -85,12 +134,16 @@ class Inputs:
     shapes: Path | None
     data: list[tuple[str, Path, str | None]]  # (graph name, file, paragraph IRI or None)
     hashes: dict[Path, str] = field(default_factory=dict)
+    memo: HashMemo = field(default_factory=lambda: HashMemo(None))
 
     @classmethod
     def scan(cls, settings: Settings) -> Inputs:
         onto = sorted(p for p in settings.ontology_dir.glob("*.ttl") if p.is_file() and p.name != "shapes.ttl")
         shapes = settings.shapes_file if settings.shapes_file.is_file() else None
-        return cls(settings.root, onto, shapes, list(iter_data_files(settings)))
+        cache = cache_for(settings)
+        where = hashlib.sha256(str(settings.root.resolve()).encode()).hexdigest()[:32]
+        memo = HashMemo(cache.path("inputs", where, ".json") if cache is not None and cache.folder else None)
+        return cls(settings.root, onto, shapes, list(iter_data_files(settings)), memo=memo)
 
     def files(self, *, shapes: bool) -> list[Path]:
         extra = [self.shapes] if shapes and self.shapes else []
@@ -98,7 +151,7 @@ class Inputs:
 
     def _hash(self, path: Path) -> str:
         if path not in self.hashes:
-            self.hashes[path] = _file_hash(path)
+            self.hashes[path] = self.memo.sha256(path)
         return self.hashes[path]
 
     def key(self, *extra: str, shapes: bool) -> str:
@@ -112,7 +165,12 @@ class Inputs:
             except ValueError:
                 name = path.name
             h.update(name.encode("utf-8") + b"\0" + self._hash(path).encode("ascii") + b"\0")
+        self.memo.save()
         return h.hexdigest()
+
+    def digest(self, *extra: str, shapes: bool) -> str:
+        """:func:`digest` of these files (names relative to the root) and ``extra``, with the remembered hashes."""
+        return digest(self.files(shapes=shapes), *extra, root=self.root, hashed=self._hash)
 
 
 def input_files(settings: Settings, *, shapes: bool) -> list[Path]:

@@ -12,6 +12,7 @@ file and line; :func:`located` finds the line of a file where a node's descripti
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -110,7 +111,10 @@ def _reason(exc: Exception) -> str:
 
 
 def _ttl_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.ttl") if p.is_file())
+    """The Turtle files of ``folder`` (not hidden ones, as ``*.ttl`` matches), from one directory read."""
+    with os.scandir(folder) as entries:
+        return sorted(folder / e.name for e in entries
+                      if e.name.endswith(".ttl") and not e.name.startswith(".") and e.is_file())
 
 
 def iter_data_files(settings: Settings) -> Iterator[tuple[str, Path, str | None]]:

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import oxstore
-from .bundle import GraphBundle
+from .bundle import GraphBundle, solutions
 from .config import Settings, public_url
 from .diskcache import DiskCache, Inputs, cache_for, code_hash, evict, library_versions, version
 from .errors import DiskTrouble, InconsistentGraph, LoadError, ShapeViolation
@@ -77,6 +77,7 @@ class Prepared:
     steps: list[StepReport] = field(default_factory=list)
     dumps_folder: Path | None = None  # where big graphs' dumps are written (per store key), if there is a cache
     store_check: oxstore.StoreCheck = field(default_factory=oxstore.StoreCheck)  # what is known of its files
+    inputs: Inputs | None = None  # the input files as scanned and hashed by this start
 
     @property
     def inferred(self) -> Graph:
@@ -398,17 +399,24 @@ def seal(start: Start, report: StepReport) -> None:
     recorded in its marker, renamed into place and opened read-only."""
     assert start.build is not None
     store = start.store
-    void = dataset_description(store, BASE, start.url)
-    oxstore.load_ntriples(store, void.serialize(format="nt", encoding="utf-8"), VOID_GRAPH)
-    quads = len(store)
-    meta = {"graphs": sum(1 for _ in store.named_graphs()), "counts": start.bundle.graph_counts(),
-            "quads": quads, "data_key": start.data, "public_url": start.url}
+    counts = dict(start.bundle.graph_counts())  # one scan, for the description's dump sizes and the marker
+    void = dataset_description(store, BASE, start.url, counts).serialize(format="nt", encoding="utf-8")
+    oxstore.load_ntriples(store, void, VOID_GRAPH)
+    counts[oxstore.graph_node(VOID_GRAPH).value] = void.count(b"\n")  # no blank nodes: each line one triple
+    start.bundle.set_counts(counts)
+    quads = sum(counts.values()) + _number(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    meta = {"graphs": sum(1 for _ in store.named_graphs()), "counts": counts, "quads": quads, "data_key": start.data,
+            "public_url": start.url}
     start.bundle.store = None
     del store  # the build holds the last reference: sealing closes the database
     start.bundle.store, start.check = start.build.finish(meta)
     start.build = None
     report.counts["quads"] = quads
     report.counts["store"] = start.check.state()["state"]
+
+
+def _number(store: ox.Store, query: str) -> int:
+    return int(next(iter(solutions(store, query)))["n"].value)
 
 
 def engine(start: Start, report: StepReport) -> None:
@@ -483,7 +491,8 @@ def prepare(settings: Settings, hooks: list[Hook] | None = None) -> Prepared:
         start = _run(settings, hooks, cached=False)
     assert start.engine is not None
     dumps = start.cache.path("dumps", start.key) if start.cache is not None else None
-    return Prepared(settings, start.bundle, start.validation, start.engine, start.done, dumps, start.check)
+    return Prepared(settings, start.bundle, start.validation, start.engine, start.done, dumps, start.check,
+                    start.inputs)
 
 
 def validate_only(settings: Settings, hooks: list[Hook] | None = None) -> ValidationResult:

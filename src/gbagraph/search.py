@@ -4,19 +4,29 @@ skos:prefLabel, skos:altLabel), ranked by SQLite FTS5's bm25, with the kind of t
 Two FTS5 tables over the same labels: ``unicode61`` words (``plenary 23`` → ``plenary* AND 23*``, any order)
 and ``trigram`` for text inside words and for Chinese, which has no spaces between words (``主席``).  Things
 with a ``gba:ordinal`` are also found by its spoken forms ("23rd", "第二十三次", "第23次").  The index is
-built once, in memory, from one query.  No web framework here."""
+built once per store, from one query: a file beside the store when there is a cache folder, else in
+memory.  No web framework here."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .bundle import GraphBundle
+from .bundle import GraphBundle, solutions
 from .describe import LABEL_PROPERTIES, best_label
+from .diskcache import tmp_prefix
+
+log = logging.getLogger("gbagraph.search")
 
 SEARCHED_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 _DIGITS = "零一二三四五六七八九"
@@ -58,7 +68,7 @@ def ordinal_forms(n: int) -> list[str]:
     return [f"{n}{suffix}", f"第{zh}次", f"第{zh}届", f"第{zh}屆", f"第{n}次"]
 
 
-def _kind(types: list[URIRef], base: str) -> str:
+def _kind(types: list[str], base: str) -> str:
     """The local name of the resource's own class (one of ours before others), or ""."""
     ours = sorted(str(t) for t in types if str(t).startswith(base + "def/"))
     chosen = ours[0] if ours else min((str(t) for t in types), default="")
@@ -69,86 +79,199 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-Labels = dict[URIRef, dict[URIRef, list[Literal]]]
+@dataclass(frozen=True)
+class Label:
+    """A literal label: its text and language tag (what :func:`best_label` and the index read of a literal)."""
+
+    text: str
+    language: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Term = str | Label | None  # an IRI, a literal, or anything else
+
+
+def _ox_term(term: object) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        return Label(term.value, term.language)
+    return None
+
+
+def _rdflib_term(term: object) -> Term:
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, Literal):
+        return Label(str(term), term.language)
+    return None
+
+
+def _rows(bundle: GraphBundle, query: str) -> Iterator[tuple[Term, ...]]:
+    """The rows of a SELECT over the union as plain values (no rdflib term per value when there is a store: the
+    index reads hundreds of thousands of labels at 1M triples)."""
+    if bundle.store is not None:
+        for row in solutions(bundle.store, query):
+            yield tuple(_ox_term(term) for term in row)
+    else:
+        for rdf_row in bundle.select(query):
+            yield tuple(_rdflib_term(term) for term in rdf_row)
+
+
+Labels = dict[str, dict[str, list[Label]]]
 
 
 def _labels(bundle: GraphBundle) -> Labels:
     """Every literal label of every IRI, by property."""
     props = (*SEARCHED_PROPERTIES, *(p for p in LABEL_PROPERTIES if p not in SEARCHED_PROPERTIES))
     values = " ".join(f"<{p}>" for p in props)
-    rows = bundle.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o "
-                         "FILTER(isIRI(?s) && isLiteral(?o)) }")
     labels: Labels = {}
-    for s, p, o in rows:
-        if isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(o, Literal):
+    for s, p, o in _rows(bundle, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o "
+                                 "FILTER(isIRI(?s) && isLiteral(?o)) }"):
+        if isinstance(s, str) and isinstance(p, str) and isinstance(o, Label):
             labels.setdefault(s, {}).setdefault(p, []).append(o)
     return labels
 
 
-def _entries(labels: Labels) -> list[tuple[URIRef, Literal]]:
+def _entries(labels: Labels) -> list[tuple[str, Label]]:
     """(resource, label) of the searched properties, each text once per resource (the first property's)."""
-    entries: list[tuple[URIRef, Literal]] = []
-    seen: set[tuple[URIRef, str]] = set()
-    for prop in SEARCHED_PROPERTIES:
+    entries: list[tuple[str, Label]] = []
+    seen: set[tuple[str, str]] = set()
+    for prop in map(str, SEARCHED_PROPERTIES):
         for s, by_prop in labels.items():
-            for o in sorted(by_prop.get(prop, ()), key=lambda v: (str(v), v.language or "")):
-                if (s, str(o)) not in seen:
-                    seen.add((s, str(o)))
+            for o in sorted(by_prop.get(prop, ()), key=lambda v: (v.text, v.language or "")):
+                if (s, o.text) not in seen:
+                    seen.add((s, o.text))
                     entries.append((s, o))
     return entries
 
 
-def _ordinal_entries(bundle: GraphBundle, labels: Labels) -> list[tuple[URIRef, Literal]]:
+def _ordinal_entries(bundle: GraphBundle, labels: Labels) -> list[tuple[str, Label]]:
     """The spoken forms of the ``gba:ordinal`` of every labelled resource."""
-    ordinal = URIRef(bundle.base + "def/ordinal")
-    out: list[tuple[URIRef, Literal]] = []
-    for s, o in bundle.select(f"SELECT ?s ?o WHERE {{ ?s <{ordinal}> ?o FILTER(isIRI(?s)) }}"):
-        if isinstance(s, URIRef) and s in labels and isinstance(o, Literal) and str(o).isdigit():
-            out.extend((s, Literal(form)) for form in ordinal_forms(int(str(o))))
+    ordinal = bundle.base + "def/ordinal"
+    out: list[tuple[str, Label]] = []
+    for s, o in _rows(bundle, f"SELECT ?s ?o WHERE {{ ?s <{ordinal}> ?o FILTER(isIRI(?s)) }}"):
+        if isinstance(s, str) and s in labels and isinstance(o, Label) and o.text.isdigit():
+            out.extend((s, Label(form)) for form in ordinal_forms(int(o.text)))
     return out
 
 
-def _kinds(bundle: GraphBundle, labels: Labels) -> dict[URIRef, str]:
-    types: dict[URIRef, list[URIRef]] = {}
-    for s, c in bundle.select(f"SELECT ?s ?c WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?s) && isIRI(?c)) }}"):
-        if isinstance(s, URIRef) and s in labels and isinstance(c, URIRef):
+def _kinds(bundle: GraphBundle, labels: Labels) -> dict[str, str]:
+    types: dict[str, list[str]] = {}
+    for s, c in _rows(bundle, f"SELECT ?s ?c WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?s) && isIRI(?c)) }}"):
+        if isinstance(s, str) and s in labels and isinstance(c, str):
             types.setdefault(s, []).append(c)
     return {s: _kind(ts, bundle.base) for s, ts in types.items()}
 
 
+#: the index file in the store's cache folder, and its format (a file of another format is rebuilt)
+INDEX_FILE = "search.sqlite"
+INDEX_FORMAT = 1
+
+
+def _fill(db: sqlite3.Connection, bundle: GraphBundle) -> None:
+    """Every (label, resource) of ``bundle`` into ``db``: the two FTS5 tables and each resource's display name
+    and kind (what :meth:`LabelIndex.find` reads)."""
+    labels = _labels(bundle)
+    entries = _entries(labels) + _ordinal_entries(bundle, labels)
+    names = {}
+    for s in labels:
+        found = next((best_label(labels[s][p]) for p in map(str, LABEL_PROPERTIES)  # type: ignore[arg-type]
+                      if labels[s].get(p)), None)
+        if found is not None:
+            names[s] = found
+    kinds = _kinds(bundle, labels)
+    db.execute("CREATE VIRTUAL TABLE words USING fts5(label, tokenize='unicode61 remove_diacritics 2')")
+    db.execute("CREATE VIRTUAL TABLE grams USING fts5(label, tokenize='trigram')")
+    db.execute("CREATE TABLE entries (rowid INTEGER PRIMARY KEY, iri TEXT, label TEXT, lang TEXT)")
+    db.execute("CREATE TABLE about (iri TEXT PRIMARY KEY, name TEXT, kind TEXT) WITHOUT ROWID")
+    for table in ("words", "grams"):
+        db.executemany(f"INSERT INTO {table}(rowid, label) VALUES (?, ?)",  # noqa: S608 (our names)
+                       ((i, str(o)) for i, (_, o) in enumerate(entries)))
+    db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)",
+                   ((i, s, o.text, o.language) for i, (s, o) in enumerate(entries)))
+    db.executemany("INSERT INTO about VALUES (?, ?, ?)",
+                   ((iri, names.get(iri), kinds.get(iri, "")) for iri in {s for s, _ in entries}))
+    db.execute(f"PRAGMA user_version = {INDEX_FORMAT}")  # last: a file without it is incomplete
+    db.commit()
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    """The complete index file at ``path`` opened read-only (it is never written again), or None."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        if db.execute("PRAGMA user_version").fetchone()[0] == INDEX_FORMAT:
+            return db
+        db.close()
+    except sqlite3.Error:
+        pass
+    return None
+
+
 class LabelIndex:
-    """Every (label, resource) of a dataset in SQLite FTS5 tables (in memory), each resource's display name
-    (as :func:`gbagraph.describe.label_of` gives it) and kind."""
+    """Every (label, resource) of a dataset in SQLite FTS5 tables, each resource's display name (as
+    :func:`gbagraph.describe.label_of` gives it) and kind.  With a ``folder`` (the store's own, in the cache) the
+    index is a file there, built once per store and opened read-only by every later start and process (a warm
+    start reads nothing proportional to the data); without one it is built in memory."""
 
-    def __init__(self, bundle: GraphBundle) -> None:
-        labels = _labels(bundle)
-        self.entries = _entries(labels) + _ordinal_entries(bundle, labels)
-        self.names: dict[URIRef, str] = {}
-        for s in labels:
-            found = next((best_label(labels[s][p]) for p in LABEL_PROPERTIES if labels[s].get(p)), None)
+    def __init__(self, bundle: GraphBundle, folder: Path | None = None) -> None:
+        self.path = folder / INDEX_FILE if folder is not None else None
+        self._pid = os.getpid()
+        found = _open(self.path) if self.path is not None else None
+        if found is not None:
+            self.db = found
+            return
+        if self.path is None or not self._build_file(bundle, self.path):
+            self.path = None
+            self.db = sqlite3.connect(":memory:", check_same_thread=False)
+            _fill(self.db, bundle)
+
+    def _build_file(self, bundle: GraphBundle, path: Path) -> bool:
+        """Build the index into ``path`` (written aside, renamed when complete); False when the disk refuses."""
+        tmp = path.with_name(f"{tmp_prefix()}{path.name}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.unlink(missing_ok=True)
+            with contextlib.closing(sqlite3.connect(tmp)) as db:
+                _fill(db, bundle)
+            os.replace(tmp, path)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("search: cannot write the index %s (%s); keeping it in memory", path, exc)
+            tmp.unlink(missing_ok=True)
+            return False
+        found = _open(path)
+        if found is None:
+            return False
+        self.db = found
+        return True
+
+    def _conn(self) -> sqlite3.Connection:
+        """This process's connection (a server process forked from the one that opened the file opens its own)."""
+        if self.path is not None and self._pid != os.getpid():
+            found = _open(self.path)
             if found is not None:
-                self.names[s] = found
-        self.kinds = _kinds(bundle, labels)
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute("CREATE VIRTUAL TABLE words USING fts5(label, tokenize='unicode61 remove_diacritics 2')")
-        self.db.execute("CREATE VIRTUAL TABLE grams USING fts5(label, tokenize='trigram')")
-        for table in ("words", "grams"):
-            self.db.executemany(f"INSERT INTO {table}(rowid, label) VALUES (?, ?)",  # noqa: S608 (our names)
-                                ((i, str(o)) for i, (_, o) in enumerate(self.entries)))
-        self.db.commit()
+                self.db, self._pid = found, os.getpid()
+        return self.db
 
-    def _ranked(self, text: str) -> list[int]:
-        """Entry numbers matching ``text``, best first: every word a word prefix (bm25 order), then the text
-        inside a word or a run of Chinese (trigram order)."""
+    def _ranked(self, text: str) -> list[tuple[str, str, str | None]]:
+        """(resource, label, language) of the entries matching ``text``, best first: every word a word prefix
+        (bm25 order), then the text inside a word or a run of Chinese (trigram order)."""
+        db = self._conn()
         words = _WORD.findall(text)
-        hits: list[int] = []
+        hits: list[tuple[str, str, str | None]] = []
         if words:
             match = " AND ".join(_quote(w) + "*" for w in words)
-            hits += [r for (r,) in self.db.execute("SELECT rowid FROM words WHERE words MATCH ? ORDER BY bm25(words)",
-                                                   (match,))]
+            hits += db.execute("SELECT e.iri, e.label, e.lang FROM (SELECT rowid AS r, bm25(words) AS rank FROM words "
+                               "WHERE words MATCH ?) w JOIN entries e ON e.rowid = w.r ORDER BY w.rank, w.r",
+                               (match,)).fetchall()
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        hits += [r for (r,) in self.db.execute("SELECT rowid FROM grams WHERE label LIKE ? ESCAPE '\\' "
-                                               "ORDER BY length(label), rowid", (pattern,))]
+        hits += db.execute("SELECT e.iri, e.label, e.lang FROM (SELECT rowid AS r, length(label) AS n FROM grams "
+                           "WHERE label LIKE ? ESCAPE '\\') g JOIN entries e ON e.rowid = g.r ORDER BY g.n, g.r",
+                           (pattern,)).fetchall()
         return hits
 
     def find(self, text: str, limit: int = 50) -> list[Match]:
@@ -159,12 +282,20 @@ class LabelIndex:
         if not needle:
             return []
         folded = needle.casefold()
-        best: dict[URIRef, tuple[int, int, Literal]] = {}  # resource → (exact? 0 : 1, rank, label)
-        for position, row in enumerate(self._ranked(needle)):
-            iri, label = self.entries[row]
-            key = (0 if str(label).casefold() == folded else 1, position, label)
+        best: dict[str, tuple[int, int, str, str | None]] = {}  # resource → (exact? 0 : 1, rank, label, language)
+        for position, (iri, label, language) in enumerate(self._ranked(needle)):
+            key = (0 if label.casefold() == folded else 1, position, label, language)
             if iri not in best or key[:2] < best[iri][:2]:
                 best[iri] = key
         order = sorted(best, key=lambda iri: best[iri][:2])[:limit]
-        return [Match(iri, self.names.get(iri) or str(iri), str(best[iri][2]), best[iri][2].language,
-                      self.kinds.get(iri, "")) for iri in order]
+        about = self._about(order)
+        return [Match(URIRef(iri), about.get(iri, (None, ""))[0] or iri, best[iri][2], best[iri][3],
+                      about.get(iri, (None, ""))[1] or "") for iri in order]
+
+    def _about(self, iris: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        """{resource: (display name, kind)} of ``iris``."""
+        if not iris:
+            return {}
+        marks = ", ".join("?" for _ in iris)
+        rows = self._conn().execute(f"SELECT iri, name, kind FROM about WHERE iri IN ({marks})", iris)  # noqa: S608
+        return {iri: (name, kind) for iri, name, kind in rows}

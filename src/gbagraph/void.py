@@ -5,6 +5,7 @@ and the SPARQL 1.1 Service Description (``GET /sparql``).  No web framework here
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -63,11 +64,16 @@ def _part(dataset: URIRef, kind: str, key: str) -> URIRef:
     return URIRef(f"{dataset}#{kind}-{hashlib.sha1(key.encode()).hexdigest()[:10]}")
 
 
-def dataset_description(store: ox.Store, base: str, public_url: str = DEFAULT_PUBLIC_URL) -> Graph:
+def dataset_description(store: ox.Store, base: str, public_url: str = DEFAULT_PUBLIC_URL,
+                        graph_counts: dict[str, int] | None = None) -> Graph:
     """VoID + DCAT description of the dataset in ``store`` (its default graph: the union of the named graphs):
     title, licence, publisher, sources, statistics, class and property partitions, link sets, and the dumps and
-    SPARQL endpoint of the server reached at ``public_url``.  Counted by queries: no rdflib copy of the data."""
+    SPARQL endpoint of the server reached at ``public_url``.  Counted by queries (no rdflib copy of the data),
+    each scan of the data once: the subjects' statistics come from one list of the distinct subjects, and the dumps'
+    sizes from the union's size and ``graph_counts`` (triples per named graph, counted when not given)."""
     ds = dataset_iri(base)
+    union = _number(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    subjects = _subjects(store, base)
     g = Graph()
     for prefix, ns in prefixes(base).items():
         g.bind(prefix, ns)
@@ -83,7 +89,7 @@ def dataset_description(store: ox.Store, base: str, public_url: str = DEFAULT_PU
     add((ds, DCTERMS.publisher, publisher))
     add((publisher, RDF.type, FOAF.Organization))
     add((publisher, FOAF.name, Literal("the gbagraph project")))
-    for source in _sources(store, base):
+    for source in subjects.sources:
         add((ds, DCTERMS.source, source))
     add((ds, VOID.uriSpace, Literal(base + "id/")))
     add((ds, VOID.vocabulary, URIRef(base + "def/")))
@@ -94,11 +100,14 @@ def dataset_description(store: ox.Store, base: str, public_url: str = DEFAULT_PU
     add((endpoint, DCAT.servesDataset, ds))
     add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     add((ds, DCAT.accessService, endpoint))
-    _statistics(g, ds, store, base)
+    _statistics(g, ds, store, union, subjects)
     _linksets(g, ds, store, base)
     _distributions(g, ds, public_url)
     _versions(g, ds, base)
-    _served_counts(g, ds, store, base, public_url)
+    counts = graph_counts if graph_counts is not None else {
+        r["g"].value: int(r["n"].value)
+        for r in _rows(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    _served_counts(g, ds, store, base, public_url, union, counts)
     return g
 
 
@@ -131,10 +140,12 @@ DUMP_SUBSETS = (("curated-triples", False, False), ("curated-quads", False, True
                 ("inferred-triples", True, False), ("inferred-quads", True, True))
 
 
-def _served_counts(g: Graph, ds: URIRef, store: ox.Store, base: str, public_url: str) -> None:
+def _served_counts(g: Graph, ds: URIRef, store: ox.Store, base: str, public_url: str, union: int,
+                   graph_counts: dict[str, int]) -> None:
     """``void:triples`` of the dataset and of one subset per dump family, counted as served: the description
     itself (this graph, not yet in ``store``) included, as it is in the default graph and in every dump.  Quad
-    dumps count a triple once per named graph holding it; triple dumps and the default graph count it once."""
+    dumps count a triple once per named graph holding it (``graph_counts``); triple dumps and the default graph
+    count it once: the union's size (``union``), less the inferred triples no other graph holds."""
     for fragment, with_inferred, quads in DUMP_SUBSETS:
         subset = URIRef(f"{ds}#{fragment}")
         g.add((ds, VOID.subset, subset))
@@ -154,39 +165,54 @@ def _served_counts(g: Graph, ds: URIRef, store: ox.Store, base: str, public_url:
     own_new = sum(1 for q in own.quads_for_pattern(None, None, None, ox.DefaultGraph())
                   if not any(True for _ in store.quads_for_pattern(q.subject, q.predicate, q.object, ox.DefaultGraph())))
     inferred = graph_iri(base, "inferred")
-    counts: dict[str, int] = {}
-    for fragment, with_inferred, quads in DUMP_SUBSETS:
-        where = "GRAPH ?g { ?s ?p ?o }" + ("" if with_inferred else f" FILTER(?g != <{inferred}>)")
-        if quads:
-            n = _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}") + len(g)
-        else:
-            n = _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}") \
-                + own_new
-        counts[fragment] = n
+    named = sum(graph_counts.values())
+    only_inferred = 0
+    if graph_counts.get(inferred):  # the inferred triples that no other graph holds
+        only_inferred = _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} "
+                                       f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{inferred}>) }} }}")
+    counts = {"curated-triples": union - only_inferred + own_new,
+              "curated-quads": named - graph_counts.get(inferred, 0) + len(g),
+              "inferred-triples": union + own_new, "inferred-quads": named + len(g)}
+    for fragment, n in counts.items():
         g.set((URIRef(f"{ds}#{fragment}"), VOID.triples, Literal(n, datatype=XSD.integer)))
     g.set((ds, VOID.triples, Literal(counts["inferred-triples"], datatype=XSD.integer)))
 
 
-def _sources(store: ox.Store, base: str) -> list[URIRef]:
-    prefix = base + "id/source/"
-    rows = _rows(store, f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{prefix}")) }}')
-    return sorted(URIRef(r["s"].value) for r in rows if "/" not in r["s"].value[len(prefix):])
+@dataclass
+class Subjects:
+    """What the distinct subjects of the union say: how many, how many are ours (``{base}id/``), and the
+    source documents (``{base}id/source/NAME``)."""
+
+    distinct: int = 0
+    entities: int = 0
+    sources: list[URIRef] = field(default_factory=list)
 
 
-def _statistics(g: Graph, ds: URIRef, store: ox.Store, base: str) -> None:
-    numbers = {
-        VOID.triples: "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-        VOID.entities: f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && '
-                       f'STRSTARTS(STR(?s), "{base}id/")) }}',
-        VOID.distinctSubjects: "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
-        VOID.distinctObjects: "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
-    }
+def _subjects(store: ox.Store, base: str) -> Subjects:
+    """:class:`Subjects` from one list of the distinct subjects (the string tests run once per subject, not
+    once per triple)."""
+    ours, source = base + "id/", base + "id/source/"
+    out = Subjects()
+    for row in solutions(store, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"):
+        out.distinct += 1
+        subject = row[0]
+        if isinstance(subject, ox.NamedNode) and subject.value.startswith(ours):
+            out.entities += 1
+            if subject.value.startswith(source) and "/" not in subject.value[len(source):]:
+                out.sources.append(URIRef(subject.value))
+    out.sources.sort()
+    return out
+
+
+def _statistics(g: Graph, ds: URIRef, store: ox.Store, union: int, subjects: Subjects) -> None:
+    numbers = {VOID.triples: union, VOID.entities: subjects.entities, VOID.distinctSubjects: subjects.distinct,
+               VOID.distinctObjects: _number(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")}
     classes = {_term(r["c"]): int(r["n"].value) for r in _rows(
         store, f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?c)) }} GROUP BY ?c")}
     props = {_term(r["p"]): int(r["n"].value) for r in _rows(
         store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
-    for prop, query in numbers.items():
-        g.add((ds, prop, Literal(_number(store, query), datatype=XSD.integer)))
+    for prop, n in numbers.items():
+        g.add((ds, prop, Literal(n, datatype=XSD.integer)))
     g.add((ds, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
     g.add((ds, VOID.properties, Literal(len(props), datatype=XSD.integer)))
     for cls, n in sorted(classes.items()):

@@ -3,14 +3,17 @@ meetings (tests/series_fixture.py) and on the real data."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 from series_fixture import write_series_root
 
 from gbagraph import prepare, settings
-from gbagraph.search import LabelIndex, chinese_number
+from gbagraph.bundle import GraphBundle
+from gbagraph.search import INDEX_FILE, LabelIndex, chinese_number
 from gbagraph.series import series_meetings, source_documents
 from gbagraph.vocabulary import completion_vocabulary
 
@@ -73,6 +76,23 @@ def test_search_words_any_order_and_ordinals(bundle):
         assert found[0].kind == "Meeting"
     assert [m.iri for m in index.find("第二十四次")] == [URIRef(ID + "meeting/plenary-24")]
     assert index.find("plenary 25") == []
+
+
+def test_search_index_file_is_opened_not_rebuilt(bundle, tmp_path):
+    """With a folder (the store's, in the cache) the index is a file built once: a later start opens it and reads
+    nothing of the data (issue 22: a warm start does nothing proportional to the data); an incomplete file is
+    built again."""
+    built = LabelIndex(bundle, tmp_path)
+    assert (tmp_path / INDEX_FILE).is_file() and built.path == tmp_path / INDEX_FILE
+    empty = GraphBundle(store=ox.Store())  # what a rebuild would find: nothing
+    opened = LabelIndex(empty, tmp_path)
+    for text in ("ada CHAIR", "主席", "plenary 24", "第二十四次", "plenar"):
+        assert opened.find(text) == built.find(text) == LabelIndex(bundle).find(text), text
+    assert opened.find("第二十四次")[0].kind == "Meeting"
+    with sqlite3.connect(tmp_path / INDEX_FILE) as db:  # as a build killed before its last step leaves it
+        db.execute("PRAGMA user_version = 0")
+    db.close()
+    assert LabelIndex(empty, tmp_path).find("ada chair") == []  # rebuilt from (here) an empty store
 
 
 def test_search_real_data_plenary_23():

@@ -56,13 +56,14 @@ def _store_dumps(prepared: Prepared) -> StoreDumps | None:
     return StoreDumps(bundle.store, bundle.base, prepared.dumps_folder)
 
 
-def _response_cache(settings: Settings) -> ResponseCache | None:
+def _response_cache(prepared: Prepared) -> ResponseCache | None:
     """The app's response cache (one per server process after a fork: each has its own copy).  None with a
     remote ``sparql_backend``: that store may change while we serve, so its answers are neither kept nor given
     ETags derived from our files."""
+    settings = prepared.settings
     if settings.sparql_backend:
         return None
-    return ResponseCache(dataset_hash(settings), max_bytes=max(0, settings.response_cache_mb) * 2**20)
+    return ResponseCache(dataset_hash(settings, prepared.inputs), max_bytes=max(0, settings.response_cache_mb) * 2**20)
 
 
 class TrustedProxies:
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
         dumps=DumpCache(prepared.bundle),
         graph_names=graph_names,
         last_modified=_last_modified(prepared),
-        response_cache=_response_cache(settings),
+        response_cache=_response_cache(prepared),
         store_dumps=_store_dumps(prepared),
     )
     app.extensions["gbagraph"].labels  # noqa: B018 (the search index is built now, with the store, not on a first search)

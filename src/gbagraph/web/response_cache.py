@@ -27,12 +27,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..errors import GbagraphError
 from ..formats import answer_format
 from ..namespaces import BASE
 from ..query import Answer, Engine, QueryRequest
+
+if TYPE_CHECKING:
+    from ..diskcache import Inputs
 
 
 @dataclass(frozen=True)
@@ -156,10 +160,11 @@ class ResponseCache:
             self._bytes = 0
 
 
-def dataset_hash(settings: Settings) -> str:
-    """A hash of everything the served dataset is built from: input files, namespace, inference choice, versions."""
-    from ..diskcache import digest, input_files, library_versions
+def dataset_hash(settings: Settings, inputs: Inputs | None = None) -> str:
+    """A hash of everything the served dataset is built from: input files, namespace, inference choice, versions
+    (``inputs``: the files as the start scanned and hashed them, else scanned now)."""
+    from ..diskcache import Inputs, library_versions
 
     flags = f"infer={settings.infer};reasoner={settings.reasoner};engine={settings.engine}"
-    return digest(input_files(settings, shapes=False), BASE, flags,
-                  library_versions("owlrl", "reasonable", "pyoxigraph"), root=settings.root)[:32]
+    return (inputs or Inputs.scan(settings)).digest(BASE, flags, library_versions("owlrl", "reasonable", "pyoxigraph"),
+                                                    shapes=False)[:32]

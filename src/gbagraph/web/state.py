@@ -59,8 +59,9 @@ class State:
 
     @cached_property
     def labels(self) -> LabelIndex:
-        """The label index of the search box (built on first use)."""
-        return LabelIndex(self.bundle)
+        """The label index of the search box (built on first use; a file in the store's cache folder, so a warm
+        start opens it)."""
+        return LabelIndex(self.bundle, self.prepared.dumps_folder)
 
     @cached_property
     def vocabulary(self) -> dict[str, Any]:
