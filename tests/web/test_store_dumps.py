@@ -21,7 +21,7 @@ from gbagraph.export import build_dump_files
 from gbagraph.formats import by_name
 from gbagraph.pipeline import prepare
 from gbagraph.web import create_app
-from gbagraph.web import dumps as dumps_module
+from gbagraph.web import dumpfiles as dumps_module
 
 
 def _settings(root: Path, cache: Path) -> Settings:

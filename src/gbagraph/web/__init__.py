@@ -16,9 +16,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..config import Settings
 from ..examples import read_examples
 from ..pipeline import Prepared, prepare
-from . import dumps, errors, health, pages, sparql
+from . import dumpfiles, dumps, errors, health, pages, sparql
 from .disconnect import WatchClient
-from .dumps import DumpCache, StoreDumps
+from .dumpfiles import DumpCache, StoreDumps
 from .response_cache import ResponseCache, dataset_hash
 from .state import State
 
@@ -51,7 +51,7 @@ def _store_dumps(prepared: Prepared) -> StoreDumps | None:
     bundle = prepared.bundle
     if bundle.store is None or prepared.dumps_folder is None:
         return None
-    if sum(bundle.graph_counts().values()) < dumps.STORE_DUMPS_FROM:
+    if sum(bundle.graph_counts().values()) < dumpfiles.STORE_DUMPS_FROM:
         return None
     return StoreDumps(bundle.store, bundle.base, prepared.dumps_folder)
 

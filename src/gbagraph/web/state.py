@@ -23,7 +23,7 @@ from ..vocabulary import completion_vocabulary
 from .response_cache import ResponseCache
 
 if TYPE_CHECKING:
-    from .dumps import DumpCache, StoreDumps
+    from .dumpfiles import DumpCache, StoreDumps
 
 
 @dataclass
