@@ -87,3 +87,28 @@ def stop_process(proc: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
 def short() -> bool:
     """True under ``GBAGRAPH_SHORT=1`` (as CI runs the slow suites): a slow suite then checks a sample."""
     return os.environ.get("GBAGRAPH_SHORT", "").strip() not in ("", "0")
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid``, forked by any of its threads (from ``/proc``; empty once it has gone)."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    out: list[int] = []
+    for task in tasks:
+        try:  # a thread may end while we read
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                out.extend(int(x) for x in f.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def rss(pid: int) -> int:
+    """Resident memory of process ``pid`` in bytes (0 once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return 0

@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tooling import children
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -93,12 +95,7 @@ class Server:
         while todo:
             pid = todo.pop()
             out.append(pid)
-            try:  # children of every thread (a process may fork from any of them)
-                for task in os.listdir(f"/proc/{pid}/task"):
-                    with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                        todo.extend(int(x) for x in f.read().split())
-            except OSError:
-                pass
+            todo.extend(children(pid))  # forked by any of its threads
         return out
 
     def rss_bytes(self) -> int:

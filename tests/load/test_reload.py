@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from tooling import children
 
 from .server import REPO, Server, call, start
 
@@ -126,14 +127,7 @@ class Traffic:
 
 def server_workers(server: Server) -> set[int]:
     """The gunicorn workers: the master's child processes."""
-    pid, out = server.proc.pid, set()
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                out.update(int(x) for x in f.read().split())
-        except OSError:
-            pass
-    return out
+    return set(children(server.proc.pid))
 
 
 def open_stores(pid: int) -> set[str]:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 from load.server import call, start
+from tooling import children, rss
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 BUDGET_MB = 600
@@ -24,24 +25,6 @@ BUDGET_MB = 600
 HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?x ?o } ORDER BY ?o ?l"
 
 
-def rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
-    except (OSError, StopIteration):
-        return 0
-
-
-def children(pid: int) -> list[int]:
-    """Children forked by any thread of ``pid``."""
-    out = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                out.extend(int(x) for x in f.read().split())
-    except OSError:
-        pass
-    return out
 
 
 def query_workers(master: int) -> list[int]:

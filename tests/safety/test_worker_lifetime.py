@@ -17,22 +17,13 @@ from urllib.parse import urlencode
 
 import pytest
 from load.server import Server, call, listening, start
+from tooling import children
 
 pytestmark = pytest.mark.slow  # about 50 s: a killed master's server process lingers gunicorn's 10 s grace
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
-
-def children(pid: int) -> list[int]:
-    out = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                out.extend(int(x) for x in f.read().split())
-    except OSError:
-        pass
-    return out
 
 
 def alive(pid: int) -> bool:
