@@ -58,7 +58,8 @@ def library_versions(*names: str) -> str:
     return f"{versions};code={code_hash('layout.py', 'bundle.py', 'oxstore.py', 'validate.py', 'reason.py')}"
 
 
-def _file_hash(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read in 1 MiB chunks."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -67,7 +68,7 @@ def _file_hash(path: Path) -> str:
 
 
 def digest(files: Iterable[Path], *extra: str, root: Path | None = None,
-           hashed: Callable[[Path], str] = _file_hash) -> str:
+           hashed: Callable[[Path], str] = sha256_of) -> str:
     """SHA-256 over the files (names relative to ``root``, and bytes: ``hashed`` gives each one's SHA-256) and
     ``extra`` strings."""
     h = hashlib.sha256()
@@ -104,7 +105,7 @@ class HashMemo:
         found = self.known.get(name)
         if isinstance(found, list) and len(found) == 5 and found[:4] == stamp and isinstance(found[4], str):
             return found[4]
-        sha = _file_hash(path)
+        sha = sha256_of(path)
         self.known[name] = [*stamp, sha]
         self.changed = True
         self.hashed += 1
@@ -198,7 +199,7 @@ def damage(body: bytes, meta: dict[str, Any]) -> str | None:
 @functools.lru_cache(maxsize=512)
 def _file_sha256(path: str, _size: int, _mtime_ns: int, _inode: int) -> str:
     """The SHA-256 of a file, once per version of it (its size, mtime and inode are part of the memo's key)."""
-    return _file_hash(Path(path))
+    return sha256_of(Path(path))
 
 
 def file_damage(path: Path, size: Any, sha256: Any) -> str | None:

@@ -20,7 +20,6 @@ damaged one is removed and rebuilt.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import logging
 import os
@@ -36,7 +35,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .bundle import constructed
-from .diskcache import DiskCache, Inputs, hold, sweep, tmp_prefix
+from .diskcache import DiskCache, Inputs, hold, sha256_of, sweep, tmp_prefix
 from .errors import LoadError
 from .layout import EDITORIAL_FILE, record_editorial
 from .namespaces import BASE, graph_iri
@@ -146,17 +145,10 @@ def _sealed_files(db: Path) -> list[Path]:
     return sorted(p for p in db.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK")))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
 
 def db_sums(db: Path) -> dict[str, list[int | str]]:
     """{file name: [size, SHA-256]} of a closed database (what the marker records when the store is sealed)."""
-    return {p.name: [p.stat().st_size, _sha256(p)] for p in _sealed_files(db)}
+    return {p.name: [p.stat().st_size, sha256_of(p)] for p in _sealed_files(db)}
 
 
 def db_bytes(meta: dict[str, Any]) -> int:
@@ -175,7 +167,7 @@ def db_damage(db: Path, meta: dict[str, Any]) -> str | None:
     for name, (size, sha) in sorted(files.items()):
         if present[name].stat().st_size != size:
             return f"{name} has {present[name].stat().st_size} bytes, sealed with {size}"
-        if _sha256(present[name]) != sha:
+        if sha256_of(present[name]) != sha:
             return f"{name} is not the file sealed (SHA-256 differs)"
     return None
 

@@ -258,6 +258,10 @@ def test_validation_in_a_child_process_gives_the_same_verdict(mini_copy: Path, t
         reports.append(info.value.report)
         assert [p.name for p in (cache / "store").iterdir()] == []  # nothing half-built is kept
     lines = reports[0].splitlines()
-    assert any("person:nobody" in line and line.endswith("p01.ttl]") for line in lines), reports[0]
-    assert any("person:a-nobody" in line and line.endswith("source.ttl]") for line in lines), reports[0]
+    # each violation names its own node's file and the line its description starts (appended last: p01's line 8,
+    # source.ttl's line 7)
+    assert any("Violation: person:nobody " in line and line.split(": Violation:")[0].endswith("p01.ttl:8")
+               for line in lines), reports[0]
+    assert any("Violation: person:a-nobody " in line and line.split(": Violation:")[0].endswith("source.ttl:7")
+               for line in lines), reports[0]
     assert reports[0] == reports[1]
