@@ -10,7 +10,6 @@ from the query string.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,7 +21,7 @@ from .errors import QueryError, ResultTooLarge, ServiceFailed
 from .formats import Format, answer_format
 from .guard import check_query, guarded
 from .sparqltext import Lexed
-from .syntax import explain
+from .syntax import oxigraph_error
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
@@ -79,16 +78,6 @@ def check_text(query: str | Lexed, policy: Policy) -> str:
     return kind if kind in QUERY_FORMS else ""
 
 
-_OX_POS = re.compile(r"error at (\d+):(\d+)")
-
-
-def _oxigraph_syntax_error(text: str, exc: Exception, prefixes: dict[str, str]) -> QueryError:
-    message = str(exc)
-    match = _OX_POS.search(message)
-    if match:
-        return explain(text, int(match.group(1)), int(match.group(2)), message[match.end():].lstrip(": "), prefixes)
-    return explain(text, None, None, message, prefixes)
-
 
 class OxigraphEngine:
     """Queries on an in-memory pyoxigraph store holding every named graph (default graph = their union)."""
@@ -120,7 +109,7 @@ class OxigraphEngine:
         try:
             result = self.store.query(request.query, **kwargs)
         except SyntaxError as exc:
-            raise _oxigraph_syntax_error(request.query, exc, self.policy.prefixes) from exc
+            raise oxigraph_error(request.query, exc, self.policy.prefixes) from exc
         except (ValueError, RuntimeError) as exc:  # pyoxigraph's refusal while planning (e.g. an unknown function)
             raise QueryError(str(exc)) from exc
         max_rows = request.max_rows or self.policy.max_rows

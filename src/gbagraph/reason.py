@@ -37,7 +37,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from .bundle import constructed, solutions
+from .bundle import add_reachable, constructed, solutions
 from .config import REASONERS
 
 #: predicates whose triples are schema (TBox) statements
@@ -147,17 +147,8 @@ def tbox(graph: Graph) -> Graph:
             if isinstance(o, BNode):
                 schema_nodes.add(o)
     # the blank nodes of restrictions and RDF lists (owl:unionOf ( ... ))
-    pending = [n for n in schema_nodes if isinstance(n, BNode)]
-    seen: set[Node] = set()
-    while pending:
-        node = pending.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for _, p, o in graph.triples((node, None, None)):
-            out.add((node, p, o))
-            if isinstance(o, BNode):
-                pending.append(o)
+    add_reachable(graph, (n for n in schema_nodes if isinstance(n, BNode)), out,
+                  follow=lambda _p, o: isinstance(o, BNode))
     return out
 
 
