@@ -625,9 +625,10 @@ def test_q18_bodies_ranked(prepared):
         # 13th's 4 (plenary-13-gov-cn p1), the 15th's 1 (plenary-15-press-release p4), the Belt and Road letter of
         # intent (working-meeting-22-press-release p5), the two framework agreements and five of the 19th's nine
         # (plenary-19-ming-pao p4) = 25 more each; the HKSAR Government also of the 12th's Qianhai letter of intent,
-        # whose other party is Shenzhen's government (plenary-12-dim-sum-tv p3, parties marked)
-        HKSAR: (4 + 25 + 1, 31, 61),
-        GDPG: (4 + 25, 11, 40),
+        # whose other party is Shenzhen's government (plenary-12-dim-sum-tv p3, parties marked). Agreements2: + the
+        # 18th's 5, the two governments as Ta Kung Pao prints them (plenary-18-ta-kung-pao p1-p2) = 5 more each
+        HKSAR: (4 + 25 + 1 + 5, 31, 66),
+        GDPG: (4 + 25 + 5, 11, 45),
         "Shenzhen Municipal Government": (1, 0, 1),
         "Hong Kong Trade Development Council": (0, 4, 4),  # p12: centre, GoGBA, SmartHK, Chic HK
         "Airport Authority Hong Kong": (1, 1, 2),  # p15
@@ -1129,6 +1130,7 @@ def test_q34_series_agreements_and_work_plans(prepared):
         ("15", "work-plan items", "86", src + "plenary-15-press-release"),  # p2: 2012 Work Plan
         ("16", "work-plan items", "84", src + "plenary-16-press-release"),  # p2: 2013 Work Plan
         ("18", "agreements signed", "5", src + "plenary-18-asia-ip"),  # p6
+        ("18", "agreements signed", "5", src + "plenary-18-ta-kung-pao"),  # agreements2: p1-p3, 五項/五份
         ("19", "agreements signed", "9", src + "plenary-19-ming-pao"),  # title and p4: 9協議
         ("20", "agreements signed", "7", src + "plenary-20-news-gov-hk"),  # p1: "seven agreements"
         ("20", "agreements signed", "7", src + "plenary-20-wen-wei-po"),  # p4: 7项协议及意向书
@@ -1236,6 +1238,11 @@ def test_q38_agreements_by_meeting(prepared):
         ("15th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "after",
          "Co-operation agreement on jointly promoting early achievement of liberalisation of trade in services "
          "between Hong Kong and Guangdong (15th Plenary)", None, HKSAR, GDPG),
+        # agreements2, plenary-18-ta-kung-pao p1-p3 (and plenary-18-asia-ip p6): five by subject, "會上...簽署",
+        # the parties the two governments (兩地政府) as printed
+        *(("18th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at",
+           f"Agreement on {topic} (18th Plenary)", None, HKSAR, GDPG) for topic in (
+            "e-commerce", "education", "food safety", "intellectual property", "search and rescue")),
         # plenary-19-ming-pao p4: "會後雙方簽署9份合作協議", five of them by subject
         *(("19th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "after",
            f"Agreement on {topic} (19th Plenary)", None, HKSAR, GDPG) for topic in (

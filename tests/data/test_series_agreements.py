@@ -35,7 +35,7 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "working-meeting-11-press-release", "working-meeting-20-press-release",
                "working-meeting-21-press-release", "working-meeting-22-press-release", "working-meeting-22-news-gov-hk",
                "framework-agreement-2010-press-release", "bay-area-framework-agreement-news-gov-hk",
-               "bay-area-framework-agreement-exmoo"]
+               "bay-area-framework-agreement-exmoo", "plenary-18-ta-kung-pao"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
@@ -56,7 +56,8 @@ def test_q50_agreements_per_plenary(prepared):
         ("12", "8", "1", "0", "7"),      # plenary-12-dim-sum-tv p1, p3: 8 signed, the Qianhai letter of intent named
         ("13", "4", "0", "4", "0"),      # plenary-13-gov-cn p1: 4, each by its subject
         ("15", None, "0", "1", None),    # plenary-15-press-release p4: one, by subject, after the meeting; no count
-        ("18", "5", "0", "0", "5"),      # plenary-18-asia-ip: 5, none named
+        # plenary-18-asia-ip p06 and plenary-18-ta-kung-pao p01-p03: 5 signed at the meeting, each by its subject
+        ("18", "5", "0", "5", "0"),
         # plenary-19-ming-pao p4: 9 after the meeting, 5 of them by subject (its first, Belt and Road construction,
         # not recorded apart: see the note); working-meeting-22-press-release p5: the B&R letter of intent, titled
         ("19", "9", "1", "5", "3"),
@@ -274,3 +275,19 @@ SELECT ?name WHERE { ?a gba:signedAt <https://w3id.org/gbagraph/id/meeting/hk-gd
     answer = prepared.engine.answer(QueryRequest(query=text, format="json"))
     names = [row["name"]["value"] for row in json.loads(answer.body)["results"]["bindings"]]
     assert names == ["Henry Tang", "Wang Rong"]
+
+
+def test_the_18th_five_subjects_are_in_both_sources_that_state_them(prepared):
+    """Asia IP p06 (English) and Ta Kung Pao p01-p02 (Chinese) give the same five subjects; Ta Kung Pao p03 says
+    they were signed at the meeting and names four witnesses of the signing."""
+    pattern = re.compile(r"^agreement:hk-gd-joint-conference-plenary-18--[a-z-]+ a gba:Agreement", re.M)
+    for path in (DATA / "plenary-18-asia-ip" / "p06.ttl", DATA / "plenary-18-ta-kung-pao" / "p01.ttl",
+                 DATA / "plenary-18-ta-kung-pao" / "p02.ttl"):
+        assert len(pattern.findall(path.read_text(encoding="utf-8"))) == 5, path
+    text = """PREFIX gba: <https://w3id.org/gbagraph/def/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?name WHERE { ?a gba:signedAt <https://w3id.org/gbagraph/id/meeting/hk-gd-joint-conference-plenary-18> ;
+  gba:witnessedBy/rdfs:label ?name } ORDER BY ?name"""
+    answer = prepared.engine.answer(QueryRequest(query=text, format="json"))
+    names = [row["name"]["value"] for row in json.loads(answer.body)["results"]["bindings"]]
+    assert names == ["Carrie Lam", "Yang Jianping", "Zhao Yufang", "Zhou Bo"]  # plenary-18-ta-kung-pao p03
