@@ -626,9 +626,10 @@ def test_q18_bodies_ranked(prepared):
         # intent (working-meeting-22-press-release p5), the two framework agreements and five of the 19th's nine
         # (plenary-19-ming-pao p4) = 25 more each; the HKSAR Government also of the 12th's Qianhai letter of intent,
         # whose other party is Shenzhen's government (plenary-12-dim-sum-tv p3, parties marked). Agreements2: + the
-        # 18th's 5, the two governments as Ta Kung Pao prints them (plenary-18-ta-kung-pao p1-p2) = 5 more each
-        HKSAR: (4 + 25 + 1 + 5, 31, 66),
-        GDPG: (4 + 25 + 5, 11, 45),
+        # 18th's 5, the two governments as Ta Kung Pao prints them (plenary-18-ta-kung-pao p1-p2), and the 19th's
+        # marine refuse agreement (plenary-19-ming-pao p2, parties editorial) = 6 more each
+        HKSAR: (4 + 25 + 1 + 6, 31, 67),
+        GDPG: (4 + 25 + 6, 11, 46),
         "Shenzhen Municipal Government": (1, 0, 1),
         "Hong Kong Trade Development Council": (0, 4, 4),  # p12: centre, GoGBA, SmartHK, Chic HK
         "Airport Authority Hong Kong": (1, 1, 2),  # p15
@@ -1243,9 +1244,11 @@ def test_q38_agreements_by_meeting(prepared):
         *(("18th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at",
            f"Agreement on {topic} (18th Plenary)", None, HKSAR, GDPG) for topic in (
             "e-commerce", "education", "food safety", "intellectual property", "search and rescue")),
-        # plenary-19-ming-pao p4: "會後雙方簽署9份合作協議", five of them by subject
+        # plenary-19-ming-pao p4: "會後雙方簽署9份合作協議", five of them by subject; agreements2: p2's marine refuse
+        # agreement (after the meeting and the parties marked editorial)
         *(("19th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "after",
            f"Agreement on {topic} (19th Plenary)", None, HKSAR, GDPG) for topic in (
+            "a joint marine refuse monitoring, notification and early-warning mechanism",
             "deepening traveller health quarantine", "food safety risk",
             "jointly promoting the development of the Free Trade Zone", "quality, and testing and certification",
             "tourism co-operation")),

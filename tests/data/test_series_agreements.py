@@ -59,8 +59,9 @@ def test_q50_agreements_per_plenary(prepared):
         # plenary-18-asia-ip p06 and plenary-18-ta-kung-pao p01-p03: 5 signed at the meeting, each by its subject
         ("18", "5", "0", "5", "0"),
         # plenary-19-ming-pao p4: 9 after the meeting, 5 of them by subject (its first, Belt and Road construction,
-        # not recorded apart: see the note); working-meeting-22-press-release p5: the B&R letter of intent, titled
-        ("19", "9", "1", "5", "3"),
+        # not recorded apart: see the note); working-meeting-22-press-release p5: the B&R letter of intent, titled;
+        # plenary-19-ming-pao p2: the marine refuse mechanism agreement, by subject (after the meeting: editorial)
+        ("19", "9", "1", "6", "2"),
         ("20", "7", "0", "7", "0"),      # plenary-20-news-gov-hk p1/p3, plenary-20-wen-wei-po p4: 7 by topic
         ("22", "5", "5", "0", "0"),      # plenary-22-xinhua p3: 5 titled, after the meeting
         ("23", None, "5", "0", None),    # plenary-23-press-release p6, p9, p17, p19: 5 after the meeting, no count
