@@ -1136,6 +1136,7 @@ def test_q34_series_agreements_and_work_plans(prepared):
         ("20", "agreements signed", "7", src + "plenary-20-news-gov-hk"),  # p1: "seven agreements"
         ("20", "agreements signed", "7", src + "plenary-20-wen-wei-po"),  # p4: 7项协议及意向书
         ("22", "agreements signed", "5", src + "plenary-22-xinhua"),  # issue 18, p3: 五份合作协议, after the meeting
+        ("23", "agreements signed", "5", src + "plenary-23-scmp"),  # agreements2: p3, p4, p7 (meeting: editorial)
     ]
 
 
