@@ -3,7 +3,8 @@
 
 ``python -m benchmarks.issue22 ROOT --label 100k [--warm 2] [--limit-mb 3000] [--src DIR] [--out FILE.jsonl]``
 
-Each start runs in a fresh process group on a free port of 127.0.0.1.  The server's log is read as it is written
+Each start runs in a fresh process group on 127.0.0.1, every start on the same free port (one deployment, so
+one public URL; ``--new-port`` for another each time).  The server's log is read as it is written
 and every line stamped; a thread samples the tree's PSS every 0.2 s.  A step's line (``gbagraph: parse: 5.61 s;
 …``) is logged when the step ends, so the step ran from that stamp less its seconds: its peak PSS is the highest
 sample in that window.  The time after ``prepare()`` (the app: search index, response cache) up to ``/healthz``
@@ -76,10 +77,9 @@ def _read_log(stream: object, began: float, lines: list[tuple[float, str]]) -> N
         lines.append((time.monotonic() - began, raw.decode("utf-8", "replace").rstrip()))
 
 
-def one_start(root: Path, cache_dir: Path, *, limit_mb: float, timeout: float, workers: int,
+def one_start(root: Path, cache_dir: Path, *, port: int, limit_mb: float, timeout: float, workers: int,
               src: Path | None, env: dict[str, str]) -> dict[str, object]:
     """One ``gbagraph serve`` until ``/healthz`` answers 200: seconds, steps, peak PSS (whole and per step)."""
-    port = free_port()
     environ = {**os.environ, "GBAGRAPH_CACHE_DIR": str(cache_dir), **env}
     if src is not None:
         environ["PYTHONPATH"] = os.pathsep.join([str(src / "src"), environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
@@ -188,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--src", type=Path, help="another tree whose code to run (its src/ first on PYTHONPATH)")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server's environment")
     parser.add_argument("--out", type=Path, help="append the JSON lines here too")
+    parser.add_argument("--new-port", action="store_true",
+                        help="each start on another port (so another public URL: the store is copied for it)")
     args = parser.parse_args(argv)
     env = dict(item.split("=", 1) for item in args.env)
     label = args.label or args.root.name
@@ -195,10 +197,12 @@ def main(argv: list[str] | None = None) -> int:
         cache = args.cache_dir or Path(scratch)
         runs: list[dict[str, object]] = []
         loads: list[str] = []
+        port = free_port()  # one deployment: the same address (public URL) for every start
         for run in range(1 + args.warm):
             loads.append(_load())
             result = {"scale": label, "run": "cold" if run == 0 else f"warm {run}", "load_before": loads[-1],
-                      "src": str(args.src or "."), **one_start(args.root, cache, limit_mb=args.limit_mb,
+                      "src": str(args.src or "."), **one_start(args.root, cache, port=free_port() if args.new_port else port,
+                                                               limit_mb=args.limit_mb,
                                                                timeout=args.timeout, workers=args.workers,
                                                                src=args.src, env=env)}
             line = json.dumps(result)
