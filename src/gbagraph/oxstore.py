@@ -34,7 +34,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .bundle import constructed
+from .bundle import constructed, solutions
 from .diskcache import DiskCache, Inputs, hold, sha256_of, sweep, tmp_prefix
 from .errors import LoadError
 from .layout import EDITORIAL_FILE, record_editorial
@@ -136,6 +136,26 @@ def load_ntriples(store: ox.Store, body: bytes, graph: str) -> None:
         store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
 
 
+def union_size(store: ox.Store) -> int:
+    """Triples in the default graph (the union of the named graphs)."""
+    return count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+
+def graph_size(store: ox.Store, graph: ox.NamedNode) -> int:
+    return count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+
+
+def count(store: ox.Store, query: str) -> int:
+    """The ``?n`` of a one-row counting SELECT."""
+    return int(next(iter(solutions(store, query)))["n"].value)
+
+
+def new_in_union(store: ox.Store, body: bytes) -> int:
+    """How many of the distinct triples of the N-Triples ``body`` (a small graph) the default graph lacks."""
+    triples = {(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
+    return sum(1 for s, p, o in triples if next(store.quads_for_pattern(s, p, o, ox.DefaultGraph()), None) is None)
+
+
 # -- the store folder: built aside, renamed when complete, opened read-only ------------------------------------------
 
 # -- what a sealed store's files are: sizes and checksums, checked before the store is trusted ----------------------
@@ -222,6 +242,48 @@ class StoreCheck:
             log.warning("store: cannot record the check of %s (%s)", self.folder, exc)
 
 
+class GraphCounter:
+    """Triples per named graph, counted as the parse writes them (the store keeps a triple once per graph, so a
+    triple repeated in a graph counts once): a set of the lines of the graph being written, dropped when the
+    next graph begins; the graphs written piecewise (the ontology from several files, the provenance between the
+    data files) keep theirs to the end.  A graph that comes back after its set was dropped makes the counts
+    unknown (None: counted by a query instead)."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, int] = {}
+        self.open: dict[str, set[str]] = {}  # graph IRI (N-Triples form) → its distinct triples so far
+        self.current = ""
+        self.broken = False
+
+    def add(self, quads: str, triple: str) -> None:
+        graph = quads[len(triple) - 2:quads.index("\n")].rstrip(" .")  # "<s> <p> <o> <g> .": the 4th term
+        if graph != self.current:
+            self._switch(graph)
+        self.open[graph].add(triple)
+
+    def _switch(self, graph: str) -> None:
+        previous = self.current
+        if previous and previous not in PIECEWISE and previous in self.open:
+            self.done[previous] = len(self.open.pop(previous))
+        if graph in self.done:
+            self.broken = True
+            self.open[graph] = set()
+            del self.done[graph]
+        self.open.setdefault(graph, set())
+        self.current = graph
+
+    def counts(self) -> dict[str, int] | None:
+        """{graph IRI: triples} of every non-empty graph written, or None when they are not known."""
+        if self.broken:
+            return None
+        out = {**self.done, **{g: len(lines) for g, lines in self.open.items()}}
+        return {g[1:-1]: n for g, n in out.items() if n}
+
+
+#: the graphs :func:`input_lines` writes in pieces (between other graphs' lines)
+PIECEWISE = frozenset(str(graph_node(name)) for name in ("ontology", "provenance"))
+
+
 class StoreBuild:
     """A store being built: in memory (no cache) or in a temporary folder renamed into the cache when done."""
 
@@ -230,6 +292,7 @@ class StoreBuild:
         self.cache = cache
         self.tmp: Path | None = None
         self.triples = 0  # asserted triples parsed (a triple in several files counts once per file)
+        self.graph_counts: dict[str, int] | None = None  # triples per named graph, counted while parsing
         if cache is None:
             self.store = ox.Store()
             self.scratch = Path(tempfile.mkdtemp(prefix="gbagraph-build-"))
@@ -246,14 +309,17 @@ class StoreBuild:
         """Parse every input file into the store, in bulk loads of :data:`CHUNK_QUADS` quads (no Python per quad
         in the store, and the bulk loader's memory stays bounded); the asserted triples are written aside as
         N-Triples for the SHACL engine (:attr:`validation`) and, without the links, for the reasoner
-        (:attr:`reasoning`).  The parser checked every term already, so the bulk loads are lenient."""
+        (:attr:`reasoning`), and counted per named graph (:attr:`graph_counts`).  The parser checked every term
+        already, so the bulk loads are lenient."""
         chunk: list[str] = []
         self.triples = 0
+        counter = GraphCounter()
         with self.reasoning.open("w", encoding="utf-8") as reasoned, \
                 self.validation.open("w", encoding="utf-8") as validated:
             for quads, triple, for_reasoner in input_lines(inputs):
                 chunk.append(quads)
                 validated.write(triple)
+                counter.add(quads, triple)
                 self.triples += 1
                 if for_reasoner:
                     reasoned.write(triple)
@@ -261,6 +327,7 @@ class StoreBuild:
                     self._bulk(chunk)
                     chunk = []
             self._bulk(chunk)
+        self.graph_counts = counter.counts()
 
     def _bulk(self, chunk: list[str]) -> None:
         if chunk:

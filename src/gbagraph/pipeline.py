@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import oxstore
-from .bundle import GraphBundle, solutions
+from .bundle import GraphBundle
 from .config import Settings, public_url
 from .diskcache import DiskCache, Inputs, cache_for, code_hash, evict, library_versions, version
 from .errors import DiskTrouble, InconsistentGraph, LoadError, ShapeViolation
@@ -288,6 +288,8 @@ class Start:
     child: ChildValidation | None = None  # SHACL running in a child process beside the reasoner
     check: oxstore.StoreCheck = field(default_factory=oxstore.StoreCheck)
     validation: ValidationResult | None = None
+    union: int | None = None  # triples in the default graph (the union), once the inferred ones are in
+    only_inferred: int | None = None  # inferred triples that no asserted graph holds
     engine: Engine | None = None
     done: list[StepReport] = field(default_factory=list)
 
@@ -391,7 +393,10 @@ def infer(start: Start, report: StepReport) -> None:
     if workdir is not None:  # the rules' scratch store is closed by now
         gc.collect()
         shutil.rmtree(workdir, ignore_errors=True)
+    asserted = oxstore.union_size(start.store)
     oxstore.load_ntriples(start.store, inferred, "inferred")
+    start.union = oxstore.union_size(start.store)
+    start.only_inferred = start.union - asserted  # the inferred triples no asserted graph holds (for VoID)
 
 
 def seal(start: Start, report: StepReport) -> None:
@@ -399,12 +404,16 @@ def seal(start: Start, report: StepReport) -> None:
     recorded in its marker, renamed into place and opened read-only."""
     assert start.build is not None
     store = start.store
-    counts = dict(start.bundle.graph_counts())  # one scan, for the description's dump sizes and the marker
-    void = dataset_description(store, BASE, start.url, counts).serialize(format="nt", encoding="utf-8")
+    counts = _graph_counts(start)  # for the description's dump sizes and the marker
+    if start.union is None:
+        start.union = oxstore.union_size(store)
+    void = dataset_description(store, BASE, start.url, counts, union=start.union,
+                               only_inferred=start.only_inferred).serialize(format="nt", encoding="utf-8")
+    union = start.union + oxstore.new_in_union(store, void)
     oxstore.load_ntriples(store, void, VOID_GRAPH)
     counts[oxstore.graph_node(VOID_GRAPH).value] = void.count(b"\n")  # no blank nodes: each line one triple
     start.bundle.set_counts(counts)
-    quads = sum(counts.values()) + _number(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    quads = sum(counts.values()) + union
     meta = {"graphs": sum(1 for _ in store.named_graphs()), "counts": counts, "quads": quads, "data_key": start.data,
             "public_url": start.url}
     start.bundle.store = None
@@ -415,8 +424,20 @@ def seal(start: Start, report: StepReport) -> None:
     report.counts["store"] = start.check.state()["state"]
 
 
-def _number(store: ox.Store, query: str) -> int:
-    return int(next(iter(solutions(store, query)))["n"].value)
+def _graph_counts(start: Start) -> dict[str, int]:
+    """Triples per named graph: the asserted ones as counted while parsing (else by a scan), the inferred graph
+    counted in the store."""
+    assert start.build is not None
+    asserted = start.build.graph_counts
+    if asserted is None:
+        return dict(start.bundle.graph_counts())
+    counts = dict(asserted)
+    inferred = oxstore.graph_node("inferred")
+    if start.settings.infer:
+        n = oxstore.graph_size(start.store, inferred)
+        if n:
+            counts[inferred.value] = n
+    return counts
 
 
 def engine(start: Start, report: StepReport) -> None:

@@ -65,14 +65,18 @@ def _part(dataset: URIRef, kind: str, key: str) -> URIRef:
 
 
 def dataset_description(store: ox.Store, base: str, public_url: str = DEFAULT_PUBLIC_URL,
-                        graph_counts: dict[str, int] | None = None) -> Graph:
+                        graph_counts: dict[str, int] | None = None, *, union: int | None = None,
+                        only_inferred: int | None = None) -> Graph:
     """VoID + DCAT description of the dataset in ``store`` (its default graph: the union of the named graphs):
     title, licence, publisher, sources, statistics, class and property partitions, link sets, and the dumps and
     SPARQL endpoint of the server reached at ``public_url``.  Counted by queries (no rdflib copy of the data),
     each scan of the data once: the subjects' statistics come from one list of the distinct subjects, and the dumps'
-    sizes from the union's size and ``graph_counts`` (triples per named graph, counted when not given)."""
+    sizes from the union's size and ``graph_counts`` (triples per named graph, counted when not given).  The
+    start, which loads the data, passes what it counted then: ``union`` (the default graph's triples) and
+    ``only_inferred`` (the inferred triples no other graph holds); both are counted here when not given."""
     ds = dataset_iri(base)
-    union = _number(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    if union is None:
+        union = _number(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     subjects = _subjects(store, base)
     g = Graph()
     for prefix, ns in prefixes(base).items():
@@ -107,7 +111,7 @@ def dataset_description(store: ox.Store, base: str, public_url: str = DEFAULT_PU
     counts = graph_counts if graph_counts is not None else {
         r["g"].value: int(r["n"].value)
         for r in _rows(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    _served_counts(g, ds, store, base, public_url, union, counts)
+    _served_counts(g, ds, store, base, public_url, union, counts, only_inferred)
     return g
 
 
@@ -141,7 +145,7 @@ DUMP_SUBSETS = (("curated-triples", False, False), ("curated-quads", False, True
 
 
 def _served_counts(g: Graph, ds: URIRef, store: ox.Store, base: str, public_url: str, union: int,
-                   graph_counts: dict[str, int]) -> None:
+                   graph_counts: dict[str, int], only_inferred: int | None) -> None:
     """``void:triples`` of the dataset and of one subset per dump family, counted as served: the description
     itself (this graph, not yet in ``store``) included, as it is in the default graph and in every dump.  Quad
     dumps count a triple once per named graph holding it (``graph_counts``); triple dumps and the default graph
@@ -166,8 +170,9 @@ def _served_counts(g: Graph, ds: URIRef, store: ox.Store, base: str, public_url:
                   if not any(True for _ in store.quads_for_pattern(q.subject, q.predicate, q.object, ox.DefaultGraph())))
     inferred = graph_iri(base, "inferred")
     named = sum(graph_counts.values())
-    only_inferred = 0
-    if graph_counts.get(inferred):  # the inferred triples that no other graph holds
+    if only_inferred is None and not graph_counts.get(inferred):
+        only_inferred = 0
+    elif only_inferred is None:  # the inferred triples that no other graph holds
         only_inferred = _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} "
                                        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{inferred}>) }} }}")
     counts = {"curated-triples": union - only_inferred + own_new,

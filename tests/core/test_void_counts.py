@@ -62,3 +62,37 @@ def test_counts_equal_the_plain_queries(store: ox.Store) -> None:
     for fragment, n in expected.items():
         assert value(URIRef(f"{ds}#{fragment}"), VOID.triples) == n, fragment
     assert value(ds, VOID.triples) == expected["inferred-triples"]
+
+
+def test_the_served_description_counted_while_loading_equals_the_plain_one(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The start counts the named graphs while parsing and the union around the inferred graph's load (no scans
+    after); its description is the one the plain counting queries give on the same store.  The project repeats a
+    triple inside a file, across files and in an editorial graph's provenance, and writes the ontology from two
+    files (the counts are of distinct triples per graph)."""
+    root = write_series_root(tmp_path_factory.mktemp("void-served"))
+    onto = sorted((root / "ontology").glob("*.ttl"))
+    label = '<https://w3id.org/gbagraph/def/Meeting> <http://www.w3.org/2000/01/rdf-schema#label> "Meeting"@en .\n'
+    (root / "ontology" / "zz-extra.ttl").write_text(label * 2, encoding="utf-8")  # another ontology file
+    data = sorted(p for p in (root / "data").rglob("*.ttl") if p.parent.name != "links")
+    for path in data[:3]:  # one triple of the first file repeated in two more files and inside its own
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + label + label)
+    assert onto
+    served = prepare(settings(root=root, query_workers=0))
+    store = served.bundle.store
+    assert store is not None
+    void = ox.NamedNode(graph_iri(BASE, "void"))
+    described = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, void)}
+    plain = ox.Store()
+    for quad in store.quads_for_pattern(None, None, None, None):
+        if not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name != void:
+            plain.add(quad)
+            plain.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+    url = str(next(o for s, p, o in described if p.value == str(VOID.sparqlEndpoint))).strip("<>")
+    expected = {(q.subject, q.predicate, q.object) for q in ox.parse(
+        dataset_description(plain, BASE, url.removesuffix("sparql")).serialize(format="nt", encoding="utf-8"),
+        format=ox.RdfFormat.N_TRIPLES)}
+    assert described == expected
+    counted = {g: n for g, n in served.bundle.graph_counts().items() if g != void.value}
+    assert counted == {r["g"].value: int(r["n"].value) for r in plain.query(  # type: ignore[union-attr]
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
