@@ -136,6 +136,7 @@ class Inputs:
     data: list[tuple[str, Path, str | None]]  # (graph name, file, paragraph IRI or None)
     hashes: dict[Path, str] = field(default_factory=dict)
     memo: HashMemo = field(default_factory=lambda: HashMemo(None))
+    digests: dict[bool, str] = field(default_factory=dict)  # files_digest(shapes=…), once computed
 
     @classmethod
     def scan(cls, settings: Settings) -> Inputs:
@@ -156,22 +157,40 @@ class Inputs:
         return self.hashes[path]
 
     def key(self, *extra: str, shapes: bool) -> str:
-        """SHA-256 over the input files (with or without the shapes) and ``extra`` strings."""
+        """SHA-256 over ``extra`` strings and the input files (with or without the shapes): their names and
+        hashes are digested once per start (:meth:`files_digest`), whatever the number of keys."""
         h = hashlib.sha256()
         for value in extra:
             h.update(value.encode("utf-8") + b"\0")
-        for path in self.files(shapes=shapes):
-            try:
-                name = str(path.relative_to(self.root))
-            except ValueError:
-                name = path.name
-            h.update(name.encode("utf-8") + b"\0" + self._hash(path).encode("ascii") + b"\0")
-        self.memo.save()
+        h.update(self.files_digest(shapes=shapes).encode("ascii"))
         return h.hexdigest()
 
+    def files_digest(self, *, shapes: bool) -> str:
+        """SHA-256 over the input files' names (relative to the root) and SHA-256s, computed once."""
+        if shapes not in self.digests:
+            h = hashlib.sha256()
+            prefix = "" if str(self.root) == "." else str(self.root) + os.sep
+            for path in self.files(shapes=shapes):
+                h.update(self._name(path, prefix).encode("utf-8") + b"\0" + self._hash(path).encode("ascii") + b"\0")
+            self.memo.save()
+            self.digests[shapes] = h.hexdigest()
+        return self.digests[shapes]
+
+    def _name(self, path: Path, prefix: str) -> str:
+        """``path`` relative to the root (a string prefix: no path arithmetic per file), else its name."""
+        text = str(path)
+        if prefix and text.startswith(prefix):
+            return text[len(prefix):]
+        if not prefix and not path.is_absolute():
+            return text
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return path.name
+
     def digest(self, *extra: str, shapes: bool) -> str:
-        """:func:`digest` of these files (names relative to the root) and ``extra``, with the remembered hashes."""
-        return digest(self.files(shapes=shapes), *extra, root=self.root, hashed=self._hash)
+        """Like :meth:`key` (the same files digested once)."""
+        return self.key(*extra, shapes=shapes)
 
 
 def input_files(settings: Settings, *, shapes: bool) -> list[Path]:
