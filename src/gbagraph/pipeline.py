@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import shutil
 import tempfile
 import time
@@ -343,8 +344,11 @@ def open_store(start: Start, report: StepReport) -> bool:
     if start.cache is None:
         return False
     limit = start.settings.store_check_sync_mb << 20
-    opened = oxstore.open_complete(start.cache, start.key, limit) \
-        or oxstore.retarget(start.cache, start.key, start.data, start.url, VOID_GRAPH)
+    opened = oxstore.open_complete(start.cache, start.key, limit)
+    if opened is None:
+        opened = oxstore.retarget(start.cache, start.key, start.data, start.url, VOID_GRAPH)
+        if opened is not None:
+            _share_search_index(start.cache, start.key, start.data)
     if opened is None:
         return False
     start.bundle.store, start.check = opened
@@ -354,6 +358,27 @@ def open_store(start: Start, report: StepReport) -> bool:
     report.counts["graphs"] = len(start.bundle.graph_counts())
     report.counts["store"] = start.check.state()["state"]
     return True
+
+
+def _share_search_index(cache: DiskCache, key: str, data: str) -> None:
+    """Give a store copied for another public URL the search index of a store of the same data (hard-linked: the
+    index holds labels, which name no URL of the server; a file never written once complete)."""
+    from .search import INDEX_FILE
+
+    target = cache.path("dumps", key) / INDEX_FILE
+    for folder in sorted((cache.folder / oxstore.KIND).iterdir()):
+        found = cache.path("dumps", folder.name) / INDEX_FILE
+        if folder.name == key or oxstore.marker(cache, folder.name).get("data_key") != data or not found.is_file():
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(found, target)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            log.warning("search: cannot share the index %s (%s); building it", found, exc)
+            continue
+        return
 
 
 def parse(start: Start, report: StepReport) -> None:
