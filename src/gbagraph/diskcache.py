@@ -55,7 +55,7 @@ def code_hash(*modules: str) -> str:
 def library_versions(*names: str) -> str:
     """Versions of gbagraph, rdflib and ``names``, and a hash of the loading/validating/reasoning code."""
     versions = ";".join(f"{n}={version(n)}" for n in ("gbagraph", "rdflib", *names))
-    return f"{versions};code={code_hash('layout.py', 'bundle.py', 'oxstore.py', 'validate.py', 'reason.py')}"
+    return f"{versions};code={code_hash('layout.py', 'bundle.py', 'oxstore.py', 'validate.py', 'reason.py', 'compiled.py')}"
 
 
 def sha256_of(path: Path) -> str:

@@ -130,7 +130,7 @@ def make_inner_engine(settings: Settings, bundle: GraphBundle) -> OxigraphEngine
 
 #: our modules whose code shapes a built store (parsing, provenance, reasoning, description, sealing, the cache)
 STORE_CODE = ("oxstore.py", "layout.py", "bundle.py", "namespaces.py", "void.py", "export.py", "query.py", "pipeline.py",
-              "reason.py", "diskcache.py")
+              "reason.py", "compiled.py", "diskcache.py")
 
 
 def data_key(settings: Settings, inputs: Inputs) -> str:
