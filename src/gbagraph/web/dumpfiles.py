@@ -45,6 +45,11 @@ class DumpCache:
             self._dumps.update(dumps)
             self._extras.update(extras)
 
+    def built(self) -> list[tuple[str, bool]]:
+        """(format name, with the inferred graph?) of the dumps built so far in this process."""
+        with self._lock:
+            return sorted(self._dumps)
+
     def get(self, fmt: Format, inferred: bool) -> Dump:
         key = (fmt.name, inferred)
         with self._lock:
