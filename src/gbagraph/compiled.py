@@ -443,7 +443,7 @@ def store_closure(body: bytes, rules: Iterable[str] = RULES) -> StoreInference:
     literals, literal_errors = literal_types(edges) if "dt" in chosen else ({}, [])
     state = Closure(tables, edges, literals=literals)
     _check_derivable(state)
-    delta = {p: set(pairs) for p, pairs in edges.items() if p != TYPE}
+    delta = {p: pairs for p, pairs in edges.items() if p != TYPE}  # pass 1: everything (no copy: only read)
     for p, pairs in tables.schema_pairs.items():  # the TBox's closure (pass 0) joins the data
         new = state.add(p, pairs)
         if new and p != TYPE:

@@ -84,8 +84,8 @@ def _small() -> Graph:
           (p, RDF.type, OWL.ObjectProperty), (p, RDFS.subPropertyOf, q), (q, OWL.equivalentProperty, r),
           (p, OWL.inverseOf, s_), (t, RDF.type, OWL.TransitiveProperty), (t, RDFS.subPropertyOf, r),
           (s_, RDF.type, OWL.SymmetricProperty), (q, RDFS.domain, A), (r, RDFS.range, D),
-          (x, RDF.type, A), (URIRef(EX + "v"), RDF.type, A), (x, p, y), (y, t, z), (z, t, w), (x, RDFS.label, Literal("x")),
-          (x, q, Literal("1", datatype=XSD.integer))]
+          (x, RDF.type, A), (URIRef(EX + "v"), RDF.type, A), (x, p, y), (y, t, z), (z, t, w),
+          (x, RDFS.label, Literal("x")), (OWL.Thing, p, z), (x, q, Literal("1", datatype=XSD.integer))]
     return g
 
 
