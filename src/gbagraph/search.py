@@ -232,6 +232,55 @@ def _open(path: Path) -> sqlite3.Connection | None:
     return None
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+class IndexPending(Exception):  # noqa: N818 (a state, not an error)
+    """The index file is being built by another process (after a cold start of a big graph)."""
+
+
+def index_file(folder: Path | None) -> LabelIndex | None:
+    """The complete index file in ``folder`` opened, or None (absent)."""
+    if folder is None:
+        return None
+    found = _open(folder / INDEX_FILE)
+    if found is None:
+        return None
+    index = LabelIndex.__new__(LabelIndex)
+    index.path, index.db, index._pid = folder / INDEX_FILE, found, os.getpid()
+    return index
+
+
+def builder_lock(folder: Path) -> Path:
+    return folder / f"{INDEX_FILE}.lock"
+
+
+def building(folder: Path) -> bool:
+    """Whether a live process is building the index file in ``folder`` (its pid is in the lock file)."""
+    try:
+        return _pid_alive(int(builder_lock(folder).read_text() or 0))
+    except (OSError, ValueError):
+        return False
+
+
+def build_index_file(store_path: str, base: str, folder: str) -> None:
+    """Build the index file of the sealed store at ``store_path`` into ``folder`` (what a spawned process runs
+    after a cold start of a big graph, while the server already answers), holding ``search.sqlite.lock``."""
+    where = Path(folder)
+    where.mkdir(parents=True, exist_ok=True)
+    lock = builder_lock(where)
+    lock.write_text(str(os.getpid()))
+    try:
+        LabelIndex(GraphBundle(store=ox.Store.read_only(store_path), base=base), where)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
 class LabelIndex:
     """Every (label, resource) of a dataset in SQLite FTS5 tables, each resource's display name (as
     :func:`gbagraph.describe.label_of` gives it) and kind.  With a ``folder`` (the store's own, in the cache) the
@@ -319,3 +368,9 @@ class LabelIndex:
         marks = ", ".join("?" for _ in iris)
         rows = self._conn().execute(f"SELECT iri, name, kind FROM about WHERE iri IN ({marks})", iris)  # noqa: S608
         return {iri: (name, kind) for iri, name, kind in rows}
+
+
+if __name__ == "__main__":  # python -m gbagraph.search STORE BASE FOLDER: what start_search_index runs
+    import sys
+
+    build_index_file(*sys.argv[1:4])

@@ -101,7 +101,8 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
         response_cache=_response_cache(prepared),
         store_dumps=_store_dumps(prepared),
     )
-    app.extensions["gbagraph"].labels  # noqa: B018 (the search index is built now, with the store, not on a first search)
+    big = sum(prepared.bundle.graph_counts().values()) >= dumpfiles.STORE_DUMPS_FROM
+    app.extensions["gbagraph"].start_search_index(beside=big)  # built now, or beside the running server (big graphs)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)

@@ -4,6 +4,9 @@ prepared graph and its engine, the response cache and the dumps.  Nothing here i
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -18,7 +21,7 @@ from ..examples import Example
 from ..ontodoc import OntologyDoc, ontology_doc
 from ..pipeline import Prepared
 from ..query import Engine
-from ..search import LabelIndex
+from ..search import IndexPending, LabelIndex, builder_lock, building, index_file
 from ..vocabulary import completion_vocabulary
 from .response_cache import ResponseCache
 
@@ -39,6 +42,9 @@ class State:
     response_cache: ResponseCache | None = None
     store_dumps: StoreDumps | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    index_builder: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
+    _labels: LabelIndex | None = field(default=None, init=False, repr=False)
+    _labels_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -57,11 +63,36 @@ class State:
         """The canonical namespace of the data (the same on every host)."""
         return self.prepared.bundle.base
 
-    @cached_property
+    @property
     def labels(self) -> LabelIndex:
-        """The label index of the search box (built on first use; a file in the store's cache folder, so a warm
-        start opens it)."""
-        return LabelIndex(self.bundle, self.prepared.dumps_folder)
+        """The label index of the search box: a file in the store's cache folder (a warm start opens it), else
+        built now (in memory without a cache folder).  Raises ``IndexPending`` while another process builds the
+        file (:meth:`start_search_index`)."""
+        with self._labels_lock:
+            if self._labels is None:
+                folder = self.prepared.dumps_folder
+                found = index_file(folder)
+                if found is None and folder is not None and building(folder):
+                    raise IndexPending("the search index is being built")
+                self._labels = found or LabelIndex(self.bundle, folder)
+            return self._labels
+
+    def start_search_index(self, *, beside: bool) -> bool:
+        """Have the search index ready, or on its way: opened if its file exists; built in another process
+        (``python -m gbagraph.search``, reading the sealed store) when ``beside`` and the store is on disk, so
+        that the server answers meanwhile (issue 22: at 1M it took 20-40 s of the cold start); else built now.
+        True when it is being built beside."""
+        folder, store = self.prepared.dumps_folder, self.prepared.store_check.folder
+        if index_file(folder) is not None or folder is None or store is None or not beside:
+            self.labels  # noqa: B018 (opened, or built now)
+            return False
+        if building(folder):
+            return True
+        folder.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "gbagraph.search", str(store / "db"), self.base, str(folder)]
+        self.index_builder = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # gunicorn's master reaps it
+        builder_lock(folder).write_text(str(self.index_builder.pid))  # before the workers fork: they wait for it
+        return True
 
     @cached_property
     def vocabulary(self) -> dict[str, Any]:
