@@ -188,6 +188,15 @@ class Inputs:
         except ValueError:
             return path.name
 
+    def newest_mtime(self) -> float | None:
+        """The newest modification time (seconds) of the input files and the shapes, from the stamps this start
+        took while hashing them (a file not hashed yet is stat'ed); None without files."""
+        stamps = []
+        for path in self.files(shapes=True):
+            known = self.memo.known.get(str(path)) if path in self.hashes else None
+            stamps.append(int(known[1]) if isinstance(known, list) and len(known) == 5 else path.stat().st_mtime_ns)
+        return max(stamps) / 1e9 if stamps else None
+
     def digest(self, *extra: str, shapes: bool) -> str:
         """Like :meth:`key` (the same files digested once)."""
         return self.key(*extra, shapes=shapes)

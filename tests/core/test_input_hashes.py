@@ -33,3 +33,16 @@ def test_hashes_remembered_and_a_changed_file_hashed_again(tmp_path: Path) -> No
     changed, inputs = _key(settings)
     assert changed != first and inputs.memo.hashed == 1
     assert Inputs.scan(settings.with_(cache=False)).key("x", shapes=False) == changed  # what hashing every file gives
+
+
+def test_the_newest_modification_time_comes_from_the_stamps_taken_while_hashing(tmp_path: Path) -> None:
+    """``Last-Modified`` of the dumps and pages: the newest input (shapes included), read from the stamps the start
+    took (no second stat of every file on a warm start); a file touched later is the newest."""
+    settings = Settings(root=write_series_root(tmp_path), cache_dir=str(tmp_path / "cache"))
+    _key_now, inputs = _key(settings)
+    files = inputs.files(shapes=True)
+    assert inputs.newest_mtime() == max(p.stat().st_mtime_ns for p in files) / 1e9
+    later = files[len(files) // 2]
+    os.utime(later, ns=(later.stat().st_atime_ns, max(p.stat().st_mtime_ns for p in files) + 5 * 10**9))
+    _key_then, again = _key(settings)
+    assert again.newest_mtime() == later.stat().st_mtime_ns / 1e9

@@ -38,7 +38,10 @@ CORS_HEADERS = {
 
 
 def _last_modified(prepared: Prepared) -> datetime:
-    """The newest modification time of the files the graph was read from."""
+    """The newest modification time of the files the graph was read from (from the stamps the start took)."""
+    newest = prepared.inputs.newest_mtime() if prepared.inputs is not None else None
+    if newest is not None:
+        return datetime.fromtimestamp(int(newest), UTC)
     paths = [p for files in prepared.bundle.sources.values() for p in files]
     paths.append(prepared.settings.shapes_file)
     times = [p.stat().st_mtime for p in paths if p.exists()]
