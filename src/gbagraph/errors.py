@@ -198,6 +198,13 @@ class TooBusy(GbagraphError):
     title = "Too many concurrent queries"
 
 
+class IndexPending(GbagraphError):
+    """The search index is being built by another process (after a cold start of a big graph)."""
+
+    status = 503
+    title = "Search index being built"
+
+
 class WorkerCrashed(GbagraphError):
     """The worker process evaluating the query died (it is replaced; the query is lost)."""
 

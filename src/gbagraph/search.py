@@ -240,10 +240,6 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class IndexPending(Exception):  # noqa: N818 (a state, not an error)
-    """The index file is being built by another process (after a cold start of a big graph)."""
-
-
 def index_file(folder: Path | None) -> LabelIndex | None:
     """The complete index file in ``folder`` opened, or None (absent)."""
     if folder is None:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from gbagraph.config import Settings
+from gbagraph.errors import IndexPending
 from gbagraph.pipeline import prepare
-from gbagraph.search import INDEX_FILE, IndexPending, builder_lock, building
+from gbagraph.search import INDEX_FILE, builder_lock, building
 from gbagraph.web import create_app
 
 

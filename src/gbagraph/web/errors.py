@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import GbagraphError, QuerySyntaxError, QueryTimeout, ShapeViolation, TooBusy
+from ..errors import GbagraphError, IndexPending, QuerySyntaxError, QueryTimeout, ShapeViolation, TooBusy
 from .conneg import HTML_CONTENT_TYPE, HTML_TYPES, accept_of, best
 
 #: error body types offered, plain text first (for ``*/*``)
@@ -44,7 +44,7 @@ def retry_after(exc: GbagraphError) -> int:
     """Seconds a client should wait before retrying after a 503 (busy: soon; timed out: a little longer)."""
     if isinstance(exc, TooBusy):
         return 1
-    if isinstance(exc, QueryTimeout):
+    if isinstance(exc, QueryTimeout | IndexPending):
         return 5
     return 2  # a crashed worker (replaced at once), an engine shutting down
 

@@ -14,12 +14,11 @@ from rdflib.term import Node
 
 from .. import csvsafe, formats, sparqltext, syntax
 from ..describe import Statement, describe, exists, label_of, resource_graph
-from ..errors import NotFound, QueryError, TooBusy
+from ..errors import NotFound, QueryError
 from ..export import store_graph
 from ..holdings import Holding, holdings_of
 from ..namespaces import LOCAL_PATHS, gba, prefixes
 from ..query import QueryRequest
-from ..search import IndexPending
 from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
 from ..void import VOID_GRAPH, dataset_iri
 from .classdiagram import class_diagram, main_relations, relations_diagram
@@ -296,10 +295,7 @@ SEARCH_LIMIT = 50
 def search() -> Response:
     """``/search?q=text``: the resource page when one resource's label contains ``text``, else a list."""
     text = request.args.get("q", "").strip()
-    try:
-        matches = state().labels.find(text, limit=SEARCH_LIMIT + 1) if text else []
-    except IndexPending as exc:  # a cold start of a big graph: the index is built beside the running server
-        raise TooBusy("the search index is being built after the start; try again in a few seconds") from exc
+    matches = state().labels.find(text, limit=SEARCH_LIMIT + 1) if text else []  # 503 while the index is built
     view = Presenter()
     if len(matches) == 1:
         href = view.local(str(matches[0].iri))

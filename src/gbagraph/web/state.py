@@ -17,11 +17,12 @@ from rdflib import Graph
 
 from ..bundle import GraphBundle
 from ..config import Settings, public_url
+from ..errors import IndexPending
 from ..examples import Example
 from ..ontodoc import OntologyDoc, ontology_doc
 from ..pipeline import Prepared
 from ..query import Engine
-from ..search import IndexPending, LabelIndex, builder_lock, building, index_file
+from ..search import LabelIndex, builder_lock, building, index_file
 from ..vocabulary import completion_vocabulary
 from .response_cache import ResponseCache
 
@@ -73,7 +74,7 @@ class State:
                 folder = self.prepared.dumps_folder
                 found = index_file(folder)
                 if found is None and folder is not None and building(folder):
-                    raise IndexPending("the search index is being built")
+                    raise IndexPending("the search index is being built after the start; try again in a few seconds")
                 self._labels = found or LabelIndex(self.bundle, folder)
             return self._labels
 
