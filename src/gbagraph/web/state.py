@@ -91,8 +91,9 @@ class State:
             return True
         folder.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "gbagraph.search", str(store / "db"), self.base, str(folder)]
-        self.index_builder = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # gunicorn's master reaps it
+        self.index_builder = subprocess.Popen(command, stdin=subprocess.DEVNULL)
         builder_lock(folder).write_text(str(self.index_builder.pid))  # before the workers fork: they wait for it
+        threading.Thread(target=self.index_builder.wait, name="gbagraph-index-wait", daemon=True).start()  # reaped
         return True
 
     @cached_property
