@@ -695,6 +695,8 @@ def test_q19_plenary_series(prepared):
         # release names two who took part (not as co-chairs), the others two co-chairs each
         (WM, "1", "2003-09-09", "2", "2", "0", "0"),  # working-meeting-01-press-release p2: co-chaired
         (WM, "2", "2004-01-05", "2", "0", "0", "0"),  # working-meeting-02-press-release p1: "held", co-chairs marked
+        # working-meeting-03-xinhua p2: Donald Tsang spoke, Tang Bingquan led the Guangdong delegation; no co-chairs
+        (WM, "3", "2004-05-21", "2", "0", "0", "0"),
         (WM, "6", "2006-02-16", "2", "2", "0", "0"),  # working-meeting-06-press-release p1
         (WM, "7", "2006-07-05", "2", "2", "0", "0"),  # working-meeting-07-press-release p1
         (WM, "9", "2007-07-17", "2", "2", "0", "0"),  # working-meeting-09-press-release p1
@@ -702,6 +704,8 @@ def test_q19_plenary_series(prepared):
         (WM, "11", "2008-06-23", "2", "2", "0", "0"),
         (WM, "15", "2010-08-03", "2", "2", "0", "0"),  # working-meeting-15-press-release p1
         (WM, "16", "2011-02-28", "2", "2", "0", "0"),
+        (WM, "17", "2012-01-09", "2", "2", "0", "0"),  # working-meeting-17-press-release p1
+        (WM, "18", "2013-03-15", "2", "2", "0", "0"),  # working-meeting-18-press-release p1
         (WM, "20", "2015-03-11", "2", "2", "0", "0"),
         (WM, "21", "2016-03-23", "2", "2", "0", "0"),
         (WM, "22", "2017-02-23", "2", "2", "0", "0"),
@@ -763,6 +767,8 @@ def test_q21_schema_events(prepared):
         "working-meeting-11": ("henry-tang", "wan-qingliang"),
         "working-meeting-15": ("henry-tang", "liu-kun"),
         "working-meeting-16": ("henry-tang", "zhao-yufang"),
+        "working-meeting-17": ("stephen-lam", "zhao-yufang"),  # working-meeting-17-press-release p1
+        "working-meeting-18": ("carrie-lam", "zhao-yufang"),  # working-meeting-18-press-release p1
         "working-meeting-20": ("carrie-lam", "zhao-yufang"),
         "working-meeting-21": ("carrie-lam", "he-zhongyou"),
         "working-meeting-22": ("matthew-cheung", "he-zhongyou"),
@@ -770,7 +776,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 20
+    assert len(result) == 18 + 56 + 24
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -815,12 +821,21 @@ def test_q23_policy_documents(prepared):
         # plenary-15-press-release p2, working-meeting-20/21/22-press-release p2, working-meeting-22-news-gov-hk p2;
         # the 2017 plan's areas: working-meeting-22-press-release p5); no status stated for any of them
         *((f"{year} Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2"}))
-          for year in (2010, 2011, 2012, 2015, 2016)),  # 2011: working-meeting-16-press-release p2
+          for year in (2010, 2011, 2013, 2015, 2016)),  # 2011: working-meeting-16/17-press-release p2
+        # 2013: working-meeting-18-press-release p2; 2012 also from working-meeting-17-press-release p3 (86 items)
+        ("2012 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2", "3"})),
+        # wmeetings: Guangdong's notice (p3 the plan, p6 its title, p7 its first area; issued on the notice's date,
+        # 12 March 2014, editorial) and the HKSAR release of 30 October 2020 (p1 signed, 57 measures; p2 areas;
+        # the day, with the year from the URL, editorial)
+        ("2014 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2014-03-12", None,
+         frozenset({"3", "6", "7"})),
+        ("2020 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2020-10-30", None,
+         frozenset({"1", "2"})),
         ("2017 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2", "5"})),
         # plenary-21-news-gov-hk p1 (caption: signed by the two co-chairs), p4 (signed at the meeting), p5 (areas)
         ("2019 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"1", "4", "5"})),
     }
-    assert len(result) == 9 + 7
+    assert len(result) == 9 + 10
 
 
 def test_q24_planned_for_2024(prepared):
@@ -1165,8 +1180,9 @@ def test_q36_series_themes_per_decade(prepared):
     # 2010s: the 13th-21st Plenaries (9), read whole: plenary-18-asia-ip, plenary-20-news-gov-hk (and -wen-wei-po),
     # plenary-21-news-gov-hk; 2020s: the 22nd-24th (3), all read whole somewhere (plenary-22-xinhua,
     # plenary-23-press-release, plenary-24-preview), the 23rd naming no area on the meeting itself.
-    # Working meetings: 2000s the 1st, 2nd, 6th, 7th, 9th, 10th and 11th (7, openings only); 2010s the 15th, 16th,
-    # 20th, 21st and 22nd (5), the 22nd read whole in working-meeting-22-news-gov-hk; none names an area.
+    # Working meetings: 2000s the 1st, 2nd, 3rd, 6th, 7th, 9th, 10th and 11th (8), the 3rd read whole in
+    # working-meeting-03-xinhua ("whole item as shown"), the rest openings only; 2010s the 15th-18th and 20th-22nd
+    # (7), the 22nd read whole in working-meeting-22-news-gov-hk; none names an area.
     plenary = {"1990s": (1, 0, 1), "2000s": (10, 2, 10), "2010s": (9, 3, 9), "2020s": (3, 3, 2)}
     # Areas counted by hand from the areas each meeting's paragraphs name (listed per meeting in the notes' "themes"; the
     # 6th also from the China News Service copy: individual travel p2-p3, the bridge p8); percent = 100 x naming /
@@ -1196,7 +1212,7 @@ def test_q36_series_themes_per_decade(prepared):
                (1, 1): 100}
     expected = [("plenary", decade, *plenary[decade], area, n, percent[n, plenary[decade][0]])
                 for decade, named in areas.items() for area, n in named]
-    expected += [("working meeting", "2000s", 7, 0, 0, None, 0, 0), ("working meeting", "2010s", 5, 1, 0, None, 0, 0)]
+    expected += [("working meeting", "2000s", 8, 1, 0, None, 0, 0), ("working meeting", "2010s", 7, 1, 0, None, 0, 0)]
     assert sorted(got, key=str) == sorted(expected, key=str)
     keys = [(tier, decade, -n, area or "") for tier, decade, _, _, _, area, n, _ in got]
     assert keys == sorted(keys)  # by tier, decade, most named first
@@ -1369,6 +1385,8 @@ UNCOVERED_PARTICIPATIONS = [
     # issue 18: the 1st and 2nd Working Meetings' Executive Vice-Governor (working-meeting-01 p2, -02 p1)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2003-09-09", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2004-01-05", None),
+    # wmeetings: the 3rd Working Meeting (working-meeting-03-xinhua p2): he led the Guangdong delegation
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2004-05-21", None),
     ("Chen Zuo'er", f"Deputy Director of the {HKMAO}", "2004-08-04", None),
     ("Zheng Kunsheng", "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
      "2004-08-04", None),
@@ -1394,6 +1412,11 @@ UNCOVERED_PARTICIPATIONS = [
     # issue 18: the 16th Working Meeting's co-chairs (working-meeting-16-press-release p1)
     ("Henry Tang", "Chief Secretary for Administration", "2011-02-28", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2011-02-28", None),
+    # wmeetings: the 17th and 18th Working Meetings' co-chairs (working-meeting-17/18-press-release p1); Carrie Lam
+    # at the 18th is covered by her Chief Secretary holding
+    ("Stephen Lam", "Chief Secretary for Administration", "2012-01-09", None),
+    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2012-01-09", None),
+    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2013-03-15", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-11-06", None),
     # issue 18: the 20th-22nd Working Meetings' Guangdong co-chairs and the 22nd's Chief Secretary (p1 of each)
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2015-03-11", None),
