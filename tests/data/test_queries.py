@@ -1138,6 +1138,9 @@ def test_q34_series_agreements_and_work_plans(prepared):
         ("20", "agreements signed", "7", src + "plenary-20-wen-wei-po"),  # p4: 7项协议及意向书
         ("22", "agreements signed", "5", src + "plenary-22-xinhua"),  # issue 18, p3: 五份合作协议, after the meeting
         ("23", "agreements signed", "5", src + "plenary-23-scmp"),  # agreements2: p3, p4, p7 (meeting: editorial)
+        # agreements2, plenary-24-cahkms p7: six signed after the meeting, the line cut off before its noun (the unit
+        # "agreements signed" is editorial)
+        ("24", "agreements signed", "6", src + "plenary-24-cahkms"),
     ]
 
 
