@@ -627,9 +627,10 @@ def test_q18_bodies_ranked(prepared):
         # (plenary-19-ming-pao p4) = 25 more each; the HKSAR Government also of the 12th's Qianhai letter of intent,
         # whose other party is Shenzhen's government (plenary-12-dim-sum-tv p3, parties marked). Agreements2: + the
         # 18th's 5, the two governments as Ta Kung Pao prints them (plenary-18-ta-kung-pao p1-p2), and the 19th's
-        # marine refuse agreement (plenary-19-ming-pao p2, parties editorial) = 6 more each
-        HKSAR: (4 + 25 + 1 + 6, 31, 67),
-        GDPG: (4 + 25 + 6, 11, 46),
+        # marine refuse agreement (plenary-19-ming-pao p2, parties editorial) = 6 more each; the 12th's other seven,
+        # one per field of plenary-12-dim-sum-tv p1's list (parties read from "the two sides", editorial) = 7 more each
+        HKSAR: (4 + 25 + 1 + 6 + 7, 31, 74),
+        GDPG: (4 + 25 + 6 + 7, 11, 53),
         "Shenzhen Municipal Government": (1, 0, 1),
         "Hong Kong Trade Development Council": (0, 4, 4),  # p12: centre, GoGBA, SmartHK, Chic HK
         "Airport Authority Hong Kong": (1, 1, 2),  # p15
@@ -1152,6 +1153,9 @@ def test_q34_series_agreements_and_work_plans(prepared):
         ("20", "agreements signed", "7", src + "plenary-20-wen-wei-po"),  # p4: 7项协议及意向书
         ("22", "agreements signed", "5", src + "plenary-22-xinhua"),  # issue 18, p3: 五份合作协议, after the meeting
         ("23", "agreements signed", "5", src + "plenary-23-scmp"),  # agreements2: p3, p4, p7 (meeting: editorial)
+        # agreements2, plenary-24-cahkms p7: six signed after the meeting, the line cut off before its noun (the unit
+        # "agreements signed" is editorial)
+        ("24", "agreements signed", "6", src + "plenary-24-cahkms"),
     ]
 
 
@@ -1263,6 +1267,12 @@ def test_q38_agreements_by_meeting(prepared):
                             "Development of the Bay Area", "2017-07-01", HKSAR, GDPG),
         (None, "elsewhere", "Framework Agreement on Hong Kong/Guangdong Co-operation", "2010-04-07", HKSAR, GDPG),
         (None, "not stated", AGREEMENT_TITLES["ti"], None, HKSAR, GDPG),
+        # agreements2, plenary-12-dim-sum-tv p1: the other seven of the 8, one per field listed after the count
+        # (that reading, "at" and the parties from "the two sides" marked editorial)
+        *(("12th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at",
+           f"Agreement on {topic} (12th Plenary)", None, HKSAR, GDPG) for topic in (
+            "CEPA and Guangdong's early and pilot measures", "education", "environmental protection", "finance",
+            "infrastructure", "intellectual property", "medical technology")),
         # plenary-12-dim-sum-tv p3: the one named of the 8 ("at" marked), signed by Henry Tang and Wang Rong
         ("12th Plenary of the Hong Kong/Guangdong Co-operation Joint Conference", "at", "Letter of Intent on "
          "Advancing Qianhai Hong Kong-Shenzhen Modern Service Industry Co-operation", None, HKSAR,
