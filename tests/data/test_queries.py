@@ -1338,34 +1338,29 @@ UNCOVERED_PARTICIPATIONS = [
     ("Chen Zuo'er", f"Deputy Director of the {HKMAO}", "2004-08-04", None),
     ("Zheng Kunsheng", "Deputy Director of the Liaison Office of the Central People's Government in the HKSAR",
      "2004-08-04", None),
-    # issue 18: the 6th and 7th Working Meetings' co-chairs (working-meeting-06/07-press-release p1)
-    ("Rafael Hui", "Chief Secretary for Administration", "2006-02-16", None),
+    # issue 18: the 6th and 7th Working Meetings' Executive Vice-Governor (working-meeting-06/07-press-release p1;
+    # their Chief Secretary, Rafael Hui, is covered: wikimili-chief-secretary-for-administration p2, wikipedia-rafael-hui p1)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-02-16", None),
-    ("Rafael Hui", "Chief Secretary for Administration", "2006-07-05", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-07-05", None),
-    # issue 18: the 9th Working Meeting's co-chairs (working-meeting-09-press-release p1)
-    ("Henry Tang", "Chief Secretary for Administration", "2007-07-17", None),
+    # issue 18: the 9th Working Meeting's Executive Vice-Governor (working-meeting-09-press-release p1; Henry Tang as
+    # Chief Secretary, 1 July 2007 to 30 September 2011, is covered at the 9th, 10th, 11th, 15th and 16th)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2007-07-17", None),
     # issue 18: the 10th and 11th Working Meetings (working-meeting-10/11-press-release p1); no holding page read
     # covers these people at these dates
-    ("Henry Tang", "Chief Secretary for Administration", "2008-01-08", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2008-01-08", None),
-    ("Henry Tang", "Chief Secretary for Administration", "2008-06-23", None),
     ("Wan Qingliang", "Vice-Governor of Guangdong Province", "2008-06-23", None),
     # the 11th's CE remarks greet 周波, deputy director (p2), linked to the 6th's Zhou Bo (editorial)
     ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2008-08-05", None),
-    # issue 18: the 15th Working Meeting's co-chairs (working-meeting-15-press-release p1)
-    ("Henry Tang", "Chief Secretary for Administration", "2010-08-03", None),
+    # issue 18: the 15th Working Meeting's Guangdong co-chair (working-meeting-15-press-release p1)
     ("Liu Kun", "Vice-Governor of Guangdong Province", "2010-08-03", None),
-    # issue 18: the 16th Working Meeting's co-chairs (working-meeting-16-press-release p1)
-    ("Henry Tang", "Chief Secretary for Administration", "2011-02-28", None),
+    # issue 18: the 16th Working Meeting's Guangdong co-chair (working-meeting-16-press-release p1)
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2011-02-28", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-11-06", None),
-    # issue 18: the 20th-22nd Working Meetings' Guangdong co-chairs and the 22nd's Chief Secretary (p1 of each)
+    # issue 18: the 20th-22nd Working Meetings' Guangdong co-chairs (p1 of each; the 22nd's Chief Secretary, Matthew
+    # Cheung, 16 January 2017 to 25 June 2021, is covered)
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2015-03-11", None),
     ("He Zhongyou", "Vice-Governor of Guangdong Province", "2016-03-23", None),
     ("He Zhongyou", "Vice-Governor of Guangdong Province", "2017-02-23", None),
-    ("Matthew Cheung", "Chief Secretary for Administration", "2017-02-23", None),
     # p28 "the Acting Secretary for Commerce and Economic Development": acting, no page prints the period
     ("Bernard Chan", "Secretary for Commerce and Economic Development", "2023-03-21", "true"),
     ("Lam Sai-hung", "Secretary for Transport and Logistics", "2023-03-21", None),  # only his removal (2024) found
