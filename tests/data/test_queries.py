@@ -1345,26 +1345,23 @@ UNCOVERED_PARTICIPATIONS = [
     # issue 18: the 9th Working Meeting's Executive Vice-Governor (working-meeting-09-press-release p1; Henry Tang as
     # Chief Secretary, 1 July 2007 to 30 September 2011, is covered at the 9th, 10th, 11th, 15th and 16th)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2007-07-17", None),
-    # issue 18: the 10th and 11th Working Meetings (working-meeting-10/11-press-release p1); no holding page read
-    # covers these people at these dates
+    # issue 18: the 10th Working Meeting (working-meeting-10-press-release p1): only Tang Bingquan's stepping down
+    # (January 2008) is printed, no start. Covered since issue 18's holdings: Wan Qingliang at the 11th (from January
+    # 2008, takungpao p1), Liu Kun at the 15th (July 2010 - May 2013), He Zhongyou at the 21st and 22nd (from 2016,
+    # hk01 p6; from 21 January 2016, bizasean1 p2 with the year editorial), Yang Wanming at the 23rd Plenary (from
+    # April 2022, macaudailytimes): none of their pages prints an end (gba:notStatedInSources gba:heldUntil)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2008-01-08", None),
-    ("Wan Qingliang", "Vice-Governor of Guangdong Province", "2008-06-23", None),
     # the 11th's CE remarks greet 周波, deputy director (p2), linked to the 6th's Zhou Bo (editorial)
     ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2008-08-05", None),
-    # issue 18: the 15th Working Meeting's Guangdong co-chair (working-meeting-15-press-release p1)
-    ("Liu Kun", "Vice-Governor of Guangdong Province", "2010-08-03", None),
     # issue 18: the 16th Working Meeting's Guangdong co-chair (working-meeting-16-press-release p1)
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2011-02-28", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-11-06", None),
-    # issue 18: the 20th-22nd Working Meetings' Guangdong co-chairs (p1 of each; the 22nd's Chief Secretary, Matthew
-    # Cheung, 16 January 2017 to 25 June 2021, is covered)
+    # issue 18: the 20th Working Meeting's Guangdong co-chair (p1; the 22nd's Chief Secretary, Matthew Cheung,
+    # 16 January 2017 to 25 June 2021, is covered): no page read prints when Zhao Yufang's holding began
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2015-03-11", None),
-    ("He Zhongyou", "Vice-Governor of Guangdong Province", "2016-03-23", None),
-    ("He Zhongyou", "Vice-Governor of Guangdong Province", "2017-02-23", None),
     # p28 "the Acting Secretary for Commerce and Economic Development": acting, no page prints the period
     ("Bernard Chan", "Secretary for Commerce and Economic Development", "2023-03-21", "true"),
     ("Lam Sai-hung", "Secretary for Transport and Logistics", "2023-03-21", None),  # only his removal (2024) found
-    ("Yang Wanming", f"Deputy Director of the {HKMAO}", "2023-03-21", None),
 ]
 
 
@@ -1423,7 +1420,11 @@ def test_q44_holdings_overlapping_a_meeting(prepared):
     # Worked out by hand from the holdings (post-holdings.STATUS): on 21 March 2023 the CE, the Governor, the
     # eleven HKSAR office holders whose pages print a start (ten from 1 July 2022; Erick Tsang from 22 April 2020
     # to 27 January 2026; Christopher Hui from 2020) and Yin Zhonghua (16 March 2021 to 21 November 2025); all of
-    # them took part (p1, p28). Lam Sai-hung and Bernard Chan have no holding (query 42).
+    # them took part (p1, p28); and (issue 18) Yang Wanming, HKMAO deputy director from April 2022 (p1). Lam Sai-hung
+    # and Bernard Chan have no holding (query 42). Also issue 18: the Vice-Governor holdings whose end no page read
+    # prints (gba:notStatedInSources gba:heldUntil) may cover the date, so the query's possible reading lists them,
+    # without a participation: He Zhongyou (from 2016, hk01 p6; from 21 January 2016, bizasean1 p2) and Wan Qingliang
+    # (from January 2008, takungpao p1/p4). Liu Kun's ends in May 2013. Rows of one holder in order of their start.
     result = rows(prepared, "44-holdings-overlapping-a-meeting.rq")
     assert project(result, "holder", "from", "until", "tookPart") == [
         ("Alice Mak", "2022-07-01", None, "true"),
@@ -1435,11 +1436,15 @@ def test_q44_holdings_overlapping_a_meeting(prepared):
         ("Chris Sun", "2022-07-01", None, "true"),
         ("Christopher Hui", "2020", None, "true"),
         ("Erick Tsang Kwok-wai", "2020-04-22", "2026-01-27", "true"),
+        ("He Zhongyou", "2016", None, "false"),  # issue 18: end not printed (possible reading)
+        ("He Zhongyou", "2016-01-21", None, "false"),
         ("John Lee", "2022-07-01", None, "true"),
         ("Lo Chung-mau", "2022-07-01", None, "true"),
         ("Michael Wong", "2022-07-01", None, "true"),
         ("Tse Chin-wan", "2022-07-01", None, "true"),
+        ("Wan Qingliang", "2008-01", None, "false"),  # issue 18: end not printed (possible reading)
         ("Wang Weizhong", "2021-12-27", None, "true"),
+        ("Yang Wanming", "2022-04", None, "true"),  # issue 18: macaudailytimes (April 2022; no end printed)
         ("Yin Zhonghua", "2021-03-16", "2025-11-21", "true"),
     ]
 
