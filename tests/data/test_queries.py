@@ -1349,16 +1349,13 @@ UNCOVERED_PARTICIPATIONS = [
     # (January 2008) is printed, no start. Covered since issue 18's holdings: Wan Qingliang at the 11th (from January
     # 2008, takungpao p1), Liu Kun at the 15th (July 2010 - May 2013), He Zhongyou at the 21st and 22nd (from 2016,
     # hk01 p6; from 21 January 2016, bizasean1 p2 with the year editorial), Yang Wanming at the 23rd Plenary (from
-    # April 2022, macaudailytimes): none of their pages prints an end (gba:notStatedInSources gba:heldUntil)
+    # April 2022, macaudailytimes): all but Liu Kun's without a printed end (gba:notStatedInSources gba:heldUntil)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2008-01-08", None),
     # the 11th's CE remarks greet 周波, deputy director (p2), linked to the 6th's Zhou Bo (editorial)
     ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2008-08-05", None),
-    # issue 18: the 16th Working Meeting's Guangdong co-chair (working-meeting-16-press-release p1)
-    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2011-02-28", None),
-    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-11-06", None),
-    # issue 18: the 20th Working Meeting's Guangdong co-chair (p1; the 22nd's Chief Secretary, Matthew Cheung,
-    # 16 January 2017 to 25 June 2021, is covered): no page read prints when Zhao Yufang's holding began
-    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2015-03-11", None),
+    # issue 18: Zhao Yufang at the 16th and 20th Working Meetings (2011-02-28, 2015-03-11) and the 17th Plenary
+    # (2014-11-06) is covered since her holding from 2011 to 21 January 2016 (kannewyork p4 and p1; the year of the
+    # end and her name's reading are editorial); Matthew Cheung at the 22nd, 16 January 2017 to 25 June 2021
     # p28 "the Acting Secretary for Commerce and Economic Development": acting, no page prints the period
     ("Bernard Chan", "Secretary for Commerce and Economic Development", "2023-03-21", "true"),
     ("Lam Sai-hung", "Secretary for Transport and Logistics", "2023-03-21", None),  # only his removal (2024) found
