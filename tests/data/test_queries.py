@@ -1330,8 +1330,8 @@ UNCOVERED_PARTICIPATIONS = [
     ("Ou Guangyuan", "Vice-Governor of Guangdong Province", "2002-03-15", None),
     ("Zhang Liangdong", f"Director-General of the Department of Exchange and Co-operation of the {HKMAO}",
      "2002-03-15", None),
-    # the 6th's "Deputy Minister" is the Deputy Director post (0.3.0: one post, one IRI)
-    ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2003-08-05", None),
+    # the 6th's "Deputy Minister" is the Deputy Director post (0.3.0: one post, one IRI); issue 18: Zhou Bo there and at
+    # the 11th is covered by his holding from June 2003 (crntt-hkmao-2010 p2) to 27 December 2016 (wuyou p1)
     # issue 18: the 1st and 2nd Working Meetings' Executive Vice-Governor (working-meeting-01 p2, -02 p1)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2003-09-09", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2004-01-05", None),
@@ -1351,8 +1351,6 @@ UNCOVERED_PARTICIPATIONS = [
     # hk01 p6; from 21 January 2016, bizasean1 p2 with the year editorial), Yang Wanming at the 23rd Plenary (from
     # April 2022, macaudailytimes): all but Liu Kun's without a printed end (gba:notStatedInSources gba:heldUntil)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2008-01-08", None),
-    # the 11th's CE remarks greet 周波, deputy director (p2), linked to the 6th's Zhou Bo (editorial)
-    ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2008-08-05", None),
     # issue 18: Zhao Yufang at the 16th and 20th Working Meetings (2011-02-28, 2015-03-11) and the 17th Plenary
     # (2014-11-06) is covered since her holding from 2011 to 21 January 2016 (kannewyork p4 and p1; the year of the
     # end and her name's reading are editorial); Matthew Cheung at the 22nd, 16 January 2017 to 25 June 2021
