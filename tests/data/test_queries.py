@@ -1354,9 +1354,9 @@ UNCOVERED_PARTICIPATIONS = [
     # issue 18: Zhao Yufang at the 16th and 20th Working Meetings (2011-02-28, 2015-03-11) and the 17th Plenary
     # (2014-11-06) is covered since her holding from 2011 to 21 January 2016 (kannewyork p4 and p1; the year of the
     # end and her name's reading are editorial); Matthew Cheung at the 22nd, 16 January 2017 to 25 June 2021
-    # p28 "the Acting Secretary for Commerce and Economic Development": acting, no page prints the period
+    # p28 "the Acting Secretary for Commerce and Economic Development": acting, no page prints the period. (Issue 18:
+    # Lam Sai-hung there is covered: 1 July 2022, wikicn-transport-and-logistics-bureau p7, to 5 December 2024, weidunews p1)
     ("Bernard Chan", "Secretary for Commerce and Economic Development", "2023-03-21", "true"),
-    ("Lam Sai-hung", "Secretary for Transport and Logistics", "2023-03-21", None),  # only his removal (2024) found
 ]
 
 
@@ -1415,11 +1415,12 @@ def test_q44_holdings_overlapping_a_meeting(prepared):
     # Worked out by hand from the holdings (post-holdings.STATUS): on 21 March 2023 the CE, the Governor, the
     # eleven HKSAR office holders whose pages print a start (ten from 1 July 2022; Erick Tsang from 22 April 2020
     # to 27 January 2026; Christopher Hui from 2020) and Yin Zhonghua (16 March 2021 to 21 November 2025); all of
-    # them took part (p1, p28); and (issue 18) Yang Wanming, HKMAO deputy director from April 2022 (p1). Lam Sai-hung
-    # and Bernard Chan have no holding (query 42). Also issue 18: the Vice-Governor holdings whose end no page read
-    # prints (gba:notStatedInSources gba:heldUntil) may cover the date, so the query's possible reading lists them,
-    # without a participation: He Zhongyou (from 2016, hk01 p6; from 21 January 2016, bizasean1 p2) and Wan Qingliang
-    # (from January 2008, takungpao p1/p4). Liu Kun's ends in May 2013. Rows of one holder in order of their start.
+    # them took part (p1, p28); and (issue 18) Yang Wanming, HKMAO deputy director from April 2022 (p1), and Lam
+    # Sai-hung, Secretary for Transport and Logistics 1 July 2022 - 5 December 2024 (p28). Bernard Chan has no holding
+    # (query 42). Also issue 18: the Vice-Governor holdings whose end no page read prints (gba:notStatedInSources
+    # gba:heldUntil) may cover the date, so the query's possible reading lists them, without a participation: He
+    # Zhongyou (from 2016, hk01 p6; from 21 January 2016, bizasean1 p2) and Wan Qingliang (from January 2008,
+    # takungpao p1/p4). Liu Kun's ends in May 2013. Rows of one holder in order of their start.
     result = rows(prepared, "44-holdings-overlapping-a-meeting.rq")
     assert project(result, "holder", "from", "until", "tookPart") == [
         ("Alice Mak", "2022-07-01", None, "true"),
@@ -1434,6 +1435,7 @@ def test_q44_holdings_overlapping_a_meeting(prepared):
         ("He Zhongyou", "2016", None, "false"),  # issue 18: end not printed (possible reading)
         ("He Zhongyou", "2016-01-21", None, "false"),
         ("John Lee", "2022-07-01", None, "true"),
+        ("Lam Sai-hung", "2022-07-01", "2024-12-05", "true"),  # issue 18: wikicn p7, weidunews p1
         ("Lo Chung-mau", "2022-07-01", None, "true"),
         ("Michael Wong", "2022-07-01", None, "true"),
         ("Tse Chin-wan", "2022-07-01", None, "true"),
