@@ -1413,9 +1413,9 @@ UNCOVERED_PARTICIPATIONS = [
     # hk01 p6; from 21 January 2016, bizasean1 p2 with the year editorial), Yang Wanming at the 23rd Plenary (from
     # April 2022, macaudailytimes): all but Liu Kun's without a printed end (gba:notStatedInSources gba:heldUntil)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2008-01-08", None),
-    # wmeetings: the 17th Working Meeting's Chief Secretary (working-meeting-17-press-release p1): no holding page read
-    # for Stephen Lam (Zhao Yufang there and at the 18th is covered by her 2011-2016 holding; Carrie Lam at the 18th by hers)
-    ("Stephen Lam", "Chief Secretary for Administration", "2012-01-09", None),
+    # wmeetings: the 17th Working Meeting's Chief Secretary (working-meeting-17-press-release p1), Stephen Lam, is covered
+    # (audit, issue 18): 30 September 2011 - 30 June 2012, row 5 of wikimili-chief-secretary-for-administration p2.
+    # Zhao Yufang there and at the 18th is covered by her 2011-2016 holding; Carrie Lam at the 18th by hers
     # issue 18: Zhao Yufang at the 16th and 20th Working Meetings (2011-02-28, 2015-03-11) and the 17th Plenary
     # (2014-11-06) is covered since her holding from 2011 to 21 January 2016 (kannewyork p4 and p1; the year of the
     # end and her name's reading are editorial); Matthew Cheung at the 22nd, 16 January 2017 to 25 June 2021
