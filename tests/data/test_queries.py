@@ -704,6 +704,7 @@ def test_q19_plenary_series(prepared):
         (WM, "16", "2011-02-28", "2", "2", "0", "0"),
         (WM, "17", "2012-01-09", "2", "2", "0", "0"),  # working-meeting-17-press-release p1
         (WM, "18", "2013-03-15", "2", "2", "0", "0"),  # working-meeting-18-press-release p1
+        (WM, "19", "2014-03-10", "2", "2", "0", "0"),  # working-meeting-19-press-release p1
         (WM, "20", "2015-03-11", "2", "2", "0", "0"),
         (WM, "21", "2016-03-23", "2", "2", "0", "0"),
         (WM, "22", "2017-02-23", "2", "2", "0", "0"),
@@ -767,6 +768,7 @@ def test_q21_schema_events(prepared):
         "working-meeting-16": ("henry-tang", "zhao-yufang"),
         "working-meeting-17": ("stephen-lam", "zhao-yufang"),  # working-meeting-17-press-release p1
         "working-meeting-18": ("carrie-lam", "zhao-yufang"),  # working-meeting-18-press-release p1
+        "working-meeting-19": ("carrie-lam", "zhao-yufang"),  # working-meeting-19-press-release p1
         "working-meeting-20": ("carrie-lam", "zhao-yufang"),
         "working-meeting-21": ("carrie-lam", "he-zhongyou"),
         "working-meeting-22": ("matthew-cheung", "he-zhongyou"),
@@ -774,7 +776,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 24
+    assert len(result) == 18 + 56 + 26
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -826,7 +828,7 @@ def test_q23_policy_documents(prepared):
         # 12 March 2014, editorial) and the HKSAR release of 30 October 2020 (p1 signed, 57 measures; p2 areas;
         # the day, with the year from the URL, editorial)
         ("2014 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2014-03-12", None,
-         frozenset({"3", "6", "7"})),
+         frozenset({"2", "3", "6", "7"})),  # and working-meeting-19-press-release p2: signed at the 19th
         ("2020 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2020-10-30", None,
          frozenset({"1", "2"})),
         ("2017 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2", "5"})),
@@ -1382,6 +1384,8 @@ UNCOVERED_PARTICIPATIONS = [
     ("Stephen Lam", "Chief Secretary for Administration", "2012-01-09", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2012-01-09", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2013-03-15", None),
+    # wmeetings: the 19th Working Meeting's co-chairs (working-meeting-19-press-release p1); Carrie Lam is covered
+    ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-03-10", None),
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2014-11-06", None),
     # issue 18: the 20th-22nd Working Meetings' Guangdong co-chairs and the 22nd's Chief Secretary (p1 of each)
     ("Zhao Yufang", "Vice-Governor of Guangdong Province", "2015-03-11", None),

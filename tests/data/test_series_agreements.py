@@ -38,7 +38,9 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "bay-area-framework-agreement-exmoo",
                # wmeetings: the 3rd, 17th and 18th Working Meetings, the 2014 and 2020 Work Plans
                "working-meeting-03-xinhua", "working-meeting-17-press-release", "working-meeting-18-press-release",
-               "work-plan-2014-guangdong-notice", "work-plan-2020-press-release"]
+               "work-plan-2014-guangdong-notice", "work-plan-2020-press-release",
+               # wmeetings (relaunch): the 19th Working Meeting
+               "working-meeting-19-press-release"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
@@ -129,6 +131,10 @@ def test_q51_working_meetings_in_order(prepared):
         # working-meeting-18-press-release p1, p2 (drew up the 2013 Work Plan, 84 co-operation items)
         ("18", "2013-03-15", "Guangzhou", "Carrie Lam", CS, None, None, "2013", "84"),
         ("18", "2013-03-15", "Guangzhou", "Zhao Yufang", VG, None, None, "2013", "84"),
+        # working-meeting-19-press-release p1 (Hong Kong, 10 March; the year from the URL, editorial), p2 (on the
+        # 16th Plenary's consensus the two sides signed the 2014 Work Plan; no count)
+        ("19", "2014-03-10", hk, "Carrie Lam", CS, PLENARY.format("16th"), None, "2014", None),
+        ("19", "2014-03-10", hk, "Zhao Yufang", VG, PLENARY.format("16th"), None, "2014", None),
         # working-meeting-20-press-release p1, p2 (after the 17th Plenary; 2015 Work Plan, 90 items)
         ("20", "2015-03-11", "Guangzhou", "Carrie Lam", CS, PLENARY.format("17th"), None, "2015", "90"),
         ("20", "2015-03-11", "Guangzhou", "Zhao Yufang", VG, PLENARY.format("17th"), None, "2015", "90"),
@@ -153,8 +159,10 @@ def test_q52_work_plan_items_by_year(prepared):
         # plenary-15-press-release p2 (86 items, reviewed); working-meeting-17-press-release p2 (drawn up), p3 (86
         # specific action items); working-meeting-18-press-release p2 (reviewed)
         ("2012", "86", {WORKING.format("17th")}, {PLENARY.format("15th"), WORKING.format("18th")}),
-        ("2013", "84", {WORKING.format("18th")}, None),              # working-meeting-18-press-release p2
-        ("2014", None, None, None),                                  # work-plan-2014-guangdong-notice p3: no count
+        # working-meeting-18-press-release p2; reviewed at the 16th Plenary (working-meeting-19-press-release p2)
+        ("2013", "84", {WORKING.format("18th")}, {PLENARY.format("16th")}),
+        # work-plan-2014-guangdong-notice p3: no count; signed at the 19th (working-meeting-19-press-release p2)
+        ("2014", None, {WORKING.format("19th")}, None),
         ("2015", "90", {WORKING.format("20th")}, None),              # working-meeting-20-press-release p2
         ("2016", "92", {WORKING.format("21st")}, {WORKING.format("22nd")}),  # WM21 p2; working-meeting-22-news-gov-hk p2
         ("2017", "77", {WORKING.format("22nd")}, None),              # working-meeting-22-press-release p2
