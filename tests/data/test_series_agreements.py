@@ -35,7 +35,8 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "working-meeting-11-press-release", "working-meeting-20-press-release",
                "working-meeting-21-press-release", "working-meeting-22-press-release", "working-meeting-22-news-gov-hk",
                "framework-agreement-2010-press-release", "bay-area-framework-agreement-news-gov-hk",
-               "bay-area-framework-agreement-exmoo",
+               "bay-area-framework-agreement-exmoo", "plenary-18-ta-kung-pao",
+               "plenary-23-scmp",
                # wmeetings: the 3rd, 17th and 18th Working Meetings, the 2014 and 2020 Work Plans
                "working-meeting-03-xinhua", "working-meeting-17-press-release", "working-meeting-18-press-release",
                "work-plan-2014-guangdong-notice", "work-plan-2020-press-release",
@@ -66,13 +67,17 @@ def test_q50_agreements_per_plenary(prepared):
         ("12", "8", "1", "0", "7"),      # plenary-12-dim-sum-tv p1, p3: 8 signed, the Qianhai letter of intent named
         ("13", "4", "0", "4", "0"),      # plenary-13-gov-cn p1: 4, each by its subject
         ("15", None, "0", "1", None),    # plenary-15-press-release p4: one, by subject, after the meeting; no count
-        ("18", "5", "0", "0", "5"),      # plenary-18-asia-ip: 5, none named
+        # plenary-18-asia-ip p06 and plenary-18-ta-kung-pao p01-p03: 5 signed at the meeting, each by its subject
+        ("18", "5", "0", "5", "0"),
         # plenary-19-ming-pao p4: 9 after the meeting, 5 of them by subject (its first, Belt and Road construction,
-        # not recorded apart: see the note); working-meeting-22-press-release p5: the B&R letter of intent, titled
-        ("19", "9", "1", "5", "3"),
+        # not recorded apart: see the note); working-meeting-22-press-release p5: the B&R letter of intent, titled;
+        # plenary-19-ming-pao p2: the marine refuse mechanism agreement, by subject (after the meeting: editorial)
+        ("19", "9", "1", "6", "2"),
         ("20", "7", "0", "7", "0"),      # plenary-20-news-gov-hk p1/p3, plenary-20-wen-wei-po p4: 7 by topic
         ("22", "5", "5", "0", "0"),      # plenary-22-xinhua p3: 5 titled, after the meeting
-        ("23", None, "5", "0", None),    # plenary-23-press-release p6, p9, p17, p19: 5 after the meeting, no count
+        # plenary-23-press-release p6, p9, p17, p19: 5 titled, after the meeting, no count; plenary-23-scmp p3, p4, p7:
+        # 5 signed after the meeting (the release's 7 named agreements include two not signed there: see the note)
+        ("23", "5", "5", "0", "0"),
     ]
     by_ordinal = {r["ordinal"]: set(r.get("agreements", "").split(" | ")) for r in result}
     assert "Guangdong-Hong Kong Co-operation Agreement on the Development of the Horse Industry" in by_ordinal["22"]
@@ -309,3 +314,38 @@ SELECT ?name WHERE { ?a gba:signedAt <https://w3id.org/gbagraph/id/meeting/hk-gd
     answer = prepared.engine.answer(QueryRequest(query=text, format="json"))
     names = [row["name"]["value"] for row in json.loads(answer.body)["results"]["bindings"]]
     assert names == ["Henry Tang", "Wang Rong"]
+
+
+def test_the_18th_five_subjects_are_in_both_sources_that_state_them(prepared):
+    """Asia IP p06 (English) and Ta Kung Pao p01-p02 (Chinese) give the same five subjects; Ta Kung Pao p03 says
+    they were signed at the meeting and names four witnesses of the signing."""
+    pattern = re.compile(r"^agreement:hk-gd-joint-conference-plenary-18--[a-z-]+ a gba:Agreement", re.M)
+    for path in (DATA / "plenary-18-asia-ip" / "p06.ttl", DATA / "plenary-18-ta-kung-pao" / "p01.ttl",
+                 DATA / "plenary-18-ta-kung-pao" / "p02.ttl"):
+        assert len(pattern.findall(path.read_text(encoding="utf-8"))) == 5, path
+    text = """PREFIX gba: <https://w3id.org/gbagraph/def/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?name WHERE { ?a gba:signedAt <https://w3id.org/gbagraph/id/meeting/hk-gd-joint-conference-plenary-18> ;
+  gba:witnessedBy/rdfs:label ?name } ORDER BY ?name"""
+    answer = prepared.engine.answer(QueryRequest(query=text, format="json"))
+    names = [row["name"]["value"] for row in json.loads(answer.body)["results"]["bindings"]]
+    assert names == ["Carrie Lam", "Yang Jianping", "Zhao Yufang", "Zhou Bo"]  # plenary-18-ta-kung-pao p03
+
+
+def test_the_23rd_signatories_are_editorial_with_the_scmp_reading():
+    """plenary-23-scmp p4 names who signed the five but gives them by subject only: each signatory triple on the
+    release's five agreements is an editorial statement of that folder, never a paragraph fact."""
+    folder = DATA / "plenary-23-scmp"
+    signatory = URIRef("https://w3id.org/gbagraph/def/signatory")
+    for path in folder.glob("p*.ttl"):
+        assert not list(Graph().parse(path).triples((None, signatory, None))), path
+    g = Graph().parse(folder / "editorial.ttl")
+    stated = {(str(s).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1]) for s, o in g.subject_objects(signatory)}
+    agreements = {"technology-and-innovation-exchange-co-operation-agreement-renewal-2023",
+                  "agreement-on-enhancing-hong-kong-guangdong-financial-co-operation",
+                  "labour-inspection-and-law-enforcement-co-operation-agreement",
+                  "smart-city-cluster-co-operation-agreement",
+                  "mou-on-drugs-and-medical-devices-monitoring-and-co-operation-in-the-gba"}
+    assert stated == {(a, who) for a in agreements for who in ("john-lee", "wang-weizhong")}
+    reified = set(g.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"), signatory))
+    assert len(reified) == 10
