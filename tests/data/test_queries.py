@@ -702,6 +702,8 @@ def test_q19_plenary_series(prepared):
         (WM, "9", "2007-07-17", "2", "2", "0", "0"),  # working-meeting-09-press-release p1
         (WM, "10", "2008-01-08", "2", "0", "0", "0"),
         (WM, "11", "2008-06-23", "2", "2", "0", "0"),
+        (WM, "12", "2009-01-21", "2", "0", "0", "0"),  # working-meeting-12-press-release p1: delegation leaders
+        (WM, "13", "2009-07-21", "2", "2", "0", "0"),  # working-meeting-13-cmab p1
         (WM, "15", "2010-08-03", "2", "2", "0", "0"),  # working-meeting-15-press-release p1
         (WM, "16", "2011-02-28", "2", "2", "0", "0"),
         (WM, "17", "2012-01-09", "2", "2", "0", "0"),  # working-meeting-17-press-release p1
@@ -766,6 +768,7 @@ def test_q21_schema_events(prepared):
         "working-meeting-7": ("rafael-hui", "tang-bingquan"),
         "working-meeting-9": ("henry-tang", "tang-bingquan"),
         "working-meeting-11": ("henry-tang", "wan-qingliang"),
+        "working-meeting-13": ("henry-tang", "wan-qingliang"),  # working-meeting-13-cmab p1
         "working-meeting-15": ("henry-tang", "liu-kun"),
         "working-meeting-16": ("henry-tang", "zhao-yufang"),
         "working-meeting-17": ("stephen-lam", "zhao-yufang"),  # working-meeting-17-press-release p1
@@ -778,7 +781,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 26
+    assert len(result) == 18 + 56 + 28
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -1182,7 +1185,8 @@ def test_q36_series_themes_per_decade(prepared):
     # 2010s: the 13th-21st Plenaries (9), read whole: plenary-18-asia-ip, plenary-20-news-gov-hk (and -wen-wei-po),
     # plenary-21-news-gov-hk; 2020s: the 22nd-24th (3), all read whole somewhere (plenary-22-xinhua,
     # plenary-23-press-release, plenary-24-preview), the 23rd naming no area on the meeting itself.
-    # Working meetings: 2000s the 1st, 2nd, 3rd, 6th, 7th, 9th, 10th and 11th (8), the 3rd read whole in
+    # Working meetings: 2000s the 1st, 2nd, 3rd, 6th, 7th, 9th-13th (10; the 12th and 13th added by wmeetings,
+    # openings), the 3rd read whole in
     # working-meeting-03-xinhua ("whole item as shown"), the rest openings only; 2010s the 15th-22nd
     # (8; the 19th added by wmeetings, an opening), the 22nd read whole in working-meeting-22-news-gov-hk; none names
     # an area.
@@ -1215,7 +1219,7 @@ def test_q36_series_themes_per_decade(prepared):
                (1, 1): 100}
     expected = [("plenary", decade, *plenary[decade], area, n, percent[n, plenary[decade][0]])
                 for decade, named in areas.items() for area, n in named]
-    expected += [("working meeting", "2000s", 8, 1, 0, None, 0, 0), ("working meeting", "2010s", 8, 1, 0, None, 0, 0)]
+    expected += [("working meeting", "2000s", 10, 1, 0, None, 0, 0), ("working meeting", "2010s", 8, 1, 0, None, 0, 0)]
     assert sorted(got, key=str) == sorted(expected, key=str)
     keys = [(tier, decade, -n, area or "") for tier, decade, _, _, _, area, n, _ in got]
     assert keys == sorted(keys)  # by tier, decade, most named first
@@ -1409,6 +1413,12 @@ UNCOVERED_PARTICIPATIONS = [
     ("Wan Qingliang", "Vice-Governor of Guangdong Province", "2008-06-23", None),
     # the 11th's CE remarks greet 周波, deputy director (p2), linked to the 6th's Zhou Bo (editorial)
     ("Zhou Bo", f"Deputy Director of the {HKMAO}", "2008-08-05", None),
+    # wmeetings: the 12th Working Meeting's delegation leaders (working-meeting-12-press-release p1) and the 13th's
+    # co-chairs (working-meeting-13-cmab p1)
+    ("Henry Tang", "Chief Secretary for Administration", "2009-01-21", None),
+    ("Wan Qingliang", "Vice-Governor of Guangdong Province", "2009-01-21", None),
+    ("Henry Tang", "Chief Secretary for Administration", "2009-07-21", None),
+    ("Wan Qingliang", "Vice-Governor of Guangdong Province", "2009-07-21", None),
     # issue 18: the 15th Working Meeting's co-chairs (working-meeting-15-press-release p1)
     ("Henry Tang", "Chief Secretary for Administration", "2010-08-03", None),
     ("Liu Kun", "Vice-Governor of Guangdong Province", "2010-08-03", None),

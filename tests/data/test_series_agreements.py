@@ -41,7 +41,7 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "working-meeting-03-xinhua", "working-meeting-17-press-release", "working-meeting-18-press-release",
                "work-plan-2014-guangdong-notice", "work-plan-2020-press-release",
                # wmeetings (relaunch): the 19th Working Meeting
-               "working-meeting-19-press-release"]
+               "working-meeting-19-press-release", "working-meeting-12-press-release", "working-meeting-13-cmab"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
@@ -123,6 +123,12 @@ def test_q51_working_meetings_in_order(prepared):
         # working-meeting-11-press-release p1 (co-chairs), p3 (prepared the 11th Plenary)
         ("11", "2008-06-23", hk, "Henry Tang", CS, None, PLENARY.format("11th"), None, None),
         ("11", "2008-06-23", hk, "Wan Qingliang", VG, None, PLENARY.format("11th"), None, None),
+        # working-meeting-12-press-release p1: Guangzhou, 21 January (year from the URL); the two led their
+        # delegations, co-chairs marked not stated
+        ("12", "2009-01-21", "Guangzhou", None, None, None, None, None, None),
+        # working-meeting-13-cmab p1: co-chaired in Hong Kong the morning of the forum of 21 July (year editorial)
+        ("13", "2009-07-21", hk, "Henry Tang", CS, None, None, None, None),
+        ("13", "2009-07-21", hk, "Wan Qingliang", VG, None, None, None, None),
         # working-meeting-15-press-release p1 (p2: reviewed the Framework Agreement's implementation)
         ("15", "2010-08-03", hk, "Henry Tang", CS, None, None, None, None),
         ("15", "2010-08-03", hk, "Liu Kun", VG, None, None, None, None),
@@ -159,8 +165,9 @@ def test_q52_work_plan_items_by_year(prepared):
            for year, items, adopted, reviewed in project(result, "year", "items", "adoptedAt", "reviewedAt")]
     assert got == [
         ("2010", "43", None, {WORKING.format("16th")}),              # plenary-13-dim-sum-tv p2: 43 projects; WM16 p2
-        # working-meeting-16-press-release p2; reviewed at the 17th (working-meeting-17-press-release p2)
-        ("2011", None, {WORKING.format("16th")}, {WORKING.format("17th")}),
+        # working-meeting-16-press-release p2; reviewed at the 17th (working-meeting-17-press-release p2) and at the
+        # 14th Plenary (plenary-14-press-release p2: its progress satisfactory)
+        ("2011", None, {WORKING.format("16th")}, {WORKING.format("17th"), PLENARY.format("14th")}),
         # plenary-15-press-release p2 (86 items, reviewed); working-meeting-17-press-release p2 (drawn up), p3 (86
         # specific action items); working-meeting-18-press-release p2 (reviewed)
         ("2012", "86", {WORKING.format("17th")}, {PLENARY.format("15th"), WORKING.format("18th")}),
