@@ -171,13 +171,17 @@ def test_q52_work_plan_items_by_year(prepared):
         # plenary-15-press-release p2 (86 items, reviewed); working-meeting-17-press-release p2 (drawn up), p3 (86
         # specific action items); working-meeting-18-press-release p2 (reviewed)
         ("2012", "86", {WORKING.format("17th")}, {PLENARY.format("15th"), WORKING.format("18th")}),
-        # working-meeting-18-press-release p2; reviewed at the 16th Plenary (working-meeting-19-press-release p2)
+        # working-meeting-18-press-release p2 and plenary-16-press-release p2 (84 items); reviewed at the 16th Plenary
+        # (working-meeting-19-press-release p2, plenary-16-press-release p2)
         ("2013", "84", {WORKING.format("18th")}, {PLENARY.format("16th")}),
-        # work-plan-2014-guangdong-notice p3: no count; signed at the 19th (working-meeting-19-press-release p2)
-        ("2014", None, {WORKING.format("19th")}, None),
-        ("2015", "90", {WORKING.format("20th")}, None),              # working-meeting-20-press-release p2
-        ("2016", "92", {WORKING.format("21st")}, {WORKING.format("22nd")}),  # WM21 p2; working-meeting-22-news-gov-hk p2
-        ("2017", "77", {WORKING.format("22nd")}, None),              # working-meeting-22-press-release p2
+        # work-plan-2014-guangdong-notice p3: no count; signed at the 19th (working-meeting-19-press-release p2);
+        # the plenaries' releases p2 (plenary-16 to -20-press-release): the Chief Executive reports the year's plan
+        # progressing well, so each plenary reviewed the plan of its year
+        ("2014", None, {WORKING.format("19th")}, {PLENARY.format("17th")}),
+        ("2015", "90", {WORKING.format("20th")}, {PLENARY.format("18th")}),  # working-meeting-20-press-release p2
+        # WM21 p2; working-meeting-22-news-gov-hk p2; plenary-19-press-release p2
+        ("2016", "92", {WORKING.format("21st")}, {WORKING.format("22nd"), PLENARY.format("19th")}),
+        ("2017", "77", {WORKING.format("22nd")}, {PLENARY.format("20th")}),  # working-meeting-22-press-release p2
         ("2019", None, {PLENARY.format("21st")}, None),              # plenary-21-news-gov-hk p4: signed there; no count
         ("2020", "57", None, None),  # work-plan-2020-press-release p1: 57 measures, signed by exchange of letters
     ]
@@ -266,9 +270,13 @@ def test_cli_fails_naming_the_file_of_each_broken_issue_18_shape(tmp_path: Path)
         _remove(data / "working-meeting-21-press-release" / other, "gba:meetingKind kind:working-meeting .",
                 replacement="    .")
         _fix_dangling_semicolon(data / "working-meeting-21-press-release" / other)
-    # a work plan without its year (WorkPlanShape): the 2015 plan, stated only in WM20's p2
+    # a work plan without its year (WorkPlanShape): the 2015 plan, stated in WM20's p2 and in the 18th Plenary
+    # release's p2 (which has it reviewed there)
     plan = data / "working-meeting-20-press-release" / "p02.ttl"
     where["year"] = (plan, _remove(plan, 'gba:planYear "2015"^^xsd:gYear ;'))
+    review = data / "plenary-18-press-release" / "p02.ttl"
+    _remove(review, 'gba:planYear "2015"^^xsd:gYear .', replacement="    .")
+    _fix_dangling_semicolon(review)
     # a framework agreement without its signing date (FrameworkAgreementShape): the 2010 one, p1 and editorial
     fa = data / "framework-agreement-2010-press-release"
     where["date"] = (fa / "p01.ttl", _remove(fa / "p01.ttl", "gba:signingPlace place:great-hall-of-the-people ;",
