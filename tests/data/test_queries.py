@@ -836,7 +836,11 @@ def test_q23_policy_documents(prepared):
          frozenset({"2", "3", "6", "7"})),  # and working-meeting-19-press-release p2: signed at the 19th
         ("2020 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2020-10-30", None,
          frozenset({"1", "2"})),
-        ("2017 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2", "5"})),
+        # 2017: working-meeting-22-press-release p2 (77 items) and p5 (areas); Guangdong's notice (wmeetings:
+        # work-plan-2017-guangdong-notice p5 agreed and issued, p8 its title, p9 its first area; issued on the notice's
+        # date, 2 March 2017, editorial)
+        ("2017 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2017-03-02", None,
+         frozenset({"2", "5", "8", "9"})),
         # plenary-21-news-gov-hk p1 (caption: signed by the two co-chairs), p4 (signed at the meeting), p5 (areas)
         ("2019 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"1", "4", "5"})),
     }

@@ -41,7 +41,8 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "working-meeting-03-xinhua", "working-meeting-17-press-release", "working-meeting-18-press-release",
                "work-plan-2014-guangdong-notice", "work-plan-2020-press-release",
                # wmeetings (relaunch): the 19th Working Meeting
-               "working-meeting-19-press-release", "working-meeting-12-press-release", "working-meeting-13-cmab"]
+               "working-meeting-19-press-release", "working-meeting-12-press-release", "working-meeting-13-cmab",
+               "work-plan-2017-guangdong-notice"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
