@@ -1190,7 +1190,8 @@ def test_q36_series_themes_per_decade(prepared):
     # plenary-21-news-gov-hk; 2020s: the 22nd-24th (3), all read whole somewhere (plenary-22-xinhua,
     # plenary-23-press-release, plenary-24-preview), the 23rd naming no area on the meeting itself.
     # Working meetings: 2000s the 1st, 2nd, 3rd, 6th, 7th, 9th-13th (10; the 12th and 13th added by wmeetings,
-    # openings), the 3rd read whole in
+    # openings; the 12th also from working-meeting-12-china-news-service, an opening, whose p3/p4 name finance, innovation
+    # and technology and the co-operation mechanism), the 3rd read whole in
     # working-meeting-03-xinhua ("whole item as shown"), the rest openings only; 2010s the 15th-22nd
     # (8; the 19th added by wmeetings, an opening), the 22nd read whole in working-meeting-22-news-gov-hk; none names
     # an area.
@@ -1223,7 +1224,8 @@ def test_q36_series_themes_per_decade(prepared):
                (1, 1): 100}
     expected = [("plenary", decade, *plenary[decade], area, n, percent[n, plenary[decade][0]])
                 for decade, named in areas.items() for area, n in named]
-    expected += [("working meeting", "2000s", 10, 1, 0, None, 0, 0), ("working meeting", "2010s", 8, 1, 0, None, 0, 0)]
+    expected += [*(("working meeting", "2000s", 10, 1, 1, area, 1, 10) for area in ("Finance", it, mech)),
+                 ("working meeting", "2010s", 8, 1, 0, None, 0, 0)]
     assert sorted(got, key=str) == sorted(expected, key=str)
     keys = [(tier, decade, -n, area or "") for tier, decade, _, _, _, area, n, _ in got]
     assert keys == sorted(keys)  # by tier, decade, most named first
