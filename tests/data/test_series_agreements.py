@@ -42,7 +42,8 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "work-plan-2014-guangdong-notice", "work-plan-2020-press-release",
                # wmeetings (relaunch): the 19th Working Meeting
                "working-meeting-19-press-release", "working-meeting-12-press-release", "working-meeting-13-cmab",
-               "work-plan-2017-guangdong-notice", "working-meeting-12-china-news-service"]
+               "work-plan-2017-guangdong-notice", "working-meeting-12-china-news-service",
+               "work-plan-2020-passion-times"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
