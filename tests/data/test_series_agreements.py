@@ -43,7 +43,7 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                # wmeetings (relaunch): the 19th Working Meeting
                "working-meeting-19-press-release", "working-meeting-12-press-release", "working-meeting-13-cmab",
                "work-plan-2017-guangdong-notice", "working-meeting-12-china-news-service",
-               "work-plan-2020-passion-times"]
+               "work-plan-2020-passion-times", "working-meeting-10-china-news-service"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
