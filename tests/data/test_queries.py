@@ -699,6 +699,7 @@ def test_q19_plenary_series(prepared):
         (WM, "3", "2004-05-21", "2", "0", "0", "0"),
         (WM, "6", "2006-02-16", "2", "2", "0", "0"),  # working-meeting-06-press-release p1
         (WM, "7", "2006-07-05", "2", "2", "0", "0"),  # working-meeting-07-press-release p1
+        (WM, "8", "2007-01-29", "2", "2", "0", "0"),  # working-meeting-08-china-news-service p1
         (WM, "9", "2007-07-17", "2", "2", "0", "0"),  # working-meeting-09-press-release p1
         (WM, "10", "2008-01-08", "2", "0", "0", "0"),
         (WM, "11", "2008-06-23", "2", "2", "0", "0"),
@@ -766,6 +767,7 @@ def test_q21_schema_events(prepared):
         "working-meeting-1": ("donald-tsang", "tang-bingquan"),
         "working-meeting-6": ("rafael-hui", "tang-bingquan"),
         "working-meeting-7": ("rafael-hui", "tang-bingquan"),
+        "working-meeting-8": ("rafael-hui", "tang-bingquan"),  # working-meeting-08-china-news-service p1
         "working-meeting-9": ("henry-tang", "tang-bingquan"),
         "working-meeting-11": ("henry-tang", "wan-qingliang"),
         "working-meeting-13": ("henry-tang", "wan-qingliang"),  # working-meeting-13-cmab p1
@@ -781,7 +783,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 28
+    assert len(result) == 18 + 56 + 30
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -1189,9 +1191,10 @@ def test_q36_series_themes_per_decade(prepared):
     # 2010s: the 13th-21st Plenaries (9), read whole: plenary-18-asia-ip, plenary-20-news-gov-hk (and -wen-wei-po),
     # plenary-21-news-gov-hk; 2020s: the 22nd-24th (3), all read whole somewhere (plenary-22-xinhua,
     # plenary-23-press-release, plenary-24-preview), the 23rd naming no area on the meeting itself.
-    # Working meetings: 2000s the 1st, 2nd, 3rd, 6th, 7th, 9th-13th (10; the 12th and 13th added by wmeetings,
+    # Working meetings: 2000s the 1st, 2nd, 3rd, 6th-13th (11; the 8th, 12th and 13th added by wmeetings,
     # openings; the 12th also from working-meeting-12-china-news-service, an opening, whose p3/p4 name finance, innovation
-    # and technology and the co-operation mechanism), the 3rd read whole in
+    # and technology and the co-operation mechanism; the 8th's working-meeting-08-china-news-service p2/p3 trade,
+    # transport and logistics and the environment), the 3rd read whole in
     # working-meeting-03-xinhua ("whole item as shown"), the rest openings only; 2010s the 15th-22nd
     # (8; the 19th added by wmeetings, an opening), the 22nd read whole in working-meeting-22-news-gov-hk; none names
     # an area.
@@ -1224,7 +1227,8 @@ def test_q36_series_themes_per_decade(prepared):
                (1, 1): 100}
     expected = [("plenary", decade, *plenary[decade], area, n, percent[n, plenary[decade][0]])
                 for decade, named in areas.items() for area, n in named]
-    expected += [*(("working meeting", "2000s", 10, 1, 1, area, 1, 10) for area in ("Finance", it, mech)),
+    expected += [*(("working meeting", "2000s", 11, 1, 2, area, 1, 9)
+                   for area in ("Finance", it, mech, ti, "Transport and logistics", env)),
                  ("working meeting", "2010s", 8, 1, 0, None, 0, 0)]
     assert sorted(got, key=str) == sorted(expected, key=str)
     keys = [(tier, decade, -n, area or "") for tier, decade, _, _, _, area, n, _ in got]
@@ -1408,6 +1412,9 @@ UNCOVERED_PARTICIPATIONS = [
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-02-16", None),
     ("Rafael Hui", "Chief Secretary for Administration", "2006-07-05", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-07-05", None),
+    # wmeetings: the 8th Working Meeting's co-chairs (working-meeting-08-china-news-service p1)
+    ("Rafael Hui", "Chief Secretary for Administration", "2007-01-29", None),
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2007-01-29", None),
     # issue 18: the 9th Working Meeting's co-chairs (working-meeting-09-press-release p1)
     ("Henry Tang", "Chief Secretary for Administration", "2007-07-17", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2007-07-17", None),

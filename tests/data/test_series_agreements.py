@@ -43,7 +43,8 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                # wmeetings (relaunch): the 19th Working Meeting
                "working-meeting-19-press-release", "working-meeting-12-press-release", "working-meeting-13-cmab",
                "work-plan-2017-guangdong-notice", "working-meeting-12-china-news-service",
-               "work-plan-2020-passion-times", "working-meeting-10-china-news-service"]
+               "work-plan-2020-passion-times", "working-meeting-10-china-news-service",
+               "working-meeting-08-china-news-service"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
@@ -117,6 +118,9 @@ def test_q51_working_meetings_in_order(prepared):
         # working-meeting-07-press-release p1, p2 (agreed the Ninth Joint Conference for early August)
         ("7", "2006-07-05", hk, "Rafael Hui", CS, None, PLENARY.format("9th"), None, None),
         ("7", "2006-07-05", hk, "Tang Bingquan", EVG, None, PLENARY.format("9th"), None, None),
+        # working-meeting-08-china-news-service p1: Guangzhou, 29 January (year from the page's date, editorial)
+        ("8", "2007-01-29", "Guangzhou", "Rafael Hui", CS, None, None, None, None),
+        ("8", "2007-01-29", "Guangzhou", "Tang Bingquan", EVG, None, None, None, None),
         # working-meeting-09-press-release p1, p2 (confirmed the 10th Plenary)
         ("9", "2007-07-17", hk, "Henry Tang", CS, None, PLENARY.format("10th"), None, None),
         ("9", "2007-07-17", hk, "Tang Bingquan", EVG, None, PLENARY.format("10th"), None, None),
