@@ -1194,7 +1194,8 @@ def test_q36_series_themes_per_decade(prepared):
     # Working meetings: 2000s the 1st, 2nd, 3rd, 6th-13th (11; the 8th, 12th and 13th added by wmeetings,
     # openings; the 12th also from working-meeting-12-china-news-service, an opening, whose p3/p4 name finance, innovation
     # and technology and the co-operation mechanism; the 8th's working-meeting-08-china-news-service p2/p3 trade,
-    # transport and logistics and the environment), the 3rd read whole in
+    # transport and logistics and the environment; the 10th's working-meeting-10-cmab-zh p2/p5 cross-boundary
+    # infrastructure and the environment), the 3rd read whole in
     # working-meeting-03-xinhua ("whole item as shown"), the rest openings only; 2010s the 15th-22nd
     # (8; the 19th added by wmeetings, an opening), the 22nd read whole in working-meeting-22-news-gov-hk; none names
     # an area.
@@ -1227,8 +1228,9 @@ def test_q36_series_themes_per_decade(prepared):
                (1, 1): 100}
     expected = [("plenary", decade, *plenary[decade], area, n, percent[n, plenary[decade][0]])
                 for decade, named in areas.items() for area, n in named]
-    expected += [*(("working meeting", "2000s", 11, 1, 2, area, 1, 9)
-                   for area in ("Finance", it, mech, ti, "Transport and logistics", env)),
+    expected += [*(("working meeting", "2000s", 11, 1, 3, area, 1, 9)
+                   for area in ("Finance", it, mech, ti, "Transport and logistics", cbi)),
+                 ("working meeting", "2000s", 11, 1, 3, env, 2, 18),
                  ("working meeting", "2010s", 8, 1, 0, None, 0, 0)]
     assert sorted(got, key=str) == sorted(expected, key=str)
     keys = [(tier, decade, -n, area or "") for tier, decade, _, _, _, area, n, _ in got]

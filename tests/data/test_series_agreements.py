@@ -44,7 +44,7 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "working-meeting-19-press-release", "working-meeting-12-press-release", "working-meeting-13-cmab",
                "work-plan-2017-guangdong-notice", "working-meeting-12-china-news-service",
                "work-plan-2020-passion-times", "working-meeting-10-china-news-service",
-               "working-meeting-08-china-news-service"]
+               "working-meeting-08-china-news-service", "working-meeting-10-cmab-zh"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
