@@ -67,7 +67,9 @@ def test_q50_agreements_per_plenary(prepared):
     result = rows(prepared, "50-agreements-per-plenary.rq")
     assert project(result, "ordinal", "stated", "titled", "topicOnly", "unnamed") == [
         ("11", "11", "0", "0", "11"),    # plenary-11-ce-closing-remarks p9: 11 to be signed, subjects as a group only
-        ("12", "8", "1", "0", "7"),      # plenary-12-dim-sum-tv p1, p3: 8 signed, the Qianhai letter of intent named
+        # plenary-12-dim-sum-tv p1, p3: 8 signed, the Qianhai letter of intent named; agreements2: the other seven by
+        # the fields p1 lists after the count (one agreement per field: editorial)
+        ("12", "8", "1", "7", "0"),
         ("13", "4", "0", "4", "0"),      # plenary-13-gov-cn p1: 4, each by its subject
         ("15", None, "0", "1", None),    # plenary-15-press-release p4: one, by subject, after the meeting; no count
         # plenary-18-asia-ip p06 and plenary-18-ta-kung-pao p01-p03: 5 signed at the meeting, each by its subject
@@ -81,10 +83,15 @@ def test_q50_agreements_per_plenary(prepared):
         # plenary-23-press-release p6, p9, p17, p19: 5 titled, after the meeting, no count; plenary-23-scmp p3, p4, p7:
         # 5 signed after the meeting (the release's 7 named agreements include two not signed there: see the note)
         ("23", "5", "5", "0", "0"),
+        # plenary-24-cahkms p7: six signed after the meeting, the line cut off before saying six of what (the unit is
+        # editorial); none named in any source read
+        ("24", "6", "0", "0", "6"),
     ]
     by_ordinal = {r["ordinal"]: set(r.get("agreements", "").split(" | ")) for r in result}
     assert "Guangdong-Hong Kong Co-operation Agreement on the Development of the Horse Industry" in by_ordinal["22"]
     assert "Agreement on labour inspection and law enforcement (20th Plenary)" in by_ordinal["20"]
+    assert {f"Agreement on {t} (12th Plenary)" for t in ("finance", "medical technology", "intellectual property")} \
+        <= by_ordinal["12"]
     assert ("Agreement on the Guangdong-Hong Kong maritime search and rescue co-operation arrangement (13th Plenary)"
             in by_ordinal["13"])
 
