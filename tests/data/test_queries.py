@@ -700,13 +700,17 @@ def test_q19_plenary_series(prepared):
         (WM, "3", "2004-05-21", "2", "0", "0", "0"),
         (WM, "6", "2006-02-16", "2", "2", "0", "0"),  # working-meeting-06-press-release p1
         (WM, "7", "2006-07-05", "2", "2", "0", "0"),  # working-meeting-07-press-release p1
+        (WM, "8", "2007-01-29", "2", "2", "0", "0"),  # working-meeting-08-china-news-service p1
         (WM, "9", "2007-07-17", "2", "2", "0", "0"),  # working-meeting-09-press-release p1
         (WM, "10", "2008-01-08", "2", "0", "0", "0"),
         (WM, "11", "2008-06-23", "2", "2", "0", "0"),
+        (WM, "12", "2009-01-21", "2", "0", "0", "0"),  # working-meeting-12-press-release p1: delegation leaders
+        (WM, "13", "2009-07-21", "2", "2", "0", "0"),  # working-meeting-13-cmab p1
         (WM, "15", "2010-08-03", "2", "2", "0", "0"),  # working-meeting-15-press-release p1
         (WM, "16", "2011-02-28", "2", "2", "0", "0"),
         (WM, "17", "2012-01-09", "2", "2", "0", "0"),  # working-meeting-17-press-release p1
         (WM, "18", "2013-03-15", "2", "2", "0", "0"),  # working-meeting-18-press-release p1
+        (WM, "19", "2014-03-10", "2", "2", "0", "0"),  # working-meeting-19-press-release p1
         (WM, "20", "2015-03-11", "2", "2", "0", "0"),
         (WM, "21", "2016-03-23", "2", "2", "0", "0"),
         (WM, "22", "2017-02-23", "2", "2", "0", "0"),
@@ -764,12 +768,15 @@ def test_q21_schema_events(prepared):
         "working-meeting-1": ("donald-tsang", "tang-bingquan"),
         "working-meeting-6": ("rafael-hui", "tang-bingquan"),
         "working-meeting-7": ("rafael-hui", "tang-bingquan"),
+        "working-meeting-8": ("rafael-hui", "tang-bingquan"),  # working-meeting-08-china-news-service p1
         "working-meeting-9": ("henry-tang", "tang-bingquan"),
         "working-meeting-11": ("henry-tang", "wan-qingliang"),
+        "working-meeting-13": ("henry-tang", "wan-qingliang"),  # working-meeting-13-cmab p1
         "working-meeting-15": ("henry-tang", "liu-kun"),
         "working-meeting-16": ("henry-tang", "zhao-yufang"),
         "working-meeting-17": ("stephen-lam", "zhao-yufang"),  # working-meeting-17-press-release p1
         "working-meeting-18": ("carrie-lam", "zhao-yufang"),  # working-meeting-18-press-release p1
+        "working-meeting-19": ("carrie-lam", "zhao-yufang"),  # working-meeting-19-press-release p1
         "working-meeting-20": ("carrie-lam", "zhao-yufang"),
         "working-meeting-21": ("carrie-lam", "he-zhongyou"),
         "working-meeting-22": ("matthew-cheung", "he-zhongyou"),
@@ -777,7 +784,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 24
+    assert len(result) == 18 + 56 + 30
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -829,10 +836,14 @@ def test_q23_policy_documents(prepared):
         # 12 March 2014, editorial) and the HKSAR release of 30 October 2020 (p1 signed, 57 measures; p2 areas;
         # the day, with the year from the URL, editorial)
         ("2014 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2014-03-12", None,
-         frozenset({"3", "6", "7"})),
+         frozenset({"2", "3", "6", "7"})),  # and working-meeting-19-press-release p2: signed at the 19th
         ("2020 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2020-10-30", None,
          frozenset({"1", "2"})),
-        ("2017 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2", "5"})),
+        # 2017: working-meeting-22-press-release p2 (77 items) and p5 (areas); Guangdong's notice (wmeetings:
+        # work-plan-2017-guangdong-notice p5 agreed and issued, p8 its title, p9 its first area; issued on the notice's
+        # date, 2 March 2017, editorial)
+        ("2017 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2017-03-02", None,
+         frozenset({"2", "5", "8", "9"})),
         # plenary-21-news-gov-hk p1 (caption: signed by the two co-chairs), p4 (signed at the meeting), p5 (areas)
         ("2019 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"1", "4", "5"})),
     }
@@ -1184,9 +1195,14 @@ def test_q36_series_themes_per_decade(prepared):
     # 2010s: the 13th-21st Plenaries (9), read whole: plenary-18-asia-ip, plenary-20-news-gov-hk (and -wen-wei-po),
     # plenary-21-news-gov-hk; 2020s: the 22nd-24th (3), all read whole somewhere (plenary-22-xinhua,
     # plenary-23-press-release, plenary-24-preview), the 23rd naming no area on the meeting itself.
-    # Working meetings: 2000s the 1st, 2nd, 3rd, 6th, 7th, 9th, 10th and 11th (8), the 3rd read whole in
-    # working-meeting-03-xinhua ("whole item as shown"), the rest openings only; 2010s the 15th-18th and 20th-22nd
-    # (7), the 22nd read whole in working-meeting-22-news-gov-hk; none names an area.
+    # Working meetings: 2000s the 1st, 2nd, 3rd, 6th-13th (11; the 8th, 12th and 13th added by wmeetings,
+    # openings; the 12th also from working-meeting-12-china-news-service, an opening, whose p3/p4 name finance, innovation
+    # and technology and the co-operation mechanism; the 8th's working-meeting-08-china-news-service p2/p3 trade,
+    # transport and logistics and the environment; the 10th's working-meeting-10-cmab-zh p2/p5 cross-boundary
+    # infrastructure and the environment), the 3rd read whole in
+    # working-meeting-03-xinhua ("whole item as shown"), the rest openings only; 2010s the 15th-22nd
+    # (8; the 19th added by wmeetings, an opening), the 22nd read whole in working-meeting-22-news-gov-hk; none names
+    # an area.
     plenary = {"1990s": (1, 0, 1), "2000s": (10, 2, 10), "2010s": (9, 3, 9), "2020s": (3, 3, 2)}
     # Areas counted by hand from the areas each meeting's paragraphs name (listed per meeting in the notes' "themes"; the
     # 6th also from the China News Service copy: individual travel p2-p3, the bridge p8); percent = 100 x naming /
@@ -1216,7 +1232,10 @@ def test_q36_series_themes_per_decade(prepared):
                (1, 1): 100}
     expected = [("plenary", decade, *plenary[decade], area, n, percent[n, plenary[decade][0]])
                 for decade, named in areas.items() for area, n in named]
-    expected += [("working meeting", "2000s", 8, 1, 0, None, 0, 0), ("working meeting", "2010s", 7, 1, 0, None, 0, 0)]
+    expected += [*(("working meeting", "2000s", 11, 1, 3, area, 1, 9)
+                   for area in ("Finance", it, mech, ti, "Transport and logistics", cbi)),
+                 ("working meeting", "2000s", 11, 1, 3, env, 2, 18),
+                 ("working meeting", "2010s", 8, 1, 0, None, 0, 0)]
     assert sorted(got, key=str) == sorted(expected, key=str)
     keys = [(tier, decade, -n, area or "") for tier, decade, _, _, _, area, n, _ in got]
     assert keys == sorted(keys)  # by tier, decade, most named first
@@ -1404,6 +1423,9 @@ UNCOVERED_PARTICIPATIONS = [
     # their Chief Secretary, Rafael Hui, is covered: wikimili-chief-secretary-for-administration p2, wikipedia-rafael-hui p1)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-02-16", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-07-05", None),
+    # wmeetings: the 8th Working Meeting's Executive Vice-Governor (working-meeting-08-china-news-service p1; Rafael
+    # Hui as Chief Secretary on 2007-01-29 is covered by his holding)
+    ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2007-01-29", None),
     # issue 18: the 9th Working Meeting's Executive Vice-Governor (working-meeting-09-press-release p1; Henry Tang as
     # Chief Secretary, 1 July 2007 to 30 September 2011, is covered at the 9th, 10th, 11th, 15th and 16th)
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2007-07-17", None),

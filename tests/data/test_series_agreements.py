@@ -39,7 +39,12 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "plenary-23-scmp",
                # wmeetings: the 3rd, 17th and 18th Working Meetings, the 2014 and 2020 Work Plans
                "working-meeting-03-xinhua", "working-meeting-17-press-release", "working-meeting-18-press-release",
-               "work-plan-2014-guangdong-notice", "work-plan-2020-press-release"]
+               "work-plan-2014-guangdong-notice", "work-plan-2020-press-release",
+               # wmeetings (relaunch): the 19th Working Meeting
+               "working-meeting-19-press-release", "working-meeting-12-press-release", "working-meeting-13-cmab",
+               "work-plan-2017-guangdong-notice", "working-meeting-12-china-news-service",
+               "work-plan-2020-passion-times", "working-meeting-10-china-news-service",
+               "working-meeting-08-china-news-service", "working-meeting-10-cmab-zh"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
@@ -120,6 +125,9 @@ def test_q51_working_meetings_in_order(prepared):
         # working-meeting-07-press-release p1, p2 (agreed the Ninth Joint Conference for early August)
         ("7", "2006-07-05", hk, "Rafael Hui", CS, None, PLENARY.format("9th"), None, None),
         ("7", "2006-07-05", hk, "Tang Bingquan", EVG, None, PLENARY.format("9th"), None, None),
+        # working-meeting-08-china-news-service p1: Guangzhou, 29 January (year from the page's date, editorial)
+        ("8", "2007-01-29", "Guangzhou", "Rafael Hui", CS, None, None, None, None),
+        ("8", "2007-01-29", "Guangzhou", "Tang Bingquan", EVG, None, None, None, None),
         # working-meeting-09-press-release p1, p2 (confirmed the 10th Plenary)
         ("9", "2007-07-17", hk, "Henry Tang", CS, None, PLENARY.format("10th"), None, None),
         ("9", "2007-07-17", hk, "Tang Bingquan", EVG, None, PLENARY.format("10th"), None, None),
@@ -128,6 +136,12 @@ def test_q51_working_meetings_in_order(prepared):
         # working-meeting-11-press-release p1 (co-chairs), p3 (prepared the 11th Plenary)
         ("11", "2008-06-23", hk, "Henry Tang", CS, None, PLENARY.format("11th"), None, None),
         ("11", "2008-06-23", hk, "Wan Qingliang", VG, None, PLENARY.format("11th"), None, None),
+        # working-meeting-12-press-release p1: Guangzhou, 21 January (year from the URL); the two led their
+        # delegations, co-chairs marked not stated
+        ("12", "2009-01-21", "Guangzhou", None, None, None, None, None, None),
+        # working-meeting-13-cmab p1: co-chaired in Hong Kong the morning of the forum of 21 July (year editorial)
+        ("13", "2009-07-21", hk, "Henry Tang", CS, None, None, None, None),
+        ("13", "2009-07-21", hk, "Wan Qingliang", VG, None, None, None, None),
         # working-meeting-15-press-release p1 (p2: reviewed the Framework Agreement's implementation)
         ("15", "2010-08-03", hk, "Henry Tang", CS, None, None, None, None),
         ("15", "2010-08-03", hk, "Liu Kun", VG, None, None, None, None),
@@ -141,6 +155,10 @@ def test_q51_working_meetings_in_order(prepared):
         # working-meeting-18-press-release p1, p2 (drew up the 2013 Work Plan, 84 co-operation items)
         ("18", "2013-03-15", "Guangzhou", "Carrie Lam", CS, None, None, "2013", "84"),
         ("18", "2013-03-15", "Guangzhou", "Zhao Yufang", VG, None, None, "2013", "84"),
+        # working-meeting-19-press-release p1 (Hong Kong, 10 March; the year from the URL, editorial), p2 (on the
+        # 16th Plenary's consensus the two sides signed the 2014 Work Plan; no count)
+        ("19", "2014-03-10", hk, "Carrie Lam", CS, PLENARY.format("16th"), None, "2014", None),
+        ("19", "2014-03-10", hk, "Zhao Yufang", VG, PLENARY.format("16th"), None, "2014", None),
         # working-meeting-20-press-release p1, p2 (after the 17th Plenary; 2015 Work Plan, 90 items)
         ("20", "2015-03-11", "Guangzhou", "Carrie Lam", CS, PLENARY.format("17th"), None, "2015", "90"),
         ("20", "2015-03-11", "Guangzhou", "Zhao Yufang", VG, PLENARY.format("17th"), None, "2015", "90"),
@@ -160,16 +178,23 @@ def test_q52_work_plan_items_by_year(prepared):
            for year, items, adopted, reviewed in project(result, "year", "items", "adoptedAt", "reviewedAt")]
     assert got == [
         ("2010", "43", None, {WORKING.format("16th")}),              # plenary-13-dim-sum-tv p2: 43 projects; WM16 p2
-        # working-meeting-16-press-release p2; reviewed at the 17th (working-meeting-17-press-release p2)
-        ("2011", None, {WORKING.format("16th")}, {WORKING.format("17th")}),
+        # working-meeting-16-press-release p2; reviewed at the 17th (working-meeting-17-press-release p2) and at the
+        # 14th Plenary (plenary-14-press-release p2: its progress satisfactory)
+        ("2011", None, {WORKING.format("16th")}, {WORKING.format("17th"), PLENARY.format("14th")}),
         # plenary-15-press-release p2 (86 items, reviewed); working-meeting-17-press-release p2 (drawn up), p3 (86
         # specific action items); working-meeting-18-press-release p2 (reviewed)
         ("2012", "86", {WORKING.format("17th")}, {PLENARY.format("15th"), WORKING.format("18th")}),
-        ("2013", "84", {WORKING.format("18th")}, None),              # working-meeting-18-press-release p2
-        ("2014", None, None, None),                                  # work-plan-2014-guangdong-notice p3: no count
-        ("2015", "90", {WORKING.format("20th")}, None),              # working-meeting-20-press-release p2
-        ("2016", "92", {WORKING.format("21st")}, {WORKING.format("22nd")}),  # WM21 p2; working-meeting-22-news-gov-hk p2
-        ("2017", "77", {WORKING.format("22nd")}, None),              # working-meeting-22-press-release p2
+        # working-meeting-18-press-release p2 and plenary-16-press-release p2 (84 items); reviewed at the 16th Plenary
+        # (working-meeting-19-press-release p2, plenary-16-press-release p2)
+        ("2013", "84", {WORKING.format("18th")}, {PLENARY.format("16th")}),
+        # work-plan-2014-guangdong-notice p3: no count; signed at the 19th (working-meeting-19-press-release p2);
+        # the plenaries' releases p2 (plenary-16 to -20-press-release): the Chief Executive reports the year's plan
+        # progressing well, so each plenary reviewed the plan of its year
+        ("2014", None, {WORKING.format("19th")}, {PLENARY.format("17th")}),
+        ("2015", "90", {WORKING.format("20th")}, {PLENARY.format("18th")}),  # working-meeting-20-press-release p2
+        # WM21 p2; working-meeting-22-news-gov-hk p2; plenary-19-press-release p2
+        ("2016", "92", {WORKING.format("21st")}, {WORKING.format("22nd"), PLENARY.format("19th")}),
+        ("2017", "77", {WORKING.format("22nd")}, {PLENARY.format("20th")}),  # working-meeting-22-press-release p2
         ("2019", None, {PLENARY.format("21st")}, None),              # plenary-21-news-gov-hk p4: signed there; no count
         ("2020", "57", None, None),  # work-plan-2020-press-release p1: 57 measures, signed by exchange of letters
     ]
@@ -258,9 +283,13 @@ def test_cli_fails_naming_the_file_of_each_broken_issue_18_shape(tmp_path: Path)
         _remove(data / "working-meeting-21-press-release" / other, "gba:meetingKind kind:working-meeting .",
                 replacement="    .")
         _fix_dangling_semicolon(data / "working-meeting-21-press-release" / other)
-    # a work plan without its year (WorkPlanShape): the 2015 plan, stated only in WM20's p2
+    # a work plan without its year (WorkPlanShape): the 2015 plan, stated in WM20's p2 and in the 18th Plenary
+    # release's p2 (which has it reviewed there)
     plan = data / "working-meeting-20-press-release" / "p02.ttl"
     where["year"] = (plan, _remove(plan, 'gba:planYear "2015"^^xsd:gYear ;'))
+    review = data / "plenary-18-press-release" / "p02.ttl"
+    _remove(review, 'gba:planYear "2015"^^xsd:gYear .', replacement="    .")
+    _fix_dangling_semicolon(review)
     # a framework agreement without its signing date (FrameworkAgreementShape): the 2010 one, p1 and editorial
     fa = data / "framework-agreement-2010-press-release"
     where["date"] = (fa / "p01.ttl", _remove(fa / "p01.ttl", "gba:signingPlace place:great-hall-of-the-people ;",
