@@ -37,13 +37,16 @@ def test_the_check_finds_the_participations_query_42_lists(found):
     # (+ 1 more, wmeetings relaunch: Tang Bingquan at the 8th, 2007-01-29; the new working meetings' other co-chairs and
     # delegation leaders, Rafael Hui (8th), Henry Tang and Wan Qingliang (12th, 13th), Carrie Lam and Zhao Yufang
     # (19th), are covered by their holdings)
-    assert len(found) == 11 + 8
+    # (+ 3 more, attendees: the 6th Working Meeting's key officials attending, p3: Stephen Lam as Secretary for
+    # Constitutional Affairs, Sandra Lee and Joshua Law as Permanent Secretaries, 2006-02-16; no holding page read)
+    assert len(found) == 11 + 11
     assert {(c.person, c.date) for c in found} >= {("Tang Bingquan", "2008-01-08"), ("Tang Bingquan", "2003-09-09")}
     assert not {c.person for c in found} & {"Rafael Hui", "Henry Tang", "Matthew Cheung", "Wan Qingliang", "Liu Kun",
-                                            "He Zhongyou", "Yang Wanming", "Zhao Yufang", "Zhou Bo", "Lam Sai-hung",
-                                            "Stephen Lam"}
+                                            "He Zhongyou", "Yang Wanming", "Zhao Yufang", "Zhou Bo", "Lam Sai-hung"}
+    assert ("Stephen Lam", "2012-01-09") not in {(c.person, c.date) for c in found}  # covered as Chief Secretary
     assert [c.person for c in found if c.acting] == ["Bernard Chan"]
-    assert {(c.person, c.date) for c in found} >= {("Bernard Chan", "2023-03-21"), ("Zheng Kunsheng", "2004-08-04")}
+    assert {(c.person, c.date) for c in found} >= {("Bernard Chan", "2023-03-21"), ("Zheng Kunsheng", "2004-08-04"),
+                                                  ("Sandra Lee", "2006-02-16"), ("Joshua Law", "2006-02-16")}
 
 
 def test_each_warning_names_the_file_and_line_of_the_participation(found):
@@ -83,10 +86,10 @@ def test_a_meeting_date_outside_every_holding_is_reported(tmp_path: Path):
                 if text.startswith("part:hk-gd-joint-conference-plenary-23-john-lee a gba:Participation"))
     assert (f"warning: {p01}:{line}: John Lee took part in the 23rd Plenary of the Hong Kong/Guangdong "
             f"Co-operation Joint Conference (2023-03-21) as Chief Executive of the HKSAR") in proc.stdout
-    # the 23rd and the 24th (2024-07-12), besides the 19 of the bundled data (11 + 8 at working meetings)
-    assert "consistency: 21 participation(s) not covered" in proc.stdout
+    # the 23rd and the 24th (2024-07-12), besides the 22 of the bundled data (11 + 11 at working meetings)
+    assert "consistency: 24 participation(s) not covered" in proc.stdout
 
 
 def test_the_report_counts_the_acting_ones(found):
     text = report(load(Settings(root=ROOT)))
-    assert text.endswith("consistency: 19 participation(s) not covered by a post holding (1 acting)\n")
+    assert text.endswith("consistency: 22 participation(s) not covered by a post holding (1 acting)\n")

@@ -698,7 +698,8 @@ def test_q19_plenary_series(prepared):
         (WM, "2", "2004-01-05", "2", "0", "0", "0"),  # working-meeting-02-press-release p1: "held", co-chairs marked
         # working-meeting-03-xinhua p2: Donald Tsang spoke, Tang Bingquan led the Guangdong delegation; no co-chairs
         (WM, "3", "2004-05-21", "2", "0", "0", "0"),
-        (WM, "6", "2006-02-16", "2", "2", "0", "0"),  # working-meeting-06-press-release p1
+        # working-meeting-06-press-release p1 (co-chairs) and p3 (attendees: Stephen Lam, Sandra Lee, Joshua Law)
+        (WM, "6", "2006-02-16", "5", "2", "0", "0"),
         (WM, "7", "2006-07-05", "2", "2", "0", "0"),  # working-meeting-07-press-release p1
         (WM, "8", "2007-01-29", "2", "2", "0", "0"),  # working-meeting-08-china-news-service p1
         (WM, "9", "2007-07-17", "2", "2", "0", "0"),  # working-meeting-09-press-release p1
@@ -766,7 +767,8 @@ def test_q21_schema_events(prepared):
         # issue 18: the Working Meetings' co-chairs (working-meeting-NN-press-release p1); the 10th's release says
         # only who took part (participations with role attendee, no gba:coChair), which this query does not read
         "working-meeting-1": ("donald-tsang", "tang-bingquan"),
-        "working-meeting-6": ("rafael-hui", "tang-bingquan"),
+        # attendees: the 6th's p3 adds its key officials attending (gba:attendee)
+        "working-meeting-6": ("rafael-hui", "tang-bingquan", "stephen-lam", "sandra-lee", "joshua-law"),
         "working-meeting-7": ("rafael-hui", "tang-bingquan"),
         "working-meeting-8": ("rafael-hui", "tang-bingquan"),  # working-meeting-08-china-news-service p1
         "working-meeting-9": ("henry-tang", "tang-bingquan"),
@@ -784,7 +786,7 @@ def test_q21_schema_events(prepared):
     expected = {(f"{ID}meeting/hk-gd-joint-conference-plenary-23", p) for p in people}
     expected |= {(f"{ID}meeting/hk-gd-joint-conference-{m}", f"{ID}person/{p}") for m, ps in series.items() for p in ps}
     assert {(r["event"], r["person"]) for r in result} == expected
-    assert len(result) == 18 + 56 + 30
+    assert len(result) == 18 + 56 + 30 + 3  # attendees: + the 6th Working Meeting's three (p3)
     assert rows(prepared, "21", text=text_of("21-schema-events.rq"), default_graphs=without_inference(prepared)) == []
 
 
@@ -1421,6 +1423,11 @@ UNCOVERED_PARTICIPATIONS = [
      "2004-08-04", None),
     # issue 18: the 6th and 7th Working Meetings' Executive Vice-Governor (working-meeting-06/07-press-release p1;
     # their Chief Secretary, Rafael Hui, is covered: wikimili-chief-secretary-for-administration p2, wikipedia-rafael-hui p1)
+    # attendees: the 6th Working Meeting's key officials attending (working-meeting-06-press-release p3), posts as
+    # printed; no holding page read for any of the three (Stephen Lam's only other participation is the 17th's)
+    ("Joshua Law", "Permanent Secretary for the Environment, Transport and Works", "2006-02-16", None),
+    ("Sandra Lee", "Permanent Secretary for Economic Development and Labour (Economic Development)", "2006-02-16", None),
+    ("Stephen Lam", "Secretary for Constitutional Affairs", "2006-02-16", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-02-16", None),
     ("Tang Bingquan", "Executive Vice-Governor of Guangdong Province", "2006-07-05", None),
     # wmeetings: the 8th Working Meeting's Executive Vice-Governor (working-meeting-08-china-news-service p1; Rafael
