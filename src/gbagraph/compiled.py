@@ -8,6 +8,10 @@ property the properties its triples also hold for, forwards or backwards (``prp-
 ``prp-symp``, composed once).  Only transitive properties (``prp-trp``) need a fixpoint: the pairs a pass adds are
 joined with the known ones until nothing is new, and what they add goes through the tables again.  The clash rules
 (``cax-dw``, ``cax-adc``, ``cls-nothing2``, ``prp-irp``, ``prp-asyp``, ``prp-pdw``) are checks on the result.
+owlrl's datatype rules are replayed as it runs them: each literal of an OWL RL datatype is a member of that
+datatype and its super-datatypes (``dt-type2``), an ill-typed lexical form is an error (``dt-not-type``, owlrl's
+message), and the datatypes the literals use are disjoint as owlrl declares them (so a boolean in a decimal range
+is a clash here too).
 
 Anything the tables do not cover raises :class:`Unsupported` (the caller falls back to owlrl, never to a smaller
 closure): an OWL term of the TBox or data outside :data:`OWL_TERMS` (restrictions, property chains, keys, …),
