@@ -37,6 +37,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from .errors import RuleNotCompiled
 from .reason import SCHEMA_PREDICATES, SCHEMA_TYPES, StoreInference, closure, tbox
 from .storeview import from_ox, to_ox
 
@@ -86,8 +87,8 @@ _TRIVIAL_TYPES = frozenset({_t(OWL.Thing), _t(RDFS.Resource), _t(OWL.NamedIndivi
 _TRIVIAL_REFLEXIVE = frozenset({SAME_AS, SUBCLASS, SUBPROP, EQCLASS, EQPROP})
 
 
-class Unsupported(Exception):
-    """The TBox or the data needs a rule the compiled closure does not evaluate (the message says which)."""
+#: the TBox or the data needs a rule the compiled closure does not evaluate (the message says which)
+Unsupported = RuleNotCompiled
 
 
 # -- reading the body --------------------------------------------------------------------------------------------
