@@ -174,7 +174,7 @@ def literal_types(edges: dict[Token, set[Pair]]) -> tuple[dict[Token, frozenset[
             lexical = _lexical(o)
             try:
                 convert(lexical)
-            except ValueError:
+            except (ValueError, ArithmeticError):  # owlrl catches ValueError only: "abc"^^xsd:decimal crashes it
                 errors.append(f"Lexical value of the literal '{lexical}' does not match its datatype ({value(dt)})")
     return types, sorted(errors)
 
