@@ -1,7 +1,10 @@
-"""Fast OWL RL inference for big graphs, and the closure of a pyoxigraph store.
+"""OWL RL inference: owlrl (the reference), the rules compiled for our TBox, reasonable; the closure of a store.
 
-``owlrl`` (:func:`closure`) stays the reference; it is pure Python and takes ~12 s on 10k triples. For
-big graphs :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL reasoner, ~50x faster):
+``owlrl`` (:func:`closure`) stays the reference; it is pure Python and takes ~11 s on the bundled 14k triples.
+Big graphs are reasoned by the rules compiled for the TBox (:mod:`gbagraph.compiled`, reasoner ``rules``: the
+same closure, ~1 CPU-second at 100k where owlrl takes ~110), which hand over to owlrl when the TBox or the data
+needs a rule they do not compile.  The optional :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL
+reasoner, ~50x faster than owlrl, but ~6 GB at 1M triples):
 
 * ``reasonable`` skips the schema rules (``scm-*``: rdfs:domain/range, subClassOf/subPropertyOf between
   classes and properties), so the TBox part is taken from ``owlrl`` run on the TBox only (the asserted
@@ -17,15 +20,13 @@ bundled data (``tests/core/test_reasoners.py`` checks it).
 
 :func:`store_closure` computes the closure of a pyoxigraph store's graphs (what :func:`gbagraph.pipeline.prepare`
 runs): the data reaches the reasoner as N-Triples and the new triples leave as N-Triples, with no rdflib copy of
-the instance data when ``reasonable`` runs.
+the instance data unless owlrl runs.
 """
 
 from __future__ import annotations
 
-import itertools
-import shutil
+import logging
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ from rdflib.term import Node
 
 from .bundle import add_reachable, constructed, solutions
 from .config import REASONERS
+
+log = logging.getLogger("gbagraph.reason")
 
 #: predicates whose triples are schema (TBox) statements
 SCHEMA_PREDICATES = frozenset({
@@ -125,8 +128,8 @@ def available(name: str) -> bool:
 
 
 def choose(reasoner: str, triples: int, auto_limit: int) -> str:
-    """The reasoner to run: ``auto`` means owlrl under ``auto_limit`` triples, else the rules on the store
-    (:func:`rule_closure`, which hands over to reasonable when the TBox uses a construct it does not cover)."""
+    """The reasoner to run: ``auto`` means owlrl under ``auto_limit`` triples, else the rules compiled for the TBox
+    (:mod:`gbagraph.compiled`, which hand over to owlrl when the TBox uses a construct they do not cover)."""
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r} (use {', '.join(REASONERS)})")
     if reasoner == "auto":
@@ -213,6 +216,7 @@ class StoreInference:
     asserted_triples: int
     closure_triples: int
     errors: list[str]
+    reasoner: str = ""  # the reasoner that ran (owlrl when the compiled rules handed over)
 
 
 def _schema_graph(scratch: ox.Store, graph: ox.NamedNode | None = SCRATCH_ASSERTED) -> Graph:
@@ -234,28 +238,37 @@ def _line(triple: tuple[Any, ...]) -> str | None:
 
 
 def store_closure(body: bytes, reasoner: str, workdir: Path | None = None) -> StoreInference:
-    """OWL RL closure of the N-Triples ``body`` (a store's asserted triples), filtered like :func:`closure`.
+    """OWL RL closure of the N-Triples ``body`` (a store's asserted triples, as oxigraph writes them), filtered like
+    :func:`closure`.
 
-    The data goes from the store to the reasoner as N-Triples: ``reasonable`` (+ owlrl on the TBox) reads a file;
-    ``owlrl`` (small graphs only) an rdflib graph.  What the closure holds beyond the input is found by a query on
-    a scratch store holding both, so no rdflib copy of the instance data is made for ``reasonable``.  The rules
-    work on a scratch store on disk in ``workdir`` when one is given (memory stays bounded), else in memory.
+    ``rules``: the rules compiled for the TBox (:mod:`gbagraph.compiled`, in memory); when the TBox or the data
+    needs a rule they do not compile, owlrl computes the closure instead (logged): never a smaller closure.
+    ``owlrl``: the reference, on an rdflib graph (small graphs only).  ``reasonable`` (+ owlrl on the TBox) reads
+    a file; what its closure holds beyond the input is found by a query on a scratch store holding both.
+    ``workdir`` is not used any more (the SPARQL rules it was for were replaced by the compiled ones).
     """
-    scratch = ox.Store()
-    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=SCRATCH_ASSERTED)
+    del workdir
+    if reasoner == "rules":
+        from .compiled import Unsupported
+        from .compiled import store_closure as compiled_closure
+
+        try:
+            return compiled_closure(body)
+        except Unsupported as why:
+            log.warning("OWL RL: the compiled rules do not cover %s; owlrl computes the closure instead (slow on "
+                        "big graphs)", why)
+            reasoner = "owlrl"
     if reasoner == "owlrl":
         asserted = Graph().parse(data=body, format="nt")
         del body
         result = closure(asserted)
         out = result.inferred.serialize(format="nt", encoding="utf-8")
         return StoreInference(out, len(result.inferred), result.asserted_triples, result.closure_triples,
-                              result.errors + check_consistency(asserted, result.inferred))
-    if reasoner == "rules":
-        by_rules = rule_closure(body, workdir)
-        if by_rules is not None:
-            return by_rules
+                              result.errors + check_consistency(asserted, result.inferred), reasoner="owlrl")
     import reasonable
 
+    scratch = ox.Store()
+    scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=SCRATCH_ASSERTED)
     schema_inferred = closure(_schema_graph(scratch)).inferred
     engine = reasonable.PyReasoner()
     with tempfile.TemporaryDirectory(prefix="gbagraph-reason-") as tmp:
@@ -276,7 +289,8 @@ def store_closure(body: bytes, reasoner: str, workdir: Path | None = None) -> St
                         f"FILTER NOT EXISTS {{ GRAPH <{SCRATCH_ASSERTED.value}> {{ ?s ?p ?o }} }} }}")
     out = new.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
     asserted_triples = sum(1 for _ in scratch.quads_for_pattern(None, None, None, SCRATCH_ASSERTED))
-    return StoreInference(out, out.count(b"\n"), asserted_triples, closure_triples, store_clashes(scratch))
+    return StoreInference(out, out.count(b"\n"), asserted_triples, closure_triples, store_clashes(scratch),
+                          reasoner="reasonable")
 
 
 def store_clashes(scratch: ox.Store) -> list[str]:
@@ -297,192 +311,3 @@ def store_clashes(scratch: ox.Store) -> list[str]:
                          use_default_graph_as_union=True):
         problems.add(f"{row['x'].value} is inferred to be owl:Nothing")
     return sorted(problems)
-
-
-# -- OWL RL by rules on the store (for graphs too big for reasonable's memory) ---------------------------------------
-
-#: TBox constructs the rule reasoner handles; any other OWL construct in the TBox sends the closure to reasonable
-RULE_SUPPORTED = frozenset({
-    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass, OWL.equivalentProperty,
-    OWL.inverseOf, OWL.disjointWith, OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
-    OWL.AnnotationProperty, RDF.Property, OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
-    OWL.Ontology, OWL.AsymmetricProperty, OWL.IrreflexiveProperty,
-})
-#: the scratch graphs of the rule reasoner: the TBox's closure, then one graph per pass (what that pass added)
-PASS_PREFIX = "urn:gbagraph:pass/"
-
-
-def _pass_graph(n: int) -> ox.NamedNode:
-    return ox.NamedNode(f"{PASS_PREFIX}{n}")
-
-
-def rules_apply(schema: Graph) -> bool:
-    """Whether :func:`rule_closure` covers every OWL construct of the TBox ``schema``."""
-    for _s, p, o in schema:
-        if p in SCHEMA_PREDICATES and p not in RULE_SUPPORTED:
-            return False
-        if p == RDF.type and o in SCHEMA_TYPES and o not in RULE_SUPPORTED:
-            return False
-    return True
-
-
-def _values(rows: Iterable[tuple[object, ...]]) -> str:
-    return " ".join("(" + " ".join(f"<{t}>" for t in row) + ")" for row in sorted(set(rows)))
-
-
-def _in(graphs: tuple[str, ...], triple: str) -> str:
-    """``triple`` matched in any of ``graphs`` ("" is the default graph: the asserted triples; "*" any named
-    graph: everything inferred so far)."""
-    def one(g: str) -> str:
-        if not g:
-            return f"{{ {triple} }}"
-        if g == "*":  # a variable of its own: one bound elsewhere in the query would pin the graph
-            return f"{{ GRAPH ?known{next(_graph_variables)} {{ {triple} }} }}"
-        return f"{{ GRAPH <{g}> {{ {triple} }} }}"
-    return " UNION ".join(one(g) for g in graphs)
-
-
-_graph_variables = itertools.count()
-
-
-EVERYTHING = ("", "*")
-
-
-def _rule(head: str, body: str) -> str:
-    """The triples ``head`` where ``body`` holds that are neither asserted nor inferred yet (a CONSTRUCT: its
-    triples stream out of the store, so no transaction holds a pass's work in memory)."""
-    return f"CONSTRUCT {{ {head} }} WHERE {{ {body} FILTER NOT EXISTS {{ {_in(EVERYTHING, head)} }} }}"
-
-
-def _rules(g: Graph, delta: tuple[str, ...]) -> list[str]:
-    """CONSTRUCT queries for the OWL RL instance rules the TBox ``g`` needs: cax-sco/cax-eqc, prp-dom, prp-rng,
-    prp-spo1/prp-eqp, prp-inv, prp-symp (one premise: read from ``delta``, the graphs the last pass added:
-    semi-naive), prp-trp and prp-fp (two premises: read from everything known)."""
-    iri = (URIRef,)
-    subclass = [(c, d) for c, d in g.subject_objects(RDFS.subClassOf) if c != d and isinstance(c, iri)
-                and isinstance(d, iri)]
-    for a, b in g.subject_objects(OWL.equivalentClass):
-        if isinstance(a, iri) and isinstance(b, iri):
-            subclass += [(a, b), (b, a)]
-    subprop = [(p, q) for p, q in g.subject_objects(RDFS.subPropertyOf) if p != q]
-    for a, b in g.subject_objects(OWL.equivalentProperty):
-        subprop += [(a, b), (b, a)]
-    inverse = [pair for a, b in g.subject_objects(OWL.inverseOf) for pair in ((a, b), (b, a))]
-    queries = []
-    if subclass:
-        queries.append(_rule("?x a ?d", f"VALUES (?c ?d) {{ {_values(subclass)} }} {_in(delta, '?x a ?c')}"))
-    domains = [(p, c) for p, c in g.subject_objects(RDFS.domain) if isinstance(c, iri)]
-    if domains:
-        queries.append(_rule("?x a ?c", f"VALUES (?p ?c) {{ {_values(domains)} }} {_in(delta, '?x ?p ?y')}"))
-    ranges = [(p, c) for p, c in g.subject_objects(RDFS.range) if isinstance(c, iri)]
-    if ranges:
-        queries.append(_rule("?y a ?c", f"VALUES (?p ?c) {{ {_values(ranges)} }} {_in(delta, '?x ?p ?y')} "
-                             "FILTER(!isLiteral(?y))"))
-    if subprop:
-        queries.append(_rule("?x ?q ?y", f"VALUES (?p ?q) {{ {_values(subprop)} }} {_in(delta, '?x ?p ?y')}"))
-    if inverse:
-        queries.append(_rule("?y ?q ?x", f"VALUES (?p ?q) {{ {_values(inverse)} }} {_in(delta, '?x ?p ?y')} "
-                             "FILTER(!isLiteral(?y))"))
-    symmetric = [(p,) for p in g.subjects(RDF.type, OWL.SymmetricProperty)]
-    if symmetric:
-        queries.append(_rule("?y ?p ?x", f"VALUES (?p) {{ {_values(symmetric)} }} {_in(delta, '?x ?p ?y')} "
-                             "FILTER(!isLiteral(?y))"))
-    for p in sorted(set(g.subjects(RDF.type, OWL.TransitiveProperty)), key=str):
-        queries.append(_rule(f"?x <{p}> ?z", f"{_in(EVERYTHING, f'?x <{p}> ?y')} "
-                                             f"{_in(EVERYTHING, f'?y <{p}> ?z')}"))
-    functional = [(p,) for p in g.subjects(RDF.type, OWL.FunctionalProperty)]
-    if functional:
-        queries.append(_rule(f"?y <{OWL.sameAs}> ?z",
-                             f"VALUES (?p) {{ {_values(functional)} }} {_in(EVERYTHING, '?x ?p ?y')} "
-                             f"{_in(EVERYTHING, '?x ?p ?z')} "
-                             "FILTER(?y != ?z && !isLiteral(?y) && !isLiteral(?z))"))
-    return queries
-
-
-def _equality_rules() -> list[str]:
-    """eq-sym, eq-trans, eq-rep-s, eq-rep-o (run only when the data has an owl:sameAs)."""
-    same = _in(EVERYTHING, f"?a <{OWL.sameAs}> ?b")
-    return [
-        _rule(f"?b <{OWL.sameAs}> ?a", same),
-        _rule(f"?a <{OWL.sameAs}> ?c", f"{same} {_in(EVERYTHING, f'?b <{OWL.sameAs}> ?c')}"),
-        _rule("?b ?p ?o", f"{same} {_in(EVERYTHING, '?a ?p ?o')}"),
-        _rule("?s ?p ?b", f"{same} {_in(EVERYTHING, '?s ?p ?a')}"),
-    ]
-
-
-TRIVIAL_FILTER = (
-    f"FILTER(isIRI(?s) && !isBlank(?o)) "
-    f"FILTER(!(?p = <{OWL.sameAs}> && ?s = ?o)) "
-    f"FILTER(!(?p = <{RDF.type}> && ?o IN (<{OWL.Thing}>, <{RDFS.Resource}>, <{OWL.NamedIndividual}>))) "
-    f"FILTER(!(?p IN (<{RDFS.subClassOf}>, <{RDFS.subPropertyOf}>, <{OWL.equivalentClass}>, "
-    f"<{OWL.equivalentProperty}>) && ?s = ?o)) "
-    + "".join(f'FILTER(!STRSTARTS(STR(?s), "{ns}")) ' for ns in (XSD, OWL, RDFS, RDF))
-)
-
-
-def _load_pass(scratch: ox.Store, path: Path, graph: ox.NamedNode) -> None:
-    """Load a pass's N-Triples into ``graph``: in bulk, except the lines with blank nodes, which are added with
-    their labels kept (a bulk load renames blank nodes, and a renamed one would be new again in every pass)."""
-    plain: list[bytes] = []
-    blank: list[bytes] = []
-    with path.open("rb") as lines:
-        for line in lines:
-            (blank if b"_:" in line else plain).append(line)
-    if plain:
-        scratch.bulk_load(b"".join(plain), format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
-    if blank:
-        scratch.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in
-                       ox.parse(b"".join(blank), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
-
-
-def rule_closure(body: bytes, workdir: Path | None = None) -> StoreInference | None:
-    """OWL RL closure of the N-Triples ``body`` by SPARQL rules on a scratch store (on disk in ``workdir``), with
-    the TBox closed by owlrl; None when the TBox uses a construct the rules do not cover.
-
-    Each pass streams every rule's new triples into an N-Triples file, then bulk-loads that file into the pass's
-    own graph (set semantics drop the duplicates): the memory stays bounded whatever the data size."""
-    scratch = ox.Store(str(workdir)) if workdir else ox.Store()
-    spill = Path(tempfile.mkdtemp(prefix="gbagraph-rules-", dir=workdir.parent if workdir else None))
-    try:
-        scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
-        schema = _schema_graph(scratch, None)
-        if not rules_apply(schema):
-            return None
-        schema_closure = closure(schema).inferred
-        full_tbox = schema + schema_closure
-        scratch.bulk_load(schema_closure.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                          to_graph=_pass_graph(0))
-        delta: tuple[str, ...] = ("", _pass_graph(0).value)
-        n = 0
-        while True:  # semi-naive: each pass applies the one-premise rules to the triples the last pass added
-            n += 1
-            out = spill / f"pass-{n}.nt"
-            with out.open("wb") as sink:
-                for query in _rules(full_tbox, delta):
-                    constructed(scratch, query).serialize(sink, format=ox.RdfFormat.N_TRIPLES)
-                if scratch.query(f"ASK {{ {_in(EVERYTHING, f'?a <{OWL.sameAs}> ?b')} FILTER(?a != ?b) }}"):
-                    for query in _equality_rules():
-                        constructed(scratch, query).serialize(sink, format=ox.RdfFormat.N_TRIPLES)
-            if not out.stat().st_size:
-                break
-            _load_pass(scratch, out, _pass_graph(n))
-            out.unlink()
-            delta = (_pass_graph(n).value,)
-        # what each pass added, without the trivial triples; a pass's triples were new when it derived them, so
-        # only the TBox's closure (pass 0) is checked against the asserted triples
-        parts, size = [], 0
-        for i in range(n):
-            graph = _pass_graph(i).value
-            size += int(next(iter(solutions(scratch, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> "
-                                                     "{ ?s ?p ?o } }")))["n"].value)
-            unasserted = "FILTER NOT EXISTS { ?s ?p ?o }" if i == 0 else ""
-            parts.append(constructed(scratch, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
-                                              f"{TRIVIAL_FILTER} {unasserted} }}")
-                         .serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
-        result = b"".join(parts)
-        del parts
-        asserted = int(next(iter(solutions(scratch, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
-        problems = store_clashes(scratch)
-        return StoreInference(result, result.count(b"\n"), asserted, asserted + size, problems)
-    finally:
-        shutil.rmtree(spill, ignore_errors=True)

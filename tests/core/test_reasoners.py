@@ -1,5 +1,7 @@
 """The fast reasoner (reasonable + owlrl on the TBox) gives owlrl's closure; the disk cache round-trips.
 
+(The rules compiled for the TBox, reasoner ``rules``, are compared with owlrl in ``test_compiled.py``.)
+
 The comparisons on the bundled graph are equivalence suites: slow (``-m slow``), on a sample of the graph under
 ``GBAGRAPH_SHORT=1``; the small graphs are compared in the default run."""
 
@@ -8,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from tooling import short
 
@@ -53,46 +55,6 @@ def test_fast_closure_equals_owlrl_on_bundled_data(asserted: Graph, owlrl_refere
 def test_fast_closure_equals_owlrl_on_mini_fixture(mini_settings: Settings) -> None:
     asserted = load(mini_settings).asserted()
     assert set(reason.fast_closure(asserted).inferred) == set(closure(asserted).inferred)
-
-
-def _by_rules(asserted: Graph) -> reason.StoreInference:
-    result = reason.rule_closure(asserted.serialize(format="nt", encoding="utf-8"))
-    assert result is not None, "the TBox uses a construct the rules do not cover"
-    return result
-
-
-@pytest.mark.slow
-def test_rule_closure_equals_owlrl_on_bundled_data(asserted: Graph, owlrl_reference: set) -> None:
-    reference = owlrl_reference
-    result = _by_rules(asserted)
-    got = set(Graph().parse(data=result.ntriples, format="nt"))
-    assert reference and result.errors == []
-    assert got - reference == set(), sorted(got - reference)[:10]
-    assert reference - got == set(), sorted(reference - got)[:10]
-
-
-def test_rule_closure_follows_inverse_transitive_functional_and_clashes() -> None:
-    g = _tiny()
-    p, q, t, f = (URIRef(EX + n) for n in ("p", "q", "t", "f"))
-    x, y, z, w = (URIRef(EX + n) for n in "xyzw")
-    g.add((p, OWL.inverseOf, q))
-    g.add((t, RDF.type, OWL.TransitiveProperty))
-    g.add((f, RDF.type, OWL.FunctionalProperty))
-    g += [(x, p, y), (x, t, y), (y, t, z), (z, t, w), (w, f, x), (w, f, y)]
-    want = set(closure(g).inferred)
-    got = set(Graph().parse(data=_by_rules(g).ntriples, format="nt"))
-    assert (y, q, x) in got and (x, t, w) in got and (x, OWL.sameAs, y) in got
-    assert got == want, (sorted(got - want)[:5], sorted(want - got)[:5])
-    g.add((URIRef(EX + "A"), OWL.disjointWith, URIRef(EX + "B")))
-    g.add((x, RDF.type, URIRef(EX + "B")))
-    assert _by_rules(g).errors and closure(g).errors
-
-
-def test_rule_closure_hands_over_what_it_does_not_cover() -> None:
-    g = _tiny()
-    restriction = BNode()
-    g += [(restriction, RDF.type, OWL.Restriction), (restriction, OWL.onProperty, URIRef(EX + "p"))]
-    assert reason.rule_closure(g.serialize(format="nt", encoding="utf-8")) is None
 
 
 def _tiny() -> Graph:
@@ -148,16 +110,3 @@ def test_inference_cache_round_trip_and_key_changes_with_inputs(mini_copy: Path,
 def test_cache_off_writes_nothing(mini_copy: Path, tmp_path: Path) -> None:
     prepare(Settings(root=mini_copy, cache=False, cache_dir=str(tmp_path / "cache"), query_workers=0))
     assert not (tmp_path / "cache").exists()
-
-
-@pytest.mark.slow
-def test_rule_closure_equals_owlrl_at_10k(tmp_path: Path) -> None:
-    """On a generated 10k-triple project (the bundled graph alone under GBAGRAPH_SHORT=1) the rules on the store
-    and owlrl give the same closure."""
-    from benchmarks.generate import generate
-
-    generate(tmp_path / "g", "2k" if short() else "10k", 2023)
-    asserted = load(Settings(root=tmp_path / "g")).asserted(links=False)
-    reference = set(closure(asserted).inferred)
-    got = set(Graph().parse(data=_by_rules(asserted).ntriples, format="nt"))
-    assert reference and got == reference, (sorted(got - reference)[:5], sorted(reference - got)[:5])
