@@ -129,8 +129,8 @@ def test_query_evaluates_once_in_process(monkeypatch):
     made = []
     real = pipeline.make_engine
 
-    def counting_engine(settings, bundle):
-        engine = real(settings, bundle)
+    def counting_engine(settings, bundle, **options):
+        engine = real(settings, bundle, **options)
         made.append(settings.query_workers)
         inner = engine.answer
         calls = []
