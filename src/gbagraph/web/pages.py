@@ -276,7 +276,7 @@ def query_csv() -> Response:
     if len(text) > state().settings.max_query_length:
         raise QueryError(f"the query is {len(text)} characters; the limit is {state().settings.max_query_length}",
                          status=413)
-    answer = state().engine.answer(QueryRequest(text, format="json", lexed=sparqltext.lex(text)))
+    answer = state().engine.answer(QueryRequest(text, format="json", lexed=sparqltext.lex_once(text)))
     if answer.kind != "SELECT":
         raise QueryError(f"a CSV download is for SELECT answers; this query is {answer.kind}")
     return Response(csvsafe.results_to_csv(answer.body), content_type="text/csv; charset=utf-8",
