@@ -8,6 +8,10 @@ property the properties its triples also hold for, forwards or backwards (``prp-
 ``prp-symp``, composed once).  Only transitive properties (``prp-trp``) need a fixpoint: the pairs a pass adds are
 joined with the known ones until nothing is new, and what they add goes through the tables again.  The clash rules
 (``cax-dw``, ``cax-adc``, ``cls-nothing2``, ``prp-irp``, ``prp-asyp``, ``prp-pdw``) are checks on the result.
+owlrl's datatype rules are replayed as it runs them: each literal of an OWL RL datatype is a member of that
+datatype and its super-datatypes (``dt-type2``), an ill-typed lexical form is an error (``dt-not-type``, owlrl's
+message), and the datatypes the literals use are disjoint as owlrl declares them (so a boolean in a decimal range
+is a clash here too).
 
 Anything the tables do not cover raises :class:`Unsupported` (the caller falls back to owlrl, never to a smaller
 closure): an OWL term of the TBox or data outside :data:`OWL_TERMS` (restrictions, property chains, keys, …),
@@ -33,6 +37,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from .errors import RuleNotCompiled
 from .reason import SCHEMA_PREDICATES, SCHEMA_TYPES, StoreInference, closure, tbox
 from .storeview import from_ox, to_ox
 
@@ -82,8 +87,8 @@ _TRIVIAL_TYPES = frozenset({_t(OWL.Thing), _t(RDFS.Resource), _t(OWL.NamedIndivi
 _TRIVIAL_REFLEXIVE = frozenset({SAME_AS, SUBCLASS, SUBPROP, EQCLASS, EQPROP})
 
 
-class Unsupported(Exception):
-    """The TBox or the data needs a rule the compiled closure does not evaluate (the message says which)."""
+#: the TBox or the data needs a rule the compiled closure does not evaluate (the message says which)
+Unsupported = RuleNotCompiled
 
 
 # -- reading the body --------------------------------------------------------------------------------------------
@@ -169,7 +174,7 @@ def literal_types(edges: dict[Token, set[Pair]]) -> tuple[dict[Token, frozenset[
             lexical = _lexical(o)
             try:
                 convert(lexical)
-            except ValueError:
+            except (ValueError, ArithmeticError):  # owlrl catches ValueError only: "abc"^^xsd:decimal crashes it
                 errors.append(f"Lexical value of the literal '{lexical}' does not match its datatype ({value(dt)})")
     return types, sorted(errors)
 

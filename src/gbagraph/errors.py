@@ -71,6 +71,14 @@ class InconsistentGraph(GbagraphError):
     title = "Inconsistent graph"
 
 
+class RuleNotCompiled(GbagraphError):
+    """The TBox or the data needs an OWL RL rule the compiled reasoner does not evaluate; caught where it is
+    called (:func:`gbagraph.reason.store_closure`), which runs owlrl instead."""
+
+    status = 500
+    title = "OWL RL rule not compiled"
+
+
 class SettingsError(GbagraphError):
     """A setting has an unknown name or a value it cannot take."""
 

@@ -2,9 +2,9 @@
 
 ``owlrl`` (:func:`closure`) stays the reference; it is pure Python and takes ~11 s on the bundled 14k triples.
 Big graphs are reasoned by the rules compiled for the TBox (:mod:`gbagraph.compiled`, reasoner ``rules``: the
-same closure, ~1.5 s at 100k), which hand over to owlrl when the TBox or the data needs a rule they do not
-compile.  The optional :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL reasoner, ~50x faster than
-owlrl, but ~6 GB at 1M triples):
+same closure, ~1 CPU-second at 100k where owlrl takes ~110), which hand over to owlrl when the TBox or the data
+needs a rule they do not compile.  The optional :func:`fast_closure` uses ``reasonable`` (a Rust OWL 2 RL
+reasoner, ~50x faster than owlrl, but ~6 GB at 1M triples):
 
 * ``reasonable`` skips the schema rules (``scm-*``: rdfs:domain/range, subClassOf/subPropertyOf between
   classes and properties), so the TBox part is taken from ``owlrl`` run on the TBox only (the asserted

@@ -16,6 +16,7 @@ the written text: keywords are read folded, IRIs and names as written.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -237,6 +238,26 @@ def lex(text: str) -> Lexed:
     written = scan(views[0])
     lexed = [_read(written)] + [_read(scan(v)) for v in views[1:]]
     return Lexed(text, tuple(lexed), _normalise(written))
+
+
+#: texts up to this many characters have their lexing remembered, the most recent ``LEXED_KEPT`` of them
+LEX_KEPT_CHARS, LEXED_KEPT = 8192, 256
+
+
+def lex_once(text: str) -> Lexed:
+    """:func:`lex`, remembered for recent texts of up to ``LEX_KEPT_CHARS`` characters: a query sent again (the
+    usual case for an endpoint) is not lexed again.  A :class:`Lexed` is immutable, so one may be shared."""
+    return _remembered(text) if len(text) <= LEX_KEPT_CHARS else lex(text)
+
+
+@functools.lru_cache(maxsize=LEXED_KEPT)
+def _remembered(text: str) -> Lexed:
+    return lex(text)
+
+
+def forget_lexed() -> None:
+    """Drop the texts :func:`lex_once` remembers."""
+    _remembered.cache_clear()
 
 
 def _normalise(toks: list[Token]) -> str:

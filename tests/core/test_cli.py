@@ -123,14 +123,16 @@ def test_render_table_ask_and_select():
 
 
 def test_query_evaluates_once_in_process(monkeypatch):
-    """``gbagraph query`` asks the engine once (the answer's form is known from the lexer) with no workers."""
+    """``gbagraph query`` asks the engine once (the answer's form is known from the lexer) with no workers, on the
+    store itself."""
     from gbagraph import cli, pipeline
 
     made = []
     real = pipeline.make_engine
 
-    def counting_engine(settings, bundle):
-        engine = real(settings, bundle)
+    def counting_engine(settings, bundle, **options):
+        engine = real(settings, bundle, **options)
+        assert engine.store is bundle.store  # a one-shot query reads the store where it is: no in-memory copy
         made.append(settings.query_workers)
         inner = engine.answer
         calls = []

@@ -132,6 +132,16 @@ def test_clashes_are_found_as_owlrl_finds_them(case: str) -> None:
     assert not reason.store_closure(body_of(_small()), "rules").errors
 
 
+def test_a_decimal_that_is_not_one_is_an_error_where_owlrl_crashes() -> None:
+    g = _small()
+    g += [(x, N, Literal("abc", datatype=XSD.decimal))]
+    body = body_of(g)
+    with pytest.raises(ArithmeticError):  # decimal.InvalidOperation, from owlrl's dt-not-type check
+        owlrl_of(body)
+    assert compiled.store_closure(body).errors == [
+        f"Lexical value of the literal 'abc' does not match its datatype ({XSD.decimal})"]
+
+
 HANDED_OVER = {
     "a restriction": [(E, OWL.equivalentClass, BNode("r")), (BNode("r"), RDF.type, OWL.Restriction),
                       (BNode("r"), OWL.onProperty, p), (BNode("r"), OWL.someValuesFrom, OWL.Thing)],

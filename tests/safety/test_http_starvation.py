@@ -59,6 +59,36 @@ def test_idle_connections_do_not_block_other_requests(srv: Server) -> None:
             sock.close()
 
 
+def healthz(sock: socket.socket) -> bytes:
+    """One ``GET /healthz`` on a kept-alive connection: the answer's status line, after reading all of it."""
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed a kept-alive connection"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head.split(b"\r\n")[0]
+
+
+def test_connections_kept_alive_after_an_answer_do_not_hold_threads(srv: Server) -> None:
+    """A thread answering a kept-alive connection waits there briefly for the next request (``front.LINGER``),
+    then hands the connection back: more quiet kept-alive clients than threads leave the server answering."""
+    kept = [socket.create_connection(("127.0.0.1", srv.port), timeout=10) for _ in range(10)]  # more than threads
+    try:
+        assert {healthz(sock) for sock in kept} == {b"HTTP/1.1 200 OK"}
+        time.sleep(0.3)
+        assert quick(srv.port) < 1.0
+        assert quick(srv.port, PAGE) < 1.0
+        assert {healthz(sock) for sock in kept[:3]} == {b"HTTP/1.1 200 OK"}  # still served when they speak again
+    finally:
+        for sock in kept:
+            sock.close()
+
+
 def drip(port: int, closed_after: dict[str, float], stop: threading.Event) -> None:
     """Send a request head a byte every 0.2 s until the server closes the connection (or 15 s)."""
     head = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"x" * 200 + b"\r\n\r\n"

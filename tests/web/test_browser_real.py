@@ -5,6 +5,7 @@ widths are saved as artefacts under test-artifacts/screenshots/ (gitignored), fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,3 +120,64 @@ def test_ontology_diagram_leads_to_its_class_on_a_phone(real_site, browser) -> N
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # ...not the page
     finally:
         context.close()
+
+
+def _svg_shapes(svg: str) -> list[tuple[str, str, str, str]]:
+    return re.findall(r'<(circle|text) class="(tl-[a-z]+)"[^>]*? (?:cx|x)="([\d.-]+)" (?:cy|y)="([\d.-]+)"', svg)
+
+
+def test_series_tiers_and_a_meeting_s_neighbours(real_site, browser) -> None:  # noqa: F811
+    """Issue 18.3: /series draws the plenaries and the working meetings in two rows (the script redraws the
+    server's picture with the same geometry); a working meeting leads to its page, whose previous-meeting link
+    leads to a page whose next-meeting link leads back, and whose stated link leads to the plenary it follows up
+    or prepared.  Which meetings there are comes from the page and the store, not from fixed counts."""
+    # the last working meeting with a stated link to a plenary and a meeting before it in its series
+    meeting = "/" + _first(real_site, (
+        "SELECT ?x WHERE { ?x gba:partOfSeries ?series ; gba:ordinal ?n ; gba:preparesMeeting|gba:followsUpMeeting ?p "
+        ". ?series gba:subSeriesOf ?conference FILTER EXISTS { ?e gba:partOfSeries ?series ; gba:ordinal ?k "
+        "FILTER(?k < ?n) } } ORDER BY DESC(?n) LIMIT 1"))
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(real_site.url + "series")
+        svg = page.locator("svg.timeline[data-drawn=script]")
+        svg.wait_for()
+        bands = svg.locator("g.tl-band")
+        assert bands.count() == 2
+        headings = bands.locator("text.tl-heading").all_text_contents()
+        assert headings[0].startswith("Plenaries (") and headings[1].startswith("Working Meetings ("), headings
+        for i, heading in enumerate(headings):  # each row has as many dots as its heading says
+            assert heading.endswith(f"({bands.nth(i).locator('circle.tl-dot').count()})"), heading
+        assert bands.nth(1).locator("circle.tl-dot").count() == page.locator("tr.tier-working-meeting").count() > 0
+        served = requests.get(real_site.url + "series", timeout=30).text
+        script = page.evaluate("""() => GbaTimeline.render(JSON.parse(document.querySelector('svg.timeline')
+            .getAttribute('data-items')), {width: 760}).outerHTML""")
+        server_shapes, script_shapes = _svg_shapes(served[served.index("<svg"):served.index("</svg>")]), _svg_shapes(script)
+        assert len(server_shapes) == len(script_shapes) > 10
+        for (tag, cls, x, y), (tag2, cls2, x2, y2) in zip(server_shapes, script_shapes, strict=True):
+            assert (tag, cls) == (tag2, cls2) and abs(float(x) - float(x2)) < 0.01 and float(y) == float(y2)
+
+        item = bands.nth(1).locator(f'a.tl-item[href="{meeting}"]')
+        item.scroll_into_view_if_needed()
+        item.click()
+        page.wait_for_url("**" + meeting)
+        nav = page.locator("nav.meeting-nav")
+        previous = nav.locator('a[rel="prev"]')
+        name = previous.inner_text()
+        previous.click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").inner_text().startswith(name), (name, page.url)
+        page.locator('nav.meeting-nav a[rel="next"]').click()
+        page.wait_for_url("**" + meeting)
+        link = page.locator("nav.meeting-nav .link-stated a").first
+        plenary = link.inner_text()
+        assert "Plenary" in plenary, plenary
+        link.click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").inner_text().startswith(plenary), (plenary, page.url)
+        back = page.locator(f'nav.meeting-nav .link-stated a[href="{meeting}"]')
+        assert back.count() == 1  # the plenary's page names the working meeting that prepared or followed it up
+    finally:
+        page.close()
+    assert errors == []

@@ -22,6 +22,9 @@ from ..query import QueryRequest
 from ..reference.loader import load
 from ._common import AddCommand, settings_of, write_output
 
+#: one-shot commands query the store where it is (an in-memory copy pays off only for a server's many queries)
+ONE_SHOT = 0
+
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """The server's gate without serving (:func:`~gbagraph.pipeline.validate_only`): the report on stdout, exit 1
@@ -67,7 +70,8 @@ def wire_format(out_format: str, form: str | None) -> str | None:
 def cmd_query(args: argparse.Namespace) -> int:
     """Lex once, evaluate once, in this process (no query workers)."""
     text = _read_query(args)
-    settings = settings_of(args, engine=args.engine, infer=not args.no_inferred, validate=False, query_workers=0)
+    settings = settings_of(args, engine=args.engine, infer=not args.no_inferred, validate=False, query_workers=0,
+                           engine_memory_triples=ONE_SHOT)
     prepared = prepare(settings)
     lexed = sparqltext.lex(text)
     wire = wire_format(args.format, lexed.query_form)
@@ -95,14 +99,14 @@ def render_table(results: dict[str, Any]) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = formats.by_name(args.format, ("graph", "dataset"))
-    prepared = prepare(settings_of(args, infer=args.inferred))
+    prepared = prepare(settings_of(args, infer=args.inferred, engine_memory_triples=ONE_SHOT))
     body = serialize(prepared.bundle, fmt, inferred=args.inferred)
     write_output(args.output, body, f", {fmt.media_type}")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    prepared = prepare(settings_of(args, validate=False))
+    prepared = prepare(settings_of(args, validate=False, engine_memory_triples=ONE_SHOT))
     bundle = prepared.bundle
     curated = bundle.union(bundle.curated_graphs())
     print(f"graphs: {sum(1 for c in bundle.dataset.graphs() if len(c))}")

@@ -12,7 +12,7 @@ from ._common import AddCommand, settings_of
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    prepared = prepare(settings_of(args).with_(infer=not args.no_inferred))
+    prepared = prepare(settings_of(args, engine_memory_triples=0).with_(infer=not args.no_inferred))  # one-shot
     auth = (args.user, os.environ.get("GBAGRAPH_STORE_PASSWORD", "")) if args.user else None
     report = push(prepared.bundle.dataset, args.store, default_union=not args.no_default_union,
                   union_graph=args.union_graph, auth=auth)

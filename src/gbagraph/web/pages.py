@@ -18,8 +18,9 @@ from ..errors import NotFound, QueryError
 from ..export import store_graph
 from ..holdings import Holding, holdings_of
 from ..namespaces import LOCAL_PATHS, gba, prefixes
+from ..neighbours import meeting_neighbours
 from ..query import QueryRequest
-from ..series import NOT_STATED, MeetingEntry, series_meetings, source_documents
+from ..series import NOT_STATED, MeetingEntry, by_date, series_tiers, source_documents
 from ..void import VOID_GRAPH, dataset_iri
 from .classdiagram import class_diagram, main_relations, relations_diagram
 from .conneg import HTML_CONTENT_TYPE, pick
@@ -143,12 +144,15 @@ def resource_response(iri: URIRef) -> Response:
         raise NotFound(f"<{iri}> is not in this graph")
     view = Presenter()
     partitions = _partitions(st.bundle.graph(VOID_GRAPH), iri)
+    neighbours = meeting_neighbours(st.bundle, iri)
+    conference = URIRef(st.base + JOINT_CONFERENCE)
     outgoing = [st for st in description.outgoing if st.predicate not in PARTITION_PROPERTIES]
     body = render_template(
         "resource.html", d=description, view=view, outgoing=_grouped(outgoing), partitions=partitions,
         incoming=_grouped(description.incoming), alternates=_alternates(request.path),
         query=f"DESCRIBE <{iri}>", documents=source_documents(st.bundle, iri),
-        holdings=_holdings_svg(holdings_of(st.bundle, iri), iri, view),
+        holdings=_holdings_svg(holdings_of(st.bundle, iri), iri, view), neighbours=neighbours,
+        on_series_page=neighbours is not None and conference in (neighbours.series, neighbours.parent),
     )
     return Response(body, content_type=HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
 
@@ -272,7 +276,7 @@ def query_csv() -> Response:
     if len(text) > state().settings.max_query_length:
         raise QueryError(f"the query is {len(text)} characters; the limit is {state().settings.max_query_length}",
                          status=413)
-    answer = state().engine.answer(QueryRequest(text, format="json", lexed=sparqltext.lex(text)))
+    answer = state().engine.answer(QueryRequest(text, format="json", lexed=sparqltext.lex_once(text)))
     if answer.kind != "SELECT":
         raise QueryError(f"a CSV download is for SELECT answers; this query is {answer.kind}")
     return Response(csvsafe.results_to_csv(answer.body), content_type="text/csv; charset=utf-8",
@@ -319,16 +323,20 @@ def _meeting_detail(m: MeetingEntry) -> str:
 
 @bp.route("/series")
 def series() -> Response:
-    """The meetings of the Joint Conference on a timeline (SVG drawn here; the script redraws it to fit) and in
-    a table with their places, co-chairs and sources."""
+    """The meetings of the Joint Conference and of its sub-series (the plenaries and the working meetings) on a
+    timeline, one band per tier (SVG drawn here; the script redraws it to fit), and in one table by date with their
+    tier, places, co-chairs, co-operation areas, agreements (named of stated) and sources."""
     st = state()
     iri = URIRef(st.base + JOINT_CONFERENCE)
     view = Presenter()
-    meetings = series_meetings(st.bundle, iri)
+    tiers = series_tiers(st.bundle, iri)
+    banded = sum(1 for t in tiers if t.meetings) > 1
     items = [Item(m.date, m.name, _meeting_detail(m), safe_href(view.local(str(m.iri)) or str(m.iri)) or "",
-                  tuple(m.previous_dates))
-             for m in meetings]
+                  tuple(m.previous_dates), t.title if banded else "")
+             for t in tiers for m in t.meetings]
+    meetings = sorted((m for t in tiers for m in t.meetings), key=by_date)
     series_link = view.link(iri) if exists(st.bundle, iri) else Link(view.short(str(iri)), title=str(iri))
-    body = render_template("series.html", series=series_link, meetings=meetings, svg=timeline_svg(items),
-                           undated=[m for m in meetings if not m.date], view=view, not_stated=NOT_STATED)
+    body = render_template("series.html", series=series_link, meetings=meetings, tiers=tiers, banded=banded,
+                           svg=timeline_svg(items), undated=[m for m in meetings if not m.date], view=view,
+                           not_stated=NOT_STATED)
     return Response(body, content_type=HTML_CONTENT_TYPE)

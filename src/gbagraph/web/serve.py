@@ -35,7 +35,20 @@ ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)sB %(M)sms "%(a)s"'
 
 class StderrLogger(Logger):  # type: ignore[misc]
     """gunicorn's logger with the access log on stderr, with the error log and the start-up line (gunicorn
-    writes an access log of ``-`` to stdout): one stream holds everything the server reports."""
+    writes an access log of ``-`` to stdout): one stream holds everything the server reports.  With our
+    :data:`ACCESS_LOG_FORMAT` only its atoms are built (gunicorn builds one per request header, response header
+    and environ key: half the access log's cost, ~50 us a request)."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        if self.cfg.access_log_format != ACCESS_LOG_FORMAT:
+            return dict(super().atoms(resp, req, environ, request_time))
+        status = resp.status
+        return {"h": environ.get("REMOTE_ADDR", "-"),
+                "r": f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} {environ['SERVER_PROTOCOL']}",
+                "s": status.split(None, 1)[0] if isinstance(status, str) else status,
+                "B": getattr(resp, "sent", None),
+                "M": request_time.seconds * 1000 + int(request_time.microseconds / 1000),
+                "a": environ.get("HTTP_USER_AGENT", "-")}
 
     def _set_handler(self, log: Any, output: Any, fmt: Any, stream: Any = None) -> None:
         if log is self.access_log and output == "-":

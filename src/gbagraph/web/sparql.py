@@ -110,8 +110,8 @@ def _graphs(params: Params, name: str) -> tuple[str, ...]:
 def build_request(params: Params) -> QueryRequest:
     """Protocol parameters → ``QueryRequest`` (checks the protocol's rules; the engine checks the query).
 
-    The query text is lexed here and the answer's format chosen here, once: the guard, the cache and the
-    engine use what the request carries."""
+    The query text is lexed here (or its lexing, remembered from the same text sent recently, reused) and the
+    answer's format chosen here, once: the guard, the cache and the engine use what the request carries."""
     queries, updates = _values(params, "query"), _values(params, "update")
     if len(queries) > 1:
         raise BadRequest("more than one 'query' parameter; send exactly one query")
@@ -127,7 +127,7 @@ def build_request(params: Params) -> QueryRequest:
     limit = state().settings.max_query_length
     if len(text) > limit:
         raise PayloadTooLarge(f"the query is {len(text)} characters; the limit is {limit}")
-    lexed = sparqltext.lex(text)
+    lexed = sparqltext.lex_once(text)
     requested = [v for name in conneg.FORMAT_PARAMETERS for v in _values(params, name)]
     fmt = conneg.query_format(lexed.query_form, request.headers.get("Accept"), requested)
     return QueryRequest(
