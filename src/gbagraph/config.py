@@ -62,8 +62,9 @@ class Settings:
                               "to serve data that does not conform.")
     infer: bool = _setting(True, "Add the OWL RL closure (owlrl) as the named graph graph/inferred.")
     parallel_start: bool = _setting(False, "On a cold start of a big graph (from 200k triples), run SHACL in a "
-                                    "child process beside the OWL RL step: faster on 2+ cores, but the start's "
-                                    "peak memory is then the sum of both (at 1M: 2.7 GB instead of 1.9 GB).")
+                                    "child process beside the OWL RL step. Since the compiled reasoner it is not "
+                                    "faster even on an idle second core (1M: 97 s against 86 s), and the start's "
+                                    "peak memory is the sum of both (1M: 2.7 GB instead of 1.9 GB).")
     engine: str = _setting("oxigraph", "Query engine: 'oxigraph' (in-process pyoxigraph) or 'rdflib'.", ENGINES)
     query_timeout: float = _setting(30.0, "Seconds a query may run before it is stopped (HTTP 503); a "
                                     "request may ask for less with the 'timeout' parameter.")
