@@ -1481,8 +1481,8 @@ ORDER BY ?date ?personLabel"""
 
 
 def test_q42_answers_as_the_plain_form(prepared):
-    """Issue 22: query 42 tests the holdings with person, post and date bound (the plain form, an OPTIONAL end
-    then a FILTER inside NOT EXISTS, is cut off at 100k): the same rows, in the same order of the sort keys."""
+    """Issue 22: query 42 takes away the covered (person, post, date) found once (the plain form, a NOT EXISTS with
+    an OPTIONAL end per participation, is cut off at 100k): the same rows, in the same order of the sort keys."""
     fast = rows(prepared, "42-participations-without-a-holding.rq")
     plain = rows(prepared, "", text=Q42_PLAIN)
     assert fast  # something to compare
