@@ -25,7 +25,7 @@ import json
 import random
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -319,11 +319,19 @@ class Generator:
         para.add(meeting, "gba:location", self.pick(para, pools, "places"))
         para.add(meeting, "gba:organizer", self.mention(para, pools, pools.bodies[0]))
         roles = [("coChair", "co-chair"), ("coChair", "co-chair"), ("specialGuest", "special-guest")]
-        for i, (prop, role) in enumerate(roles):
-            self.participation(para, pools, meeting, k, i, prop, role)
+        chairs: list[str] = []
+        for i, (prop, role) in enumerate(roles):  # two different co-chairs (the series shape counts two)
+            person = self.participation(para, pools, meeting, k, i, prop, role, avoid=chairs if prop == "coChair" else ())
+            if prop == "coChair":
+                chairs.append(person)
 
-    def participation(self, para: Para, pools: Pools, meeting: str, k: int, i: int, prop: str, role: str) -> None:
-        person = self.pick(para, pools, "people")
+    def participation(self, para: Para, pools: Pools, meeting: str, k: int, i: int, prop: str, role: str,
+                      avoid: Sequence[str] = ()) -> str:
+        """One participation of a person not in ``avoid`` (drawn again on a clash only: the same bytes otherwise)."""
+        chosen = self.rng.choice(pools.people)
+        while chosen in avoid:
+            chosen = self.rng.choice(pools.people)
+        person = self.mention(para, pools, chosen)
         para.add(meeting, f"gba:{prop}", person)
         p = f"part:synthetic-plenary-{k}-{i:02d}"
         para.add(p, "a", "gba:Participation")
@@ -337,6 +345,7 @@ class Generator:
             para.add(p, "gba:acting", typed("true", "boolean"))
         if prop == "delegationMember":
             para.add(p, "gba:delegationOf", self.pick(para, pools, "bodies"))
+        return person
 
     def statement_paragraph(self, para: Para, pools: Pools, k: int, n: int, year: int) -> None:
         s = f"stmt:synthetic-plenary-{k}-p{n:02d}"
