@@ -80,7 +80,9 @@ def test_explosive_query_is_cut_at_the_limit_while_a_simple_one_answers(srv: Ser
         assert LIMIT * 0.9 <= seconds and b"stopped after" in body and b"limit 2 s" in body
     else:  # stopped by the memory limit first: says so
         assert b"MB a query may use" in body
-    assert simple and max(simple) < LIMIT / 4  # answered meanwhile, quickly
+    # answered meanwhile, not queued behind it: a simple query sent 0.4 s in and held until the explosive one is
+    # stopped would take ~1.6 s; half the limit leaves room for a loaded machine (0.50 s was seen at load 9)
+    assert len(simple) >= 2 and max(simple) < LIMIT / 2
     # afterwards the server still answers, from either process
     for _ in range(4):
         assert query(srv, SIMPLE)[0] == 200
