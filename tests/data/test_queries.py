@@ -831,7 +831,10 @@ def test_q23_policy_documents(prepared):
         # plenary-15-press-release p2, working-meeting-20/21/22-press-release p2, working-meeting-22-news-gov-hk p2;
         # the 2017 plan's areas: working-meeting-22-press-release p5); no status stated for any of them
         *((f"{year} Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2"}))
-          for year in (2010, 2011, 2013, 2015, 2016)),  # 2011: working-meeting-16/17-press-release p2
+          for year in (2010, 2013, 2015, 2016)),
+        # 2011: working-meeting-16/17-press-release p2 and plenary-14-press-release p2 (reviewed); moredata:
+        # plenary-14-legco-paper p8 (its progress satisfactory at the 14th Plenary)
+        ("2011 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2", "8"})),
         # 2013: working-meeting-18-press-release p2; 2012 also from working-meeting-17-press-release p3 (86 items)
         ("2012 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2", "3"})),
         # wmeetings: Guangdong's notice (p3 the plan, p6 its title, p7 its first area; issued on the notice's date,
@@ -1065,8 +1068,9 @@ SERIES_MEETINGS = [
     ("12", "plenary", "2009-08-19", "true", HK, "true", {"Donald Tsang", "Huang Huahua"}),
     # plenary-13-press-release p1: Guangzhou; date in full from Dim Sum TV (p1 and date line 16 September, 2010)
     ("13", "plenary", "2010-09-16", "true", "Guangzhou", "true", {"Donald Tsang", "Huang Huahua"}),
-    # plenary-14-press-release p1: Hong Kong, August 23 (URL 201108/23)
-    ("14", "plenary", "2011-08-23", "false", HK, "true", {"Donald Tsang", "Huang Huahua"}),
+    # plenary-14-press-release p1: Hong Kong, August 23 (URL 201108/23); moredata: date stated in full by the
+    # Legislative Council paper (plenary-14-legco-paper p6, "held on 23 August 2011 in Hong Kong")
+    ("14", "plenary", "2011-08-23", "true", HK, "true", {"Donald Tsang", "Huang Huahua"}),
     # plenary-15-press-release p1: Guangzhou, September 14; C Y Leung and Zhu Xiaodan "led" (Oriental Daily: 一同主持)
     ("15", "plenary", "2012-09-14", "false", "Guangzhou", "true", {"C Y Leung", "Zhu Xiaodan"}),
     # plenary-16-press-release p1: Hong Kong, September 16 (year: 2014 releases, "September last year")
@@ -1157,6 +1161,8 @@ def test_q34_series_agreements_and_work_plans(prepared):
         ("12", "agreements signed", "8", src + "plenary-12-dim-sum-tv"),  # p1, p3: 8項
         ("13", "agreements signed", "4", src + "plenary-13-gov-cn"),  # issue 18, p1: 4份合作協議
         ("13", "work-plan items", "43", src + "plenary-13-dim-sum-tv"),  # p2: 43 projects of the 2010 Work Plan
+        # moredata, plenary-14-legco-paper p8: five co-operation documents signed after the meeting
+        ("14", "agreements signed", "5", src + "plenary-14-legco-paper"),
         ("15", "work-plan items", "86", src + "plenary-15-press-release"),  # p2: 2012 Work Plan
         ("16", "work-plan items", "84", src + "plenary-16-press-release"),  # p2: 2013 Work Plan
         ("18", "agreements signed", "5", src + "plenary-18-asia-ip"),  # p6

@@ -44,7 +44,9 @@ NEW_SOURCES = ["working-meeting-16-press-release", "plenary-22-xinhua", "plenary
                "working-meeting-19-press-release", "working-meeting-12-press-release", "working-meeting-13-cmab",
                "work-plan-2017-guangdong-notice", "working-meeting-12-china-news-service",
                "work-plan-2020-passion-times", "working-meeting-10-china-news-service",
-               "working-meeting-08-china-news-service", "working-meeting-10-cmab-zh"]
+               "working-meeting-08-china-news-service", "working-meeting-10-cmab-zh",
+               # moredata: the Legislative Council paper on the 14th Plenary
+               "plenary-14-legco-paper"]
 
 
 def rows(prepared, name: str) -> list[dict[str, str]]:
@@ -71,6 +73,8 @@ def test_q50_agreements_per_plenary(prepared):
         # the fields p1 lists after the count (one agreement per field: editorial)
         ("12", "8", "1", "7", "0"),
         ("13", "4", "0", "4", "0"),      # plenary-13-gov-cn p1: 4, each by its subject
+        # plenary-14-legco-paper p8: five co-operation documents signed after the meeting, none named in the part read
+        ("14", "5", "0", "0", "5"),
         ("15", None, "0", "1", None),    # plenary-15-press-release p4: one, by subject, after the meeting; no count
         # plenary-18-asia-ip p06 and plenary-18-ta-kung-pao p01-p03: 5 signed at the meeting, each by its subject
         ("18", "5", "0", "5", "0"),
