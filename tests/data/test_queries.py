@@ -831,7 +831,12 @@ def test_q23_policy_documents(prepared):
         # plenary-15-press-release p2, working-meeting-20/21/22-press-release p2, working-meeting-22-news-gov-hk p2;
         # the 2017 plan's areas: working-meeting-22-press-release p5); no status stated for any of them
         *((f"{year} Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2"}))
-          for year in (2010, 2013, 2015, 2016)),
+          for year in (2010, 2013, 2016)),
+        # 2015: working-meeting-20-press-release p2, plenary-18-press-release p2; moredata: Guangdong's notice
+        # (work-plan-2015-guangdong-notice p5 agreed and issued, p8 its title, p9 its first area; issued on the notice's
+        # date, 11 March 2015, editorial)
+        ("2015 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, "2015-03-11", None,
+         frozenset({"2", "5", "8", "9"})),
         # 2011: working-meeting-16/17-press-release p2 and plenary-14-press-release p2 (reviewed); moredata:
         # plenary-14-legco-paper p8 (its progress satisfactory at the 14th Plenary)
         ("2011 Work Plan of Hong Kong/Guangdong co-operation", "Work plan", None, None, None, frozenset({"2", "8"})),
