@@ -121,3 +121,17 @@ def test_other_requests_go_to_the_app(served: tuple[str, Flask], flask_requests:
     assert requests.options(url, timeout=TIMEOUT).status_code == 200
     assert requests.get(url + "/", params={"query": "ASK {}"}, timeout=TIMEOUT).status_code in (301, 308, 404)
     assert flask_requests == ["/sparql"] * 4 + ["/sparql/"]
+
+
+def test_a_remembered_decoding_is_the_decoding(served: tuple[str, Flask]) -> None:
+    """Query strings' decodings are remembered (``sparql.PARAMS_KEPT``): a refusal is not, and every request gets
+    its own parameters (the same string twice gives the same answer, a non-UTF-8 one the same 400 twice)."""
+    url, _app = served
+    raw = url + "?query=SELECT%20%3Fs%20WHERE%20%7B%20%3Fs%20a%20%3Fc%20%7D%20LIMIT%201&format=csv"
+    first, again = (requests.get(raw, timeout=TIMEOUT) for _ in range(2))
+    assert first.status_code == again.status_code == 200 and first.content == again.content
+    assert first.headers["Content-Type"].startswith("text/csv")
+    bad = url + "?query=ASK%20%7B%7D%20%23%FF"
+    refusals = [requests.get(bad, headers={"Accept": "text/plain"}, timeout=TIMEOUT) for _ in range(2)]
+    assert [r.status_code for r in refusals] == [400, 400]
+    assert all("not UTF-8 (byte" in r.text for r in refusals), refusals[0].text

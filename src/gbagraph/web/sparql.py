@@ -12,6 +12,7 @@ lowers the query's time limit.
 
 from __future__ import annotations
 
+import functools
 import math
 from urllib.parse import parse_qsl
 
@@ -38,11 +39,25 @@ Params = list[tuple[str, str]]
 FAILED = "gbagraph.sparql.failed"
 
 
+#: parameters of up to this many bytes have their decoding remembered (this many of them): clients send the same
+#: query again and again, and percent-decoding a query in Python costs more than the rest of the request's parsing
+PARAMS_KEPT_BYTES, PARAMS_KEPT = 8192, 256
+
+
 def _decode_params(raw: bytes, where: str) -> Params:
     """``a=1&b=2`` bytes → pairs, refusing anything that is not UTF-8 (HTTP 400)."""
+    return list(_remembered(raw, where) if len(raw) <= PARAMS_KEPT_BYTES else _parse_params(raw, where))
+
+
+@functools.lru_cache(maxsize=PARAMS_KEPT)
+def _remembered(raw: bytes, where: str) -> tuple[tuple[str, str], ...]:
+    return _parse_params(raw, where)  # a refusal is raised, not remembered
+
+
+def _parse_params(raw: bytes, where: str) -> tuple[tuple[str, str], ...]:
     try:
         text = raw.decode("utf-8")
-        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        return tuple(parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict"))
     except UnicodeDecodeError as exc:
         raise BadRequest(f"the {where} is not UTF-8 (byte {exc.start}); SPARQL requests must be UTF-8") from exc
 
