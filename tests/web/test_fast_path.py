@@ -1,9 +1,10 @@
-"""The fast path (``web.fastpath``): ``GET /sparql?query=…`` answered without Flask's request and response objects.
+"""The fast path (``web.fastpath``): ``GET /sparql?query=…`` and ``POST /sparql`` answered without Flask's request
+and response objects.
 
 What a client sees must be the endpoint's own: the same status, body and headers as the same request taken by the
-app (a request with a non-matching ``If-None-Match`` goes there, and so does a POST), and every error is the app's
-error, raised once.  That the fast path is taken at all no client can see: it is pinned by counting the requests
-Flask itself handled (its ``request_started`` signal)."""
+app (a request with a non-matching ``If-None-Match`` goes there), and every error is the app's error, raised once.
+That the fast path is taken at all no client can see: it is pinned by counting the requests Flask itself handled
+(its ``request_started`` signal)."""
 
 from __future__ import annotations
 
@@ -74,10 +75,15 @@ def test_the_fast_answer_is_the_endpoints(served: tuple[str, Flask], flask_reque
     fast = requests.get(url, params=params, headers=headers, timeout=TIMEOUT)
     assert fast.status_code == 200, fast.text
     assert flask_requests == []  # answered by the fast path
-    by_app = requests.get(url, params=params, headers={**headers, "If-None-Match": '"no such tag"'}, timeout=TIMEOUT)
     posted = requests.post(url, data=params, headers=headers, timeout=TIMEOUT)
+    direct = requests.post(url, params={k: v for k, v in params.items() if k != "query"}, data=params["query"].encode(),
+                           headers={**headers, "Content-Type": "application/sparql-query"}, timeout=TIMEOUT)
+    assert flask_requests == []  # the POSTs too
+    by_app = requests.get(url, params=params, headers={**headers, "If-None-Match": '"no such tag"'}, timeout=TIMEOUT)
+    posted_to_app = requests.post(url, data=params, headers={**headers, "If-None-Match": '"no such tag"'},
+                                  timeout=TIMEOUT)
     assert flask_requests == ["/sparql", "/sparql"]  # those two by the app
-    assert _seen(fast) == _seen(by_app) == _seen(posted)
+    assert _seen(fast) == _seen(by_app) == _seen(posted) == _seen(direct) == _seen(posted_to_app)
     assert fast.headers["Access-Control-Allow-Origin"] == "*" and fast.headers["X-Cache"] == "miss"
 
 
@@ -93,16 +99,43 @@ ERRORS = {
 
 @pytest.mark.parametrize("case", list(ERRORS))
 @pytest.mark.parametrize("accept", ["application/json", "text/plain", "text/html"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
 def test_errors_on_the_fast_path_are_the_apps(served: tuple[str, Flask], flask_requests: list[str], case: str,
-                                              accept: str) -> None:
+                                              accept: str, method: str) -> None:
     url, _app = served
     params, status = ERRORS[case]
-    fast = requests.get(url, params=params, headers={"Accept": accept}, timeout=TIMEOUT)
-    by_app = requests.get(url, params=params, timeout=TIMEOUT, headers={"Accept": accept, "If-None-Match": '"x"'})
+    send = {"params": params} if method == "GET" else {"data": params}
+    fast = requests.request(method, url, headers={"Accept": accept}, timeout=TIMEOUT, **send)
+    by_app = requests.request(method, url, timeout=TIMEOUT, headers={"Accept": accept, "If-None-Match": '"x"'},
+                              **send)
     assert fast.status_code == status, fast.text
     assert _seen(fast) == _seen(by_app)
     assert fast.headers["Cache-Control"] == "no-store" and fast.headers["Access-Control-Allow-Origin"] == "*"
     assert flask_requests == ["/sparql", "/sparql"]  # each error answered once, by the app's handlers
+
+
+POST_ERRORS = {
+    "no Content-Type": ({}, b"query=ASK%20%7B%7D", 400),
+    "update": ({"Content-Type": "application/sparql-update"}, b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", 403),
+    "unsupported type": ({"Content-Type": "text/plain"}, b"ASK {}", 415),
+    "other charset": ({"Content-Type": "application/sparql-query; charset=latin-1"}, b"ASK {}", 400),
+    "not UTF-8": ({"Content-Type": "application/sparql-query"}, b"ASK {} # \xff", 400),
+    "too large": ({"Content-Type": "application/sparql-query"}, b"#" * 1_000_001, 413),
+    "no query": ({"Content-Type": "application/x-www-form-urlencoded"}, b"format=json", 400),
+}
+
+
+@pytest.mark.parametrize("case", list(POST_ERRORS))
+def test_post_errors_on_the_fast_path_are_the_apps(served: tuple[str, Flask], flask_requests: list[str],
+                                                   case: str) -> None:
+    url, _app = served
+    headers, body, status = POST_ERRORS[case]
+    fast = requests.post(url, data=body, headers={**headers, "Accept": "text/plain"}, timeout=TIMEOUT)
+    by_app = requests.post(url, data=body, headers={**headers, "Accept": "text/plain", "If-None-Match": '"x"'},
+                           timeout=TIMEOUT)
+    assert fast.status_code == status, fast.text
+    assert _seen(fast) == _seen(by_app)
+    assert flask_requests == ["/sparql", "/sparql"]
 
 
 def test_a_syntax_error_says_where(served: tuple[str, Flask]) -> None:
@@ -119,8 +152,9 @@ def test_other_requests_go_to_the_app(served: tuple[str, Flask], flask_requests:
     assert requests.get(url, params={"format": "turtle"}, timeout=TIMEOUT).status_code == 200  # service description
     assert requests.head(url, params={"query": "ASK {}"}, timeout=TIMEOUT).status_code == 200
     assert requests.options(url, timeout=TIMEOUT).status_code == 200
+    assert requests.put(url, data=b"ASK {}", timeout=TIMEOUT).status_code == 405
     assert requests.get(url + "/", params={"query": "ASK {}"}, timeout=TIMEOUT).status_code in (301, 308, 404)
-    assert flask_requests == ["/sparql"] * 4 + ["/sparql/"]
+    assert flask_requests == ["/sparql"] * 5 + ["/sparql/"]
 
 
 def test_a_remembered_decoding_is_the_decoding(served: tuple[str, Flask]) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import ETags
 from werkzeug.http import unquote_etag
+from werkzeug.wrappers import Request as WerkzeugRequest
 
 from .. import formats, sparqltext
 from ..errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
@@ -62,21 +63,20 @@ def _parse_params(raw: bytes, where: str) -> tuple[tuple[str, str], ...]:
         raise BadRequest(f"the {where} is not UTF-8 (byte {exc.start}); SPARQL requests must be UTF-8") from exc
 
 
-def _charset_is_utf8() -> None:
-    charset = request.mimetype_params.get("charset")
+def _charset_is_utf8(req: WerkzeugRequest) -> None:
+    charset = req.mimetype_params.get("charset")
     if charset and charset.strip().lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii"):
         raise BadRequest(f"charset {charset} is not accepted; send the query as UTF-8")
 
 
-def _body() -> bytes:
-    """The request body, at most ``max_body_bytes`` of it (413 beyond, also for a chunked body of no length)."""
-    limit = state().settings.max_body_bytes
-    length = request.content_length
+def _body(req: WerkzeugRequest, limit: int) -> bytes:
+    """The request body, at most ``limit`` bytes of it (413 beyond, also for a chunked body of no length)."""
+    length = req.content_length
     if length is not None and length > limit:
         raise PayloadTooLarge(f"the request body is {length} bytes; the limit is {limit}")
     chunks, size = [], 0
     while size <= limit:
-        chunk = request.stream.read(limit + 1 - size)
+        chunk = req.stream.read(limit + 1 - size)
         if not chunk:
             break
         chunks.append(chunk)
@@ -86,23 +86,26 @@ def _body() -> bytes:
     return b"".join(chunks)
 
 
-def read_params() -> Params:
-    """All protocol parameters of the request (URL and body), as sent, in order."""
-    url_params = _decode_params(request.query_string, "query string")
-    if request.method != "POST":
+def read_params(req: WerkzeugRequest | None = None, limit: int | None = None) -> Params:
+    """All protocol parameters of the request (URL and body), as sent, in order: of ``req`` (the current request
+    when not given), whose body may have at most ``limit`` bytes (``max_body_bytes`` when not given)."""
+    req = request if req is None else req
+    url_params = _decode_params(req.query_string, "query string")
+    if req.method != "POST":
         return url_params
-    mimetype = request.mimetype
+    limit = state().settings.max_body_bytes if limit is None else limit
+    mimetype = req.mimetype
     if not mimetype:
         raise BadRequest(f"a POST to the SPARQL endpoint needs a Content-Type: {FORM} or {DIRECT}")
     if mimetype == UPDATE:
         raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted (nothing was changed)")
     if mimetype == FORM:
-        _charset_is_utf8()
-        return url_params + _decode_params(_body(), "request body")
+        _charset_is_utf8(req)
+        return url_params + _decode_params(_body(req, limit), "request body")
     if mimetype == DIRECT:
-        _charset_is_utf8()
+        _charset_is_utf8(req)
         try:
-            text = _body().decode("utf-8")
+            text = _body(req, limit).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadRequest(f"the query is not UTF-8 (byte {exc.start}); SPARQL requests must be UTF-8") from exc
         return [*url_params, ("query", text)]
