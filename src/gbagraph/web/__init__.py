@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
     app.register_blueprint(dumps.bp)
     app.register_blueprint(health.bp)
     errors.register(app)
-    app.wsgi_app = FastPath(app.wsgi_app, app.extensions["gbagraph"])  # type: ignore[method-assign]
+    app.wsgi_app = FastPath(app.wsgi_app, app.extensions)  # type: ignore[method-assign]
     app.wsgi_app = WatchClient(app.wsgi_app)  # type: ignore[method-assign]  # a query whose client left is stopped
     if settings.trusted_proxies:
         app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]

@@ -13,7 +13,7 @@ as they answer every error (status, body by ``Accept``, headers, log).  Nothing 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
@@ -27,16 +27,22 @@ if TYPE_CHECKING:
 
 
 class FastPath:
-    def __init__(self, app: WSGIApplication, served: State) -> None:
+    """In front of ``app``, the WSGI callable of the Flask app whose ``extensions`` are given: the state is looked up
+    there on each request, never kept here, so that a replaced app's store is released with its extensions
+    (``web.serve.release``) even while something still refers to the old app."""
+
+    def __init__(self, app: WSGIApplication, extensions: dict[str, Any]) -> None:
         self.app = app
-        self.served = served
+        self.extensions = extensions
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if (environ.get("PATH_INFO") != "/sparql" or "HTTP_IF_NONE_MATCH" in environ
                 or not (method == "POST" or (method == "GET" and environ.get("QUERY_STRING")))):
             return self.app(environ, start_response)
-        served = self.served
+        served: State | None = self.extensions.get("gbagraph")
+        if served is None:  # a released app
+            return self.app(environ, start_response)
         try:
             if method == "GET":
                 params = _decode_params(environ["QUERY_STRING"].encode("latin-1"), "query string")
