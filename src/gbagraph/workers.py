@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import pickle
 import resource
+import select
 import signal
 import socket
 import stat
@@ -39,7 +40,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, cast
@@ -62,6 +63,18 @@ _DEFAULT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGAB
 
 #: the connection of the client waiting for the answer being evaluated (a socket), when the caller knows it
 CLIENT: ContextVar[Any] = ContextVar("gbagraph_client", default=None)
+
+
+def _ready(watched: list[Any], timeout: float) -> list[Any]:
+    """Those of ``watched`` (file descriptors, or objects with ``fileno()``) readable, closed or failed within
+    ``timeout`` seconds: ``multiprocessing.connection.wait`` without the selector it builds on every call."""
+    poller = select.poll()
+    by_fd: dict[int, Any] = {}
+    for item in watched:
+        fd = item if isinstance(item, int) else item.fileno()
+        by_fd[fd] = item
+        poller.register(fd, select.POLLIN)
+    return [by_fd[fd] for fd, _events in poller.poll(math.ceil(max(0.0, timeout) * 1000))]
 
 
 def _client_gone(conn: Any) -> bool:
@@ -198,7 +211,7 @@ def _worker_main(conn: Connection, engine: Engine, max_result_bytes: int | None,
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         try:
-            conn.send(reply)
+            conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             conn.send(("error", _export_error(GbagraphError(f"answer could not be sent back: {exc}"))))
         except (BrokenPipeError, OSError):
@@ -481,7 +494,7 @@ class WorkerPoolEngine:
         client = CLIENT.get()
         watched: list[Any] = [worker.conn, worker.process.sentinel] + ([client] if client is not None else [])
         while True:
-            ready = wait(watched, max(0.0, until - time.monotonic()))
+            ready = _ready(watched, until - time.monotonic())
             if client is None or client not in ready or worker.conn in ready:
                 return [r for r in ready if r is not client]
             if _client_gone(client):
@@ -492,7 +505,9 @@ class WorkerPoolEngine:
 
     def _run(self, worker: _Worker, request: QueryRequest, start: float, limit: float) -> Answer:
         try:
-            worker.conn.send((request, max(0.0, start + limit - time.monotonic())))
+            # plain pickle: multiprocessing's own pickler (for sockets and pipes) is not needed here, and slower
+            worker.conn.send_bytes(pickle.dumps((request, max(0.0, start + limit - time.monotonic())),
+                                                pickle.HIGHEST_PROTOCOL))
             ready = self._wait(worker, start + limit)
             if worker.conn in ready:
                 status, payload = worker.conn.recv()

@@ -17,24 +17,17 @@ from ..config import Settings
 from ..examples import read_examples
 from ..pipeline import Prepared, prepare
 from . import dumpfiles, dumps, errors, health, pages, sparql
+from .cors import CORS_HEADERS
 from .disconnect import WatchClient
 from .dumpfiles import DumpCache, StoreDumps
+from .fastpath import FastPath
 from .response_cache import ResponseCache, dataset_hash
 from .state import State
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["create_app"]
-
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "Content-Type, Content-Length, Content-Disposition, ETag, Last-Modified, Vary, "
-                                     "Retry-After, X-Cache",
-    "Access-Control-Max-Age": "86400",
-}
+__all__ = ["CORS_HEADERS", "create_app"]
 
 
 def _last_modified(prepared: Prepared) -> datetime:
@@ -111,6 +104,7 @@ def create_app(settings: Settings | None = None, prepared: Prepared | None = Non
     app.register_blueprint(dumps.bp)
     app.register_blueprint(health.bp)
     errors.register(app)
+    app.wsgi_app = FastPath(app.wsgi_app, app.extensions)  # type: ignore[method-assign]
     app.wsgi_app = WatchClient(app.wsgi_app)  # type: ignore[method-assign]  # a query whose client left is stopped
     if settings.trusted_proxies:
         app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
