@@ -23,6 +23,7 @@ import gc
 import json
 import logging
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -45,8 +46,10 @@ log = logging.getLogger("gbagraph.start")
 MARKER = "gbagraph-store.json"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 KIND = "store"
-#: quads per bulk load while parsing: bounds the bulk loader's memory (~0.4 GB at 250k quads, ~2 GB for 2M at once)
-CHUNK_QUADS = 500_000
+#: quads per bulk load while parsing: bounds the bulk loader's memory (~0.4 GB at 250k quads, ~2 GB for 2M at once);
+#: at 1M with the loads in a thread beside the parser, 250k gave 15.7 s and 630 MB against 23.4 s and 970 MB for
+#: 500k loaded in turn (benchmarks/README.md, "Issue 22: 1M cold start, third round")
+CHUNK_QUADS = 250_000
 
 
 def graph_node(name: str) -> ox.NamedNode:
@@ -284,6 +287,43 @@ class GraphCounter:
 PIECEWISE = frozenset(str(graph_node(name)) for name in ("ontology", "provenance"))
 
 
+class BulkLoader:
+    """N-Quads chunks bulk-loaded into a store by a thread, one chunk at a time, while the caller parses the next
+    (pyoxigraph's bulk load releases the GIL and uses one core: parsing and loading then use both).  At most one
+    chunk waits; a failed load is raised by the next :meth:`put` or at the end of the ``with`` block, which
+    waits for the last load."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="gbagraph-bulk-load", daemon=True)
+
+    def __enter__(self) -> BulkLoader:
+        self.thread.start()
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self.chunks.put(None)
+        self.thread.join()
+        if self.error is not None and kind is None:
+            raise self.error
+
+    def put(self, chunk: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.chunks.put(chunk)
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            if self.error is None:
+                try:
+                    self.store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)
+                except BaseException as exc:  # raised in the parsing thread
+                    self.error = exc
+            del chunk
+
+
 class StoreBuild:
     """A store being built: in memory (no cache) or in a temporary folder renamed into the cache when done."""
 
@@ -307,14 +347,14 @@ class StoreBuild:
 
     def load(self, inputs: Inputs) -> None:
         """Parse every input file into the store, in bulk loads of :data:`CHUNK_QUADS` quads (no Python per quad
-        in the store, and the bulk loader's memory stays bounded); the asserted triples are written aside as
-        N-Triples for the SHACL engine (:attr:`validation`) and, without the links, for the reasoner
-        (:attr:`reasoning`), and counted per named graph (:attr:`graph_counts`).  The parser checked every term
-        already, so the bulk loads are lenient."""
+        in the store, and the bulk loader's memory stays bounded) made by a thread (:class:`BulkLoader`) while
+        the next chunk is parsed; the asserted triples are written aside as N-Triples for the SHACL engine
+        (:attr:`validation`) and, without the links, for the reasoner (:attr:`reasoning`), and counted per named
+        graph (:attr:`graph_counts`).  The parser checked every term already, so the bulk loads are lenient."""
         chunk: list[str] = []
         self.triples = 0
         counter = GraphCounter()
-        with self.reasoning.open("w", encoding="utf-8") as reasoned, \
+        with BulkLoader(self.store) as loader, self.reasoning.open("w", encoding="utf-8") as reasoned, \
                 self.validation.open("w", encoding="utf-8") as validated:
             for quads, triple, for_reasoner in input_lines(inputs):
                 chunk.append(quads)
@@ -324,14 +364,11 @@ class StoreBuild:
                 if for_reasoner:
                     reasoned.write(triple)
                 if len(chunk) * 2 >= CHUNK_QUADS:
-                    self._bulk(chunk)
+                    loader.put("".join(chunk).encode("utf-8"))
                     chunk = []
-            self._bulk(chunk)
+            if chunk:
+                loader.put("".join(chunk).encode("utf-8"))
         self.graph_counts = counter.counts()
-
-    def _bulk(self, chunk: list[str]) -> None:
-        if chunk:
-            self.store.bulk_load("".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_QUADS, lenient=True)
 
     @property
     def reasoning(self) -> Path:

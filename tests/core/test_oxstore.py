@@ -281,3 +281,20 @@ def test_a_store_copied_for_another_public_url_shares_the_search_index(mini_copy
     assert (copied.dumps_folder / INDEX_FILE).stat().st_ino == built.path.stat().st_ino  # the same file, not rebuilt
     assert [m.iri for m in LabelIndex(copied.bundle, copied.dumps_folder).find("example")] == \
         [m.iri for m in built.find("example")]
+
+
+def test_bulk_loader_loads_every_chunk_and_raises_a_failed_load(tmp_path: Path) -> None:
+    """The parse hands its chunks to a loading thread: every chunk ends in the store, and a load that fails is
+    raised in the parsing thread (not lost in the loader's)."""
+    from gbagraph.oxstore import BulkLoader
+
+    store = ox.Store()
+    with BulkLoader(store) as loader:
+        for i in range(5):
+            loader.put(f"<urn:s{i}> <urn:p> <urn:o> <urn:g> .\n<urn:s{i}> <urn:p> <urn:o> .\n".encode())
+    assert len(store) == 10
+    ox.Store(str(tmp_path / "db")).flush()
+    read_only = ox.Store.read_only(str(tmp_path / "db"))
+    with pytest.raises(RuntimeError, match="read-write"), BulkLoader(read_only) as failing:
+        for _ in range(3):  # the first failure is raised by a later put or when the loader is closed
+            failing.put(b"<urn:s> <urn:p> <urn:o> .\n")
