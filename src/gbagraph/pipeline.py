@@ -43,7 +43,7 @@ from .errors import DiskTrouble, InconsistentGraph, LoadError, ShapeViolation
 from .namespaces import BASE, prefixes
 from .query import Engine, OxigraphEngine, Policy
 from .reason import choose, store_closure
-from .validate import ValidationResult, Violation, child_result, load_shapes, shacl_child, validate_store
+from .validate import ValidationResult, Violation, child_result, load_shapes, ntriples_data, shacl_child, validate_store
 from .void import VOID_GRAPH, dataset_description
 from .workers import WorkerPoolEngine
 
@@ -196,19 +196,18 @@ def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None,
                     report: StepReport, asserted: Callable[[], bytes] | None = None,
                     checked: ValidationResult | None = None) -> ValidationResult:
     """The SHACL verdict on the asserted graphs (refusing data that does not conform), from the cache when these
-    inputs and shapes conformed before.  The engine reads a scratch store holding their union (``asserted()``, or
-    read from the store): no rdflib copy; or the union was ``checked`` in a child process (:class:`ChildValidation`)."""
+    inputs and shapes conformed before.  The engine parses their union as N-Triples (``asserted()``, or read from
+    the store): no rdflib copy, no scratch store; or the union was ``checked`` in a child process
+    (:class:`ChildValidation`)."""
     hit = cached_validation(inputs, cache, report)
     if hit is not None:
         return hit
     assert bundle.store is not None and inputs.shapes is not None
-    union: ox.Store | ValidationResult
+    union: object
     if checked is None:
-        union = ox.Store()
         body = asserted() if asserted else oxstore.asserted_ntriples(bundle.store)
-        union.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+        union = ntriples_data(body)  # the engine parses it: no scratch store
         del body
-        report.counts["triples"] = len(union)
     else:
         union = checked
     result = validate_store(bundle.store, union, load_shapes(inputs.shapes), bundle)
