@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -345,30 +345,36 @@ class StoreBuild:
         self.store = ox.Store(str(self.tmp / "db"))
         self.scratch = self.tmp
 
-    def load(self, inputs: Inputs) -> None:
+    def load(self, inputs: Inputs, parsed: Callable[[], None] | None = None) -> None:
         """Parse every input file into the store, in bulk loads of :data:`CHUNK_QUADS` quads (no Python per quad
         in the store, and the bulk loader's memory stays bounded) made by a thread (:class:`BulkLoader`) while
         the next chunk is parsed; the asserted triples are written aside as N-Triples for the SHACL engine
         (:attr:`validation`) and, without the links, for the reasoner (:attr:`reasoning`), and counted per named
-        graph (:attr:`graph_counts`).  The parser checked every term already, so the bulk loads are lenient."""
+        graph (:attr:`graph_counts`).  The parser checked every term already, so the bulk loads are lenient.
+        ``parsed()`` is called once those files are complete, while the last bulk loads still run."""
         chunk: list[str] = []
         self.triples = 0
         counter = GraphCounter()
-        with BulkLoader(self.store) as loader, self.reasoning.open("w", encoding="utf-8") as reasoned, \
-                self.validation.open("w", encoding="utf-8") as validated:
-            for quads, triple, for_reasoner in input_lines(inputs):
-                chunk.append(quads)
-                validated.write(triple)
-                counter.add(quads, triple)
-                self.triples += 1
-                if for_reasoner:
-                    reasoned.write(triple)
-                if len(chunk) * 2 >= CHUNK_QUADS:
+        with BulkLoader(self.store) as loader:
+            with self.reasoning.open("w", encoding="utf-8") as reasoned, \
+                    self.validation.open("w", encoding="utf-8") as validated:
+                for quads, triple, for_reasoner in input_lines(inputs):
+                    chunk.append(quads)
+                    validated.write(triple)
+                    counter.add(quads, triple)
+                    self.triples += 1
+                    if for_reasoner:
+                        reasoned.write(triple)
+                    if len(chunk) * 2 >= CHUNK_QUADS:
+                        loader.put("".join(chunk).encode("utf-8"))
+                        chunk = []
+                if chunk:
                     loader.put("".join(chunk).encode("utf-8"))
-                    chunk = []
-            if chunk:
-                loader.put("".join(chunk).encode("utf-8"))
-        self.graph_counts = counter.counts()
+                    del chunk
+            self.graph_counts = counter.counts()
+            del counter
+            if parsed is not None:
+                parsed()
 
     @property
     def reasoning(self) -> Path:

@@ -13,6 +13,7 @@ once more on each editorial graph on its own, its node typed as the provenance g
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -98,10 +99,12 @@ def shacl_report(data: Graph | ox.Store | Any, shapes: Graph, engine: str = "tur
 
 
 def validate_graph(data: Graph | ox.Store | Any, shapes: Graph, bundle: GraphBundle | None = None,
-                   engine: str = "turbo", focus_nodes: list[str] | None = None) -> ValidationResult:
-    """Validate ``data`` against ``shapes`` (no inference: shapes see the triples as written); each violation's
-    focus node is also appended to ``focus_nodes`` (as N-Triples term), when given."""
-    conforms, report = shacl_report(data, shapes, engine)
+                   engine: str = "turbo", focus_nodes: list[str] | None = None,
+                   reported: tuple[bool, Graph] | None = None) -> ValidationResult:
+    """Validate ``data`` against ``shapes`` (no inference: shapes see the triples as written), or read the
+    engine's ``reported`` (conforms, report graph) of it; each violation's focus node is also appended to
+    ``focus_nodes`` (as N-Triples term), when given."""
+    conforms, report = reported if reported is not None else shacl_report(data, shapes, engine)
     if not isinstance(data, Graph):  # a store or N-Triples: names are shortened with our prefixes
         data = Graph()
         for prefix, ns in prefixes().items():
@@ -212,6 +215,32 @@ def validate_store(store: ox.Store, union: ox.Store | ValidationResult | Any, sh
         result.violations.extend(found.violations)
         result.conforms = result.conforms and found.conforms
     return result
+
+
+class ShaclBeside:
+    """SHACL of the asserted union (an N-Triples file) in a thread: the engine releases the GIL, so it runs on
+    the other core while the start goes on (the store's last bulk loads); :meth:`result` waits for it and reads
+    its report as :func:`validate_graph` does."""
+
+    def __init__(self, ntriples: Path, shapes_file: Path) -> None:
+        self.shapes = union_shapes(load_shapes(shapes_file))  # the report's shape nodes are this graph's
+        self.reported: tuple[bool, Graph] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(ntriples,), name="gbagraph-shacl", daemon=True)
+        self.thread.start()
+
+    def _run(self, ntriples: Path) -> None:
+        try:
+            self.reported = shacl_report(ntriples_data(ntriples.read_bytes()), self.shapes)
+        except BaseException as exc:  # raised by result(), in the starting thread
+            self.error = exc
+
+    def result(self, bundle: GraphBundle | None) -> ValidationResult:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.reported is not None
+        return validate_graph(None, self.shapes, bundle, reported=self.reported)
 
 
 def union_shapes(shapes: Graph) -> Graph:

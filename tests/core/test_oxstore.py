@@ -298,3 +298,25 @@ def test_bulk_loader_loads_every_chunk_and_raises_a_failed_load(tmp_path: Path) 
     with pytest.raises(RuntimeError, match="read-write"), BulkLoader(read_only) as failing:
         for _ in range(3):  # the first failure is raised by a later put or when the loader is closed
             failing.put(b"<urn:s> <urn:p> <urn:o> .\n")
+
+
+def test_shacl_beside_refuses_what_the_store_path_refuses_and_raises_its_failure(tmp_path: Path) -> None:
+    """SHACL in a thread on the parse's N-Triples: the same violations as the engine on a store of them, and an
+    engine failure is raised to the start (not lost in the thread)."""
+    from gbagraph.validate import ShaclBeside, load_shapes, union_shapes, validate_graph
+
+    shapes = ROOT / "ontology" / "shapes.ttl"
+    nt = tmp_path / "asserted.nt"
+    nt.write_bytes(ox.serialize(ox.parse(b"@prefix gba: <https://w3id.org/gbagraph/def/> .\n[] a gba:Participation .\n"
+                                         b"<https://w3id.org/gbagraph/id/person/x> a gba:Official .\n",
+                                         format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES) or b"")
+    store = ox.Store()
+    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    want = validate_graph(store, union_shapes(load_shapes(shapes)))
+    got = ShaclBeside(nt, shapes).result(None)
+    assert not want.conforms and not got.conforms
+    strip = [(v.focus if not v.focus.startswith("_:") else "_", v.path, v.message, v.shape) for v in want.violations]
+    assert [(v.focus if not v.focus.startswith("_:") else "_", v.path, v.message, v.shape)
+            for v in got.violations] == strip and len(strip) > 3
+    with pytest.raises(FileNotFoundError):
+        ShaclBeside(tmp_path / "missing.nt", shapes).result(None)
