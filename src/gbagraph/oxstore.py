@@ -258,11 +258,14 @@ class GraphCounter:
         self.current = ""
         self.broken = False
 
-    def add(self, quads: str, triple: str) -> None:
+    def add(self, quads: str, triple: str) -> bool:
+        """Count the line; True when it begins another graph than the line before."""
         graph = quads[len(triple) - 2:quads.index("\n")].rstrip(" .")  # "<s> <p> <o> <g> .": the 4th term
-        if graph != self.current:
+        switched = graph != self.current
+        if switched:
             self._switch(graph)
         self.open[graph].add(triple)
+        return switched
 
     def _switch(self, graph: str) -> None:
         previous = self.current
@@ -359,15 +362,16 @@ class StoreBuild:
             with self.reasoning.open("w", encoding="utf-8") as reasoned, \
                     self.validation.open("w", encoding="utf-8") as validated:
                 for quads, triple, for_reasoner in input_lines(inputs):
+                    # a chunk ends where a graph begins: each bulk load names its blank nodes afresh, so a file's
+                    # blank nodes must not be split between two loads
+                    if counter.add(quads, triple) and len(chunk) * 2 >= CHUNK_QUADS:
+                        loader.put("".join(chunk).encode("utf-8"))
+                        chunk = []
                     chunk.append(quads)
                     validated.write(triple)
-                    counter.add(quads, triple)
                     self.triples += 1
                     if for_reasoner:
                         reasoned.write(triple)
-                    if len(chunk) * 2 >= CHUNK_QUADS:
-                        loader.put("".join(chunk).encode("utf-8"))
-                        chunk = []
                 if chunk:
                     loader.put("".join(chunk).encode("utf-8"))
                     del chunk

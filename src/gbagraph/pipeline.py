@@ -428,6 +428,7 @@ def _validation_begins(start: Start) -> None:
     start.child = _child_validation(start.settings, start.inputs, start.cache, start.build)
     if start.child is None and start.inputs.shapes is not None:
         start.beside = ShaclBeside(start.build.validation, start.inputs.shapes)
+        log.info("validate: begins beside the parse's last bulk loads (%d triples parsed)", start.build.triples)
 
 
 def validate(start: Start, report: StepReport) -> bool:
