@@ -291,13 +291,15 @@ PIECEWISE = frozenset(str(graph_node(name)) for name in ("ontology", "provenance
 
 
 class BulkLoader:
-    """N-Quads chunks bulk-loaded into a store by a thread, one chunk at a time, while the caller parses the next
-    (pyoxigraph's bulk load releases the GIL and uses one core: parsing and loading then use both).  At most one
+    """N-Quads chunks bulk-loaded into a store by a thread (or another ``work`` on each), one chunk at a time, while
+    the caller parses the next (pyoxigraph's bulk load releases the GIL and uses one core: parsing and loading
+    then use both).  At most one
     chunk waits; a failed load is raised by the next :meth:`put` or at the end of the ``with`` block, which
     waits for the last load."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, work: Callable[[bytes], None] | None = None) -> None:
         self.store = store
+        self.work = work or self._load
         self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="gbagraph-bulk-load", daemon=True)
@@ -321,10 +323,13 @@ class BulkLoader:
         while (chunk := self.chunks.get()) is not None:
             if self.error is None:
                 try:
-                    self.store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)
+                    self.work(chunk)
                 except BaseException as exc:  # raised in the parsing thread
                     self.error = exc
             del chunk
+
+    def _load(self, chunk: bytes) -> None:
+        self.store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
 class StoreBuild:
@@ -336,6 +341,7 @@ class StoreBuild:
         self.tmp: Path | None = None
         self.triples = 0  # asserted triples parsed (a triple in several files counts once per file)
         self.graph_counts: dict[str, int] | None = None  # triples per named graph, counted while parsing
+        self.compaction: BulkLoader | None = None  # the store's compaction, running beside the seal's queries
         if cache is None:
             self.store = ox.Store()
             self.scratch = Path(tempfile.mkdtemp(prefix="gbagraph-build-"))
@@ -406,7 +412,10 @@ class StoreBuild:
         self.reasoning.unlink(missing_ok=True)
         self.validation.unlink(missing_ok=True)
         self.store.flush()
-        self.store.optimize()
+        if self.compaction is None:
+            self.store.optimize()
+        else:
+            self._compacted()
         del self.store
         gc.collect()  # the only reference: RocksDB closes its files here
         meta = {**meta, "key": self.key, "files": db_sums(self.tmp / "db")}
@@ -422,8 +431,25 @@ class StoreBuild:
             raise LoadError(f"{target}: the store just built cannot be opened")
         return opened
 
+    def compact_beside(self) -> None:
+        """Start compacting the store (RocksDB's ``optimize``: one core, the GIL released) in a thread, beside the
+        description's queries (it changes no triple); :meth:`finish` waits for it."""
+        if self.tmp is not None and self.compaction is None:
+            self.compaction = BulkLoader(self.store, work=lambda _chunk: self.store.optimize())
+            self.compaction.__enter__()
+            self.compaction.put(b"")
+
+    def _compacted(self) -> None:
+        compaction, self.compaction = self.compaction, None
+        if compaction is not None:
+            compaction.__exit__(None, None, None)
+
     def abandon(self) -> None:
         """Drop a build that failed (a parse error, data failing SHACL): nothing of it stays."""
+        try:
+            self._compacted()
+        except (OSError, RuntimeError):
+            pass  # the build is dropped anyway
         if self.tmp is None:
             shutil.rmtree(self.scratch, ignore_errors=True)
         else:

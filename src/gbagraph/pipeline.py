@@ -469,6 +469,7 @@ def seal(start: Start, report: StepReport) -> None:
     recorded in its marker, renamed into place and opened read-only."""
     assert start.build is not None
     store = start.store
+    start.build.compact_beside()  # RocksDB compacts on the other core while the description is counted
     counts = _graph_counts(start)  # for the description's dump sizes and the marker
     if start.union is None:
         start.union = oxstore.union_size(store)
