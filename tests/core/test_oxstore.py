@@ -339,3 +339,18 @@ def test_a_files_blank_nodes_stay_one_node_across_bulk_loads(mini_copy: Path, tm
            '"c", "e" ; <http://www.w3.org/2000/01/rdf-schema#comment> "b", "d" } ?b ?p "a" }')
     assert oxstore.count(build.store, ask) == 1
     build.abandon()
+
+
+def test_a_build_dropped_while_it_compacts_leaves_nothing(mini_copy: Path, tmp_path: Path) -> None:
+    """The seal compacts the store in a thread; a build dropped meanwhile (a failing step) waits for it and
+    leaves no folder behind."""
+    from gbagraph import oxstore
+    from gbagraph.diskcache import DiskCache, Inputs
+
+    build = oxstore.StoreBuild(DiskCache(tmp_path / "cache"), "dropped")
+    build.load(Inputs.scan(Settings(root=mini_copy)))
+    build.compact_beside()
+    assert build.compaction is not None and build.tmp is not None
+    folder = build.tmp
+    build.abandon()
+    assert build.compaction is None and not folder.exists()
