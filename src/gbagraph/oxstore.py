@@ -23,11 +23,12 @@ import gc
 import json
 import logging
 import os
+import queue
 import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,8 +46,10 @@ log = logging.getLogger("gbagraph.start")
 MARKER = "gbagraph-store.json"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 KIND = "store"
-#: quads per bulk load while parsing: bounds the bulk loader's memory (~0.4 GB at 250k quads, ~2 GB for 2M at once)
-CHUNK_QUADS = 500_000
+#: quads per bulk load while parsing: bounds the bulk loader's memory (~0.4 GB at 250k quads, ~2 GB for 2M at once);
+#: at 1M with the loads in a thread beside the parser, 250k gave 15.7 s and 630 MB against 23.4 s and 970 MB for
+#: 500k loaded in turn (benchmarks/README.md, "Issue 22: 1M cold start, third round")
+CHUNK_QUADS = 250_000
 
 
 def graph_node(name: str) -> ox.NamedNode:
@@ -255,11 +258,14 @@ class GraphCounter:
         self.current = ""
         self.broken = False
 
-    def add(self, quads: str, triple: str) -> None:
+    def add(self, quads: str, triple: str) -> bool:
+        """Count the line; True when it begins another graph than the line before."""
         graph = quads[len(triple) - 2:quads.index("\n")].rstrip(" .")  # "<s> <p> <o> <g> .": the 4th term
-        if graph != self.current:
+        switched = graph != self.current
+        if switched:
             self._switch(graph)
         self.open[graph].add(triple)
+        return switched
 
     def _switch(self, graph: str) -> None:
         previous = self.current
@@ -284,6 +290,48 @@ class GraphCounter:
 PIECEWISE = frozenset(str(graph_node(name)) for name in ("ontology", "provenance"))
 
 
+class BulkLoader:
+    """N-Quads chunks bulk-loaded into a store by a thread (or another ``work`` on each), one chunk at a time, while
+    the caller parses the next (pyoxigraph's bulk load releases the GIL and uses one core: parsing and loading
+    then use both).  At most one
+    chunk waits; a failed load is raised by the next :meth:`put` or at the end of the ``with`` block, which
+    waits for the last load."""
+
+    def __init__(self, store: ox.Store, work: Callable[[bytes], None] | None = None) -> None:
+        self.store = store
+        self.work = work or self._load
+        self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="gbagraph-bulk-load", daemon=True)
+
+    def __enter__(self) -> BulkLoader:
+        self.thread.start()
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self.chunks.put(None)
+        self.thread.join()
+        if self.error is not None and kind is None:
+            raise self.error
+
+    def put(self, chunk: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.chunks.put(chunk)
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            if self.error is None:
+                try:
+                    self.work(chunk)
+                except BaseException as exc:  # raised in the parsing thread
+                    self.error = exc
+            del chunk
+
+    def _load(self, chunk: bytes) -> None:
+        self.store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)
+
+
 class StoreBuild:
     """A store being built: in memory (no cache) or in a temporary folder renamed into the cache when done."""
 
@@ -293,6 +341,7 @@ class StoreBuild:
         self.tmp: Path | None = None
         self.triples = 0  # asserted triples parsed (a triple in several files counts once per file)
         self.graph_counts: dict[str, int] | None = None  # triples per named graph, counted while parsing
+        self.compaction: BulkLoader | None = None  # the store's compaction, running beside the seal's queries
         if cache is None:
             self.store = ox.Store()
             self.scratch = Path(tempfile.mkdtemp(prefix="gbagraph-build-"))
@@ -305,33 +354,37 @@ class StoreBuild:
         self.store = ox.Store(str(self.tmp / "db"))
         self.scratch = self.tmp
 
-    def load(self, inputs: Inputs) -> None:
+    def load(self, inputs: Inputs, parsed: Callable[[], None] | None = None) -> None:
         """Parse every input file into the store, in bulk loads of :data:`CHUNK_QUADS` quads (no Python per quad
-        in the store, and the bulk loader's memory stays bounded); the asserted triples are written aside as
-        N-Triples for the SHACL engine (:attr:`validation`) and, without the links, for the reasoner
-        (:attr:`reasoning`), and counted per named graph (:attr:`graph_counts`).  The parser checked every term
-        already, so the bulk loads are lenient."""
+        in the store, and the bulk loader's memory stays bounded) made by a thread (:class:`BulkLoader`) while
+        the next chunk is parsed; the asserted triples are written aside as N-Triples for the SHACL engine
+        (:attr:`validation`) and, without the links, for the reasoner (:attr:`reasoning`), and counted per named
+        graph (:attr:`graph_counts`).  The parser checked every term already, so the bulk loads are lenient.
+        ``parsed()`` is called once those files are complete, while the last bulk loads still run."""
         chunk: list[str] = []
         self.triples = 0
         counter = GraphCounter()
-        with self.reasoning.open("w", encoding="utf-8") as reasoned, \
-                self.validation.open("w", encoding="utf-8") as validated:
-            for quads, triple, for_reasoner in input_lines(inputs):
-                chunk.append(quads)
-                validated.write(triple)
-                counter.add(quads, triple)
-                self.triples += 1
-                if for_reasoner:
-                    reasoned.write(triple)
-                if len(chunk) * 2 >= CHUNK_QUADS:
-                    self._bulk(chunk)
-                    chunk = []
-            self._bulk(chunk)
-        self.graph_counts = counter.counts()
-
-    def _bulk(self, chunk: list[str]) -> None:
-        if chunk:
-            self.store.bulk_load("".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_QUADS, lenient=True)
+        with BulkLoader(self.store) as loader:
+            with self.reasoning.open("w", encoding="utf-8") as reasoned, \
+                    self.validation.open("w", encoding="utf-8") as validated:
+                for quads, triple, for_reasoner in input_lines(inputs):
+                    # a chunk ends where a graph begins: each bulk load names its blank nodes afresh, so a file's
+                    # blank nodes must not be split between two loads
+                    if counter.add(quads, triple) and len(chunk) * 2 >= CHUNK_QUADS:
+                        loader.put("".join(chunk).encode("utf-8"))
+                        chunk = []
+                    chunk.append(quads)
+                    validated.write(triple)
+                    self.triples += 1
+                    if for_reasoner:
+                        reasoned.write(triple)
+                if chunk:
+                    loader.put("".join(chunk).encode("utf-8"))
+                    del chunk
+            self.graph_counts = counter.counts()
+            del counter
+            if parsed is not None:
+                parsed()
 
     @property
     def reasoning(self) -> Path:
@@ -359,7 +412,10 @@ class StoreBuild:
         self.reasoning.unlink(missing_ok=True)
         self.validation.unlink(missing_ok=True)
         self.store.flush()
-        self.store.optimize()
+        if self.compaction is None:
+            self.store.optimize()
+        else:
+            self._compacted()
         del self.store
         gc.collect()  # the only reference: RocksDB closes its files here
         meta = {**meta, "key": self.key, "files": db_sums(self.tmp / "db")}
@@ -375,8 +431,25 @@ class StoreBuild:
             raise LoadError(f"{target}: the store just built cannot be opened")
         return opened
 
+    def compact_beside(self) -> None:
+        """Start compacting the store (RocksDB's ``optimize``: one core, the GIL released) in a thread, beside the
+        description's queries (it changes no triple); :meth:`finish` waits for it."""
+        if self.tmp is not None and self.compaction is None:
+            self.compaction = BulkLoader(self.store, work=lambda _chunk: self.store.optimize())
+            self.compaction.__enter__()
+            self.compaction.put(b"")
+
+    def _compacted(self) -> None:
+        compaction, self.compaction = self.compaction, None
+        if compaction is not None:
+            compaction.__exit__(None, None, None)
+
     def abandon(self) -> None:
         """Drop a build that failed (a parse error, data failing SHACL): nothing of it stays."""
+        try:
+            self._compacted()
+        except (OSError, RuntimeError):
+            pass  # the build is dropped anyway
         if self.tmp is None:
             shutil.rmtree(self.scratch, ignore_errors=True)
         else:

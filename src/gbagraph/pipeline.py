@@ -43,7 +43,16 @@ from .errors import DiskTrouble, InconsistentGraph, LoadError, ShapeViolation
 from .namespaces import BASE, prefixes
 from .query import Engine, OxigraphEngine, Policy
 from .reason import choose, store_closure
-from .validate import ValidationResult, Violation, child_result, load_shapes, shacl_child, validate_store
+from .validate import (
+    ShaclBeside,
+    ValidationResult,
+    Violation,
+    child_result,
+    load_shapes,
+    ntriples_data,
+    shacl_child,
+    validate_store,
+)
 from .void import VOID_GRAPH, dataset_description
 from .workers import WorkerPoolEngine
 
@@ -196,19 +205,18 @@ def validate_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None,
                     report: StepReport, asserted: Callable[[], bytes] | None = None,
                     checked: ValidationResult | None = None) -> ValidationResult:
     """The SHACL verdict on the asserted graphs (refusing data that does not conform), from the cache when these
-    inputs and shapes conformed before.  The engine reads a scratch store holding their union (``asserted()``, or
-    read from the store): no rdflib copy; or the union was ``checked`` in a child process (:class:`ChildValidation`)."""
+    inputs and shapes conformed before.  The engine parses their union as N-Triples (``asserted()``, or read from
+    the store): no rdflib copy, no scratch store; or the union was ``checked`` in a child process
+    (:class:`ChildValidation`)."""
     hit = cached_validation(inputs, cache, report)
     if hit is not None:
         return hit
     assert bundle.store is not None and inputs.shapes is not None
-    union: ox.Store | ValidationResult
+    union: object
     if checked is None:
-        union = ox.Store()
         body = asserted() if asserted else oxstore.asserted_ntriples(bundle.store)
-        union.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+        union = ntriples_data(body)  # the engine parses it: no scratch store
         del body
-        report.counts["triples"] = len(union)
     else:
         union = checked
     result = validate_store(bundle.store, union, load_shapes(inputs.shapes), bundle)
@@ -305,6 +313,7 @@ class Start:
     key: str = field(init=False)  # the store's key: data and URL
     build: oxstore.StoreBuild | None = None  # the store being built (a cold start)
     child: ChildValidation | None = None  # SHACL running in a child process beside the reasoner
+    beside: ShaclBeside | None = None  # SHACL running in a thread beside the parse's last bulk loads
     check: oxstore.StoreCheck = field(default_factory=oxstore.StoreCheck)
     validation: ValidationResult | None = None
     union: int | None = None  # triples in the default graph (the union), once the inferred ones are in
@@ -402,13 +411,24 @@ def _share_search_index(cache: DiskCache, key: str, data: str) -> None:
 def parse(start: Start, report: StepReport) -> None:
     """Parse every input file into a new store (in the cache folder's building area, or in memory)."""
     start.build = oxstore.StoreBuild(start.cache, start.key)
-    start.build.load(start.inputs)
+    start.build.load(start.inputs, parsed=lambda: _validation_begins(start))
     start.bundle.store = start.build.store
     report.counts["triples"] = start.build.triples
     report.counts["files"] = len(start.inputs.ontology) + len(start.inputs.data)
     report.counts["graphs"] = sum(1 for _ in start.store.named_graphs())
-    if start.checking:
-        start.child = _child_validation(start.settings, start.inputs, start.cache, start.build)
+
+
+def _validation_begins(start: Start) -> None:
+    """Once the parse has written the asserted triples aside (its last bulk loads still running): SHACL begins,
+    in a thread (the engine releases the GIL; the other core is the loads'), or with ``parallel_start`` in a child
+    process beside the reasoner; not when the verdict is cached."""
+    assert start.build is not None
+    if not start.checking or cached_validation(start.inputs, start.cache, StepReport("validate")) is not None:
+        return
+    start.child = _child_validation(start.settings, start.inputs, start.cache, start.build)
+    if start.child is None and start.inputs.shapes is not None:
+        start.beside = ShaclBeside(start.build.validation, start.inputs.shapes)
+        log.info("validate: begins beside the parse's last bulk loads (%d triples parsed)", start.build.triples)
 
 
 def validate(start: Start, report: StepReport) -> bool:
@@ -419,6 +439,8 @@ def validate(start: Start, report: StepReport) -> bool:
     checked = None
     if start.child is not None:
         checked, start.child = start.child.result(start.bundle, report), None
+    elif start.beside is not None:
+        checked, start.beside = start.beside.result(start.bundle), None
     asserted = start.build.validation_input if start.build is not None else None
     start.validation = validate_cached(start.settings, start.inputs, start.cache, start.bundle, report, asserted,
                                        checked)
@@ -447,6 +469,7 @@ def seal(start: Start, report: StepReport) -> None:
     recorded in its marker, renamed into place and opened read-only."""
     assert start.build is not None
     store = start.store
+    start.build.compact_beside()  # RocksDB compacts on the other core while the description is counted
     counts = _graph_counts(start)  # for the description's dump sizes and the marker
     if start.union is None:
         start.union = oxstore.union_size(store)

@@ -13,6 +13,7 @@ once more on each editorial graph on its own, its node typed as the provenance g
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -74,20 +75,37 @@ def count_shapes(shapes: Graph) -> int:
 ENGINES = {"turbo": pyshacl_turbo.validate, "pyshacl": pyshacl.validate}
 
 
-def shacl_report(data: Graph | ox.Store, shapes: Graph, engine: str = "turbo") -> tuple[bool, Graph]:
-    """(conforms, report graph) of ``data`` (an rdflib graph, or a store's default graph) against ``shapes``."""
+def ntriples_data(body: bytes) -> Any:
+    """N-Triples as the SHACL engine's own input, parsed by its Rust parser: no scratch store and no dump between
+    (given a pyoxigraph store, pyshacl-turbo dumps it to N-Quads text twice and parses that; at 1M this saves
+    ~5 s and ~400 MB).  ``pyshacl_turbo.rdf.Input`` is the engine's input record (what it makes of a store);
+    without it, a scratch store."""
+    try:
+        from pyshacl_turbo.rdf import Input
+    except ImportError:  # pragma: no cover - another pyshacl-turbo
+        scratch = ox.Store()
+        scratch.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+        return scratch
+    return Input(body.decode("utf-8"), "nt", None, {}, preserve_ids=True)
+
+
+def shacl_report(data: Graph | ox.Store | Any, shapes: Graph, engine: str = "turbo") -> tuple[bool, Graph]:
+    """(conforms, report graph) of ``data`` (an rdflib graph, a store's default graph, or N-Triples made
+    :func:`ntriples_data`) against ``shapes``."""
     conforms, report, _text = ENGINES[engine](
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     return bool(conforms), report
 
 
-def validate_graph(data: Graph | ox.Store, shapes: Graph, bundle: GraphBundle | None = None,
-                   engine: str = "turbo", focus_nodes: list[str] | None = None) -> ValidationResult:
-    """Validate ``data`` against ``shapes`` (no inference: shapes see the triples as written); each violation's
-    focus node is also appended to ``focus_nodes`` (as N-Triples term), when given."""
-    conforms, report = shacl_report(data, shapes, engine)
-    if isinstance(data, ox.Store):  # names are shortened with our prefixes
+def validate_graph(data: Graph | ox.Store | Any, shapes: Graph, bundle: GraphBundle | None = None,
+                   engine: str = "turbo", focus_nodes: list[str] | None = None,
+                   reported: tuple[bool, Graph] | None = None) -> ValidationResult:
+    """Validate ``data`` against ``shapes`` (no inference: shapes see the triples as written), or read the
+    engine's ``reported`` (conforms, report graph) of it; each violation's focus node is also appended to
+    ``focus_nodes`` (as N-Triples term), when given."""
+    conforms, report = reported if reported is not None else shacl_report(data, shapes, engine)
+    if not isinstance(data, Graph):  # a store or N-Triples: names are shortened with our prefixes
         data = Graph()
         for prefix, ns in prefixes().items():
             data.bind(prefix, ns)
@@ -174,9 +192,9 @@ def validate(bundle: GraphBundle, shapes_file: Path) -> ValidationResult:
     return result
 
 
-def validate_store(store: ox.Store, union: ox.Store | ValidationResult, shapes: Graph,
+def validate_store(store: ox.Store, union: ox.Store | ValidationResult | Any, shapes: Graph,
                    bundle: GraphBundle) -> ValidationResult:
-    """``validate`` on the served store: ``union`` (a scratch store of the asserted union, or the result of its
+    """``validate`` on the served store: ``union`` (the asserted union, from :func:`ntriples_data`, or the result of its
     validation from :func:`child_result`) against the shapes, then each editorial graph of ``store`` on its own
     against the shapes that target ``gba:EditorialGraph``."""
     editorial_class = gba(bundle.base).EditorialGraph
@@ -197,6 +215,32 @@ def validate_store(store: ox.Store, union: ox.Store | ValidationResult, shapes: 
         result.violations.extend(found.violations)
         result.conforms = result.conforms and found.conforms
     return result
+
+
+class ShaclBeside:
+    """SHACL of the asserted union (an N-Triples file) in a thread: the engine releases the GIL, so it runs on
+    the other core while the start goes on (the store's last bulk loads); :meth:`result` waits for it and reads
+    its report as :func:`validate_graph` does."""
+
+    def __init__(self, ntriples: Path, shapes_file: Path) -> None:
+        self.shapes = union_shapes(load_shapes(shapes_file))  # the report's shape nodes are this graph's
+        self.reported: tuple[bool, Graph] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(ntriples,), name="gbagraph-shacl", daemon=True)
+        self.thread.start()
+
+    def _run(self, ntriples: Path) -> None:
+        try:
+            self.reported = shacl_report(ntriples_data(ntriples.read_bytes()), self.shapes)
+        except BaseException as exc:  # raised by result(), in the starting thread
+            self.error = exc
+
+    def result(self, bundle: GraphBundle | None) -> ValidationResult:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.reported is not None
+        return validate_graph(None, self.shapes, bundle, reported=self.reported)
 
 
 def union_shapes(shapes: Graph) -> Graph:

@@ -281,3 +281,76 @@ def test_a_store_copied_for_another_public_url_shares_the_search_index(mini_copy
     assert (copied.dumps_folder / INDEX_FILE).stat().st_ino == built.path.stat().st_ino  # the same file, not rebuilt
     assert [m.iri for m in LabelIndex(copied.bundle, copied.dumps_folder).find("example")] == \
         [m.iri for m in built.find("example")]
+
+
+def test_bulk_loader_loads_every_chunk_and_raises_a_failed_load(tmp_path: Path) -> None:
+    """The parse hands its chunks to a loading thread: every chunk ends in the store, and a load that fails is
+    raised in the parsing thread (not lost in the loader's)."""
+    from gbagraph.oxstore import BulkLoader
+
+    store = ox.Store()
+    with BulkLoader(store) as loader:
+        for i in range(5):
+            loader.put(f"<urn:s{i}> <urn:p> <urn:o> <urn:g> .\n<urn:s{i}> <urn:p> <urn:o> .\n".encode())
+    assert len(store) == 10
+    ox.Store(str(tmp_path / "db")).flush()
+    read_only = ox.Store.read_only(str(tmp_path / "db"))
+    with pytest.raises(RuntimeError, match="read-write"), BulkLoader(read_only) as failing:
+        for _ in range(3):  # the first failure is raised by a later put or when the loader is closed
+            failing.put(b"<urn:s> <urn:p> <urn:o> .\n")
+
+
+def test_shacl_beside_refuses_what_the_store_path_refuses_and_raises_its_failure(tmp_path: Path) -> None:
+    """SHACL in a thread on the parse's N-Triples: the same violations as the engine on a store of them, and an
+    engine failure is raised to the start (not lost in the thread)."""
+    from gbagraph.validate import ShaclBeside, load_shapes, union_shapes, validate_graph
+
+    shapes = ROOT / "ontology" / "shapes.ttl"
+    nt = tmp_path / "asserted.nt"
+    nt.write_bytes(ox.serialize(ox.parse(b"@prefix gba: <https://w3id.org/gbagraph/def/> .\n[] a gba:Participation .\n"
+                                         b"<https://w3id.org/gbagraph/id/person/x> a gba:Official .\n",
+                                         format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES) or b"")
+    store = ox.Store()
+    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    want = validate_graph(store, union_shapes(load_shapes(shapes)))
+    got = ShaclBeside(nt, shapes).result(None)
+    assert not want.conforms and not got.conforms
+    strip = [(v.focus if not v.focus.startswith("_:") else "_", v.path, v.message, v.shape) for v in want.violations]
+    assert [(v.focus if not v.focus.startswith("_:") else "_", v.path, v.message, v.shape)
+            for v in got.violations] == strip and len(strip) > 3
+    with pytest.raises(FileNotFoundError):
+        ShaclBeside(tmp_path / "missing.nt", shapes).result(None)
+
+
+def test_a_files_blank_nodes_stay_one_node_across_bulk_loads(mini_copy: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each bulk load names blank nodes afresh, so the parse ends its chunks only where a graph begins: a blank
+    node described over more triples than a chunk holds is still one node."""
+    from gbagraph import oxstore
+    from gbagraph.diskcache import Inputs
+
+    page = mini_copy / "data" / "mini-source" / "p01.ttl"
+    page.write_text(page.read_text(encoding="utf-8") + '\nperson:ada-example rdfs:seeAlso [ rdfs:label "a" ; '
+                    'rdfs:comment "b" ; rdfs:label "c" ; rdfs:comment "d" ; rdfs:label "e" ] .\n', encoding="utf-8")
+    monkeypatch.setattr(oxstore, "CHUNK_QUADS", 4)  # two triples a chunk
+    build = oxstore.StoreBuild(None, "blank")
+    build.load(Inputs.scan(Settings(root=mini_copy)))
+    ask = ('SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { GRAPH ?g { ?b <http://www.w3.org/2000/01/rdf-schema#label> "a", '
+           '"c", "e" ; <http://www.w3.org/2000/01/rdf-schema#comment> "b", "d" } ?b ?p "a" }')
+    assert oxstore.count(build.store, ask) == 1
+    build.abandon()
+
+
+def test_a_build_dropped_while_it_compacts_leaves_nothing(mini_copy: Path, tmp_path: Path) -> None:
+    """The seal compacts the store in a thread; a build dropped meanwhile (a failing step) waits for it and
+    leaves no folder behind."""
+    from gbagraph import oxstore
+    from gbagraph.diskcache import DiskCache, Inputs
+
+    build = oxstore.StoreBuild(DiskCache(tmp_path / "cache"), "dropped")
+    build.load(Inputs.scan(Settings(root=mini_copy)))
+    build.compact_beside()
+    assert build.compaction is not None and build.tmp is not None
+    folder = build.tmp
+    build.abandon()
+    assert build.compaction is None and not folder.exists()
