@@ -35,7 +35,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .bundle import constructed, solutions
+from .bundle import constructed
 from .diskcache import DiskCache, Inputs, hold, sha256_of, sweep, tmp_prefix
 from .errors import LoadError
 from .layout import EDITORIAL_FILE, record_editorial
@@ -137,26 +137,6 @@ def load_ntriples(store: ox.Store, body: bytes, graph: str) -> None:
     if body:
         store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=graph_node(graph))
         store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
-
-
-def union_size(store: ox.Store) -> int:
-    """Triples in the default graph (the union of the named graphs)."""
-    return count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-
-
-def graph_size(store: ox.Store, graph: ox.NamedNode) -> int:
-    return count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-
-
-def count(store: ox.Store, query: str) -> int:
-    """The ``?n`` of a one-row counting SELECT."""
-    return int(next(iter(solutions(store, query)))["n"].value)
-
-
-def new_in_union(store: ox.Store, body: bytes) -> int:
-    """How many of the distinct triples of the N-Triples ``body`` (a small graph) the default graph lacks."""
-    triples = {(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
-    return sum(1 for s, p, o in triples if next(store.quads_for_pattern(s, p, o, ox.DefaultGraph()), None) is None)
 
 
 # -- the store folder: built aside, renamed when complete, opened read-only ------------------------------------------

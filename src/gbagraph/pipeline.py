@@ -53,7 +53,7 @@ from .validate import (
     shacl_child,
     validate_store,
 )
-from .void import VOID_GRAPH, dataset_description
+from .void import VOID_GRAPH, dataset_description, graph_size, new_in_union, union_size
 from .workers import WorkerPoolEngine
 
 if TYPE_CHECKING:
@@ -458,9 +458,9 @@ def infer(start: Start, report: StepReport) -> None:
     if workdir is not None:  # the rules' scratch store is closed by now
         gc.collect()
         shutil.rmtree(workdir, ignore_errors=True)
-    asserted = oxstore.union_size(start.store)
+    asserted = union_size(start.store)
     oxstore.load_ntriples(start.store, inferred, "inferred")
-    start.union = oxstore.union_size(start.store)
+    start.union = union_size(start.store)
     start.only_inferred = start.union - asserted  # the inferred triples no asserted graph holds (for VoID)
 
 
@@ -472,10 +472,10 @@ def seal(start: Start, report: StepReport) -> None:
     start.build.compact_beside()  # RocksDB compacts on the other core while the description is counted
     counts = _graph_counts(start)  # for the description's dump sizes and the marker
     if start.union is None:
-        start.union = oxstore.union_size(store)
+        start.union = union_size(store)
     void = dataset_description(store, BASE, start.url, counts, union=start.union,
                                only_inferred=start.only_inferred).serialize(format="nt", encoding="utf-8")
-    union = start.union + oxstore.new_in_union(store, void)
+    union = start.union + new_in_union(store, void)
     oxstore.load_ntriples(store, void, VOID_GRAPH)
     counts[oxstore.graph_node(VOID_GRAPH).value] = void.count(b"\n")  # no blank nodes: each line one triple
     start.bundle.set_counts(counts)
@@ -500,7 +500,7 @@ def _graph_counts(start: Start) -> dict[str, int]:
     counts = dict(asserted)
     inferred = oxstore.graph_node("inferred")
     if start.settings.infer:
-        n = oxstore.graph_size(start.store, inferred)
+        n = graph_size(start.store, inferred)
         if n:
             counts[inferred.value] = n
     return counts

@@ -57,8 +57,25 @@ def _term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef:
     return URIRef(node.value)
 
 
-def _number(store: ox.Store, query: str) -> int:
+def count(store: ox.Store, query: str) -> int:
+    """The ``?n`` of a one-row counting SELECT."""
     return int(_rows(store, query)[0]["n"].value)
+
+
+def union_size(store: ox.Store) -> int:
+    """Triples in the default graph (the union of the named graphs)."""
+    return count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+
+def graph_size(store: ox.Store, graph: ox.NamedNode) -> int:
+    """Triples in the named graph ``graph``."""
+    return count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+
+
+def new_in_union(store: ox.Store, body: bytes) -> int:
+    """How many of the distinct triples of the N-Triples ``body`` (a small graph) the default graph lacks."""
+    triples = {(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
+    return sum(1 for s, p, o in triples if next(store.quads_for_pattern(s, p, o, ox.DefaultGraph()), None) is None)
 
 def _part(dataset: URIRef, kind: str, key: str) -> URIRef:
     return URIRef(f"{dataset}#{kind}-{hashlib.sha1(key.encode()).hexdigest()[:10]}")
@@ -76,7 +93,7 @@ def dataset_description(store: ox.Store, base: str, public_url: str = DEFAULT_PU
     ``only_inferred`` (the inferred triples no other graph holds); both are counted here when not given."""
     ds = dataset_iri(base)
     if union is None:
-        union = _number(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        union = union_size(store)
     subjects = _subjects(store, base)
     g = Graph()
     for prefix, ns in prefixes(base).items():
@@ -164,16 +181,13 @@ def _served_counts(g: Graph, ds: URIRef, store: ox.Store, base: str, public_url:
                     g.add((subset, VOID.dataDump, URIRef(f"{public_url}dumps/{name}")))
         g.add((subset, VOID.triples, Literal(0, datatype=XSD.integer)))  # placeholder: counted below
     # every count literal is unique to this graph, so the graph's size is final now; count, then fill in
-    own = ox.Store()
-    own.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    own_new = sum(1 for q in own.quads_for_pattern(None, None, None, ox.DefaultGraph())
-                  if not any(True for _ in store.quads_for_pattern(q.subject, q.predicate, q.object, ox.DefaultGraph())))
+    own_new = new_in_union(store, g.serialize(format="nt", encoding="utf-8"))
     inferred = graph_iri(base, "inferred")
     named = sum(graph_counts.values())
     if only_inferred is None and not graph_counts.get(inferred):
         only_inferred = 0
     elif only_inferred is None:  # the inferred triples that no other graph holds
-        only_inferred = _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} "
+        only_inferred = count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} "
                                        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{inferred}>) }} }}")
     counts = {"curated-triples": union - only_inferred + own_new,
               "curated-quads": named - graph_counts.get(inferred, 0) + len(g),
@@ -211,7 +225,7 @@ def _subjects(store: ox.Store, base: str) -> Subjects:
 
 def _statistics(g: Graph, ds: URIRef, store: ox.Store, union: int, subjects: Subjects) -> None:
     numbers = {VOID.triples: union, VOID.entities: subjects.entities, VOID.distinctSubjects: subjects.distinct,
-               VOID.distinctObjects: _number(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")}
+               VOID.distinctObjects: count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")}
     classes = {_term(r["c"]): int(r["n"].value) for r in _rows(
         store, f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?c)) }} GROUP BY ?c")}
     props = {_term(r["p"]): int(r["n"].value) for r in _rows(
@@ -238,7 +252,7 @@ def _linksets(g: Graph, ds: URIRef, store: ox.Store, base: str) -> None:
         name = graph.value
         if not name.startswith(prefix):
             continue
-        size = _number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        size = graph_size(store, ox.NamedNode(name))
         if not size:
             continue
         linkset = _part(ds, "linkset", name)
