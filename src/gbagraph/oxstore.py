@@ -35,6 +35,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from .beside import Beside
 from .bundle import constructed
 from .diskcache import DiskCache, Inputs, hold, sha256_of, sweep, tmp_prefix
 from .errors import LoadError
@@ -271,15 +272,13 @@ PIECEWISE = frozenset(str(graph_node(name)) for name in ("ontology", "provenance
 
 
 class BulkLoader:
-    """N-Quads chunks bulk-loaded into a store by a thread (or another ``work`` on each), one chunk at a time, while
-    the caller parses the next (pyoxigraph's bulk load releases the GIL and uses one core: parsing and loading
-    then use both).  At most one
-    chunk waits; a failed load is raised by the next :meth:`put` or at the end of the ``with`` block, which
-    waits for the last load."""
+    """N-Quads chunks bulk-loaded into a store by a thread, one chunk at a time, while the caller parses the next
+    (pyoxigraph's bulk load releases the GIL and uses one core: parsing and loading then use both).  At most one
+    chunk waits; a failed load is raised by the next :meth:`put` or at the end of the ``with`` block, which waits
+    for the last load."""
 
-    def __init__(self, store: ox.Store, work: Callable[[bytes], None] | None = None) -> None:
+    def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self.work = work or self._load
         self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="gbagraph-bulk-load", daemon=True)
@@ -303,13 +302,10 @@ class BulkLoader:
         while (chunk := self.chunks.get()) is not None:
             if self.error is None:
                 try:
-                    self.work(chunk)
+                    self.store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)
                 except BaseException as exc:  # raised in the parsing thread
                     self.error = exc
             del chunk
-
-    def _load(self, chunk: bytes) -> None:
-        self.store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
 class StoreBuild:
@@ -321,7 +317,7 @@ class StoreBuild:
         self.tmp: Path | None = None
         self.triples = 0  # asserted triples parsed (a triple in several files counts once per file)
         self.graph_counts: dict[str, int] | None = None  # triples per named graph, counted while parsing
-        self.compaction: BulkLoader | None = None  # the store's compaction, running beside the seal's queries
+        self.compaction: Beside[None] | None = None  # the store's compaction, running beside the seal's queries
         if cache is None:
             self.store = ox.Store()
             self.scratch = Path(tempfile.mkdtemp(prefix="gbagraph-build-"))
@@ -415,14 +411,12 @@ class StoreBuild:
         """Start compacting the store (RocksDB's ``optimize``: one core, the GIL released) in a thread, beside the
         description's queries (it changes no triple); :meth:`finish` waits for it."""
         if self.tmp is not None and self.compaction is None:
-            self.compaction = BulkLoader(self.store, work=lambda _chunk: self.store.optimize())
-            self.compaction.__enter__()
-            self.compaction.put(b"")
+            self.compaction = Beside(self.store.optimize, "gbagraph-compact")
 
     def _compacted(self) -> None:
         compaction, self.compaction = self.compaction, None
         if compaction is not None:
-            compaction.__exit__(None, None, None)
+            compaction.result()
 
     def abandon(self) -> None:
         """Drop a build that failed (a parse error, data failing SHACL): nothing of it stays."""

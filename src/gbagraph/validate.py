@@ -13,7 +13,6 @@ once more on each editorial graph on its own, its node typed as the provenance g
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from .beside import Beside
 from .bundle import GraphBundle, add_reachable
 from .layout import located, parse_file
 from .namespaces import SH, gba, prefixes
@@ -218,29 +218,17 @@ def validate_store(store: ox.Store, union: ox.Store | ValidationResult | Any, sh
 
 
 class ShaclBeside:
-    """SHACL of the asserted union (an N-Triples file) in a thread: the engine releases the GIL, so it runs on
-    the other core while the start goes on (the store's last bulk loads); :meth:`result` waits for it and reads
-    its report as :func:`validate_graph` does."""
+    """SHACL of the asserted union (an N-Triples file) in a thread (:class:`~gbagraph.beside.Beside`), while the
+    start goes on (the store's last bulk loads); :meth:`result` waits for it and reads its report as
+    :func:`validate_graph` does."""
 
     def __init__(self, ntriples: Path, shapes_file: Path) -> None:
         self.shapes = union_shapes(load_shapes(shapes_file))  # the report's shape nodes are this graph's
-        self.reported: tuple[bool, Graph] | None = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(ntriples,), name="gbagraph-shacl", daemon=True)
-        self.thread.start()
-
-    def _run(self, ntriples: Path) -> None:
-        try:
-            self.reported = shacl_report(ntriples_data(ntriples.read_bytes()), self.shapes)
-        except BaseException as exc:  # raised by result(), in the starting thread
-            self.error = exc
+        self.reported = Beside(lambda: shacl_report(ntriples_data(ntriples.read_bytes()), self.shapes),
+                               "gbagraph-shacl")
 
     def result(self, bundle: GraphBundle | None) -> ValidationResult:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        assert self.reported is not None
-        return validate_graph(None, self.shapes, bundle, reported=self.reported)
+        return validate_graph(None, self.shapes, bundle, reported=self.reported.result())
 
 
 def union_shapes(shapes: Graph) -> Graph:
