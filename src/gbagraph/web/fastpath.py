@@ -19,7 +19,7 @@ from werkzeug.wrappers import Request
 
 from .cors import CORS_ITEMS
 from .response_cache import request_key
-from .sparql import FAILED, _decode_params, answer_headers, build_request, has_query, read_params
+from .sparql import FAILED, answer_headers, build_request, decode_params, has_query, read_params
 from .state import State
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class FastPath:
             return self.app(environ, start_response)
         try:
             if method == "GET":
-                params = _decode_params(environ["QUERY_STRING"].encode("latin-1"), "query string")
+                params = decode_params(environ["QUERY_STRING"].encode("latin-1"), "query string")
                 if not has_query(params):  # the service description or the query page
                     return self.app(environ, start_response)
             else:  # read as the app reads it (werkzeug's request, the same limits); a POST never needs it again

@@ -45,7 +45,7 @@ FAILED = "gbagraph.sparql.failed"
 PARAMS_KEPT_BYTES, PARAMS_KEPT = 8192, 256
 
 
-def _decode_params(raw: bytes, where: str) -> Params:
+def decode_params(raw: bytes, where: str) -> Params:
     """``a=1&b=2`` bytes → pairs, refusing anything that is not UTF-8 (HTTP 400)."""
     return list(_remembered(raw, where) if len(raw) <= PARAMS_KEPT_BYTES else _parse_params(raw, where))
 
@@ -90,7 +90,7 @@ def read_params(req: WerkzeugRequest | None = None, limit: int | None = None) ->
     """All protocol parameters of the request (URL and body), as sent, in order: of ``req`` (the current request
     when not given), whose body may have at most ``limit`` bytes (``max_body_bytes`` when not given)."""
     req = request if req is None else req
-    url_params = _decode_params(req.query_string, "query string")
+    url_params = decode_params(req.query_string, "query string")
     if req.method != "POST":
         return url_params
     limit = state().settings.max_body_bytes if limit is None else limit
@@ -101,7 +101,7 @@ def read_params(req: WerkzeugRequest | None = None, limit: int | None = None) ->
         raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted (nothing was changed)")
     if mimetype == FORM:
         _charset_is_utf8(req)
-        return url_params + _decode_params(_body(req, limit), "request body")
+        return url_params + decode_params(_body(req, limit), "request body")
     if mimetype == DIRECT:
         _charset_is_utf8(req)
         try:
