@@ -18,7 +18,6 @@ benchmarks time the steps through them).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -268,12 +267,8 @@ class ChildValidation:
             self.process.join(10)
 
 
-#: from this many asserted triples the rule reasoner works on disk (in the store's building folder)
-RULES_ON_DISK = 3_000_000
-
-
 def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, body: bytes,
-                 report: StepReport, workdir: Path | None = None) -> bytes:
+                 report: StepReport) -> bytes:
     """The OWL RL triples the asserted graphs (without links) entail, as N-Triples; from the cache when these
     inputs were reasoned on before (``body``: those triples as N-Triples).  Raises ``InconsistentGraph`` when the
     closure holds a contradiction."""
@@ -284,8 +279,7 @@ def infer_cached(settings: Settings, inputs: Inputs, cache: DiskCache | None, bo
     if hit is not None and isinstance(hit[1].get("errors"), list):  # the body is the one written (checksum, counts)
         body, errors, report.cached = hit[0], list(hit[1]["errors"]), True
     else:
-        triples = body.count(b"\n")
-        result = store_closure(body, name, workdir if workdir and triples >= RULES_ON_DISK else None)
+        result = store_closure(body, name)
         body, errors = result.ntriples, result.errors
         if cache is not None:
             cache.put_checked("inferred", key, body, ".nt", reasoner=name, errors=errors,
@@ -453,11 +447,7 @@ def infer(start: Start, report: StepReport) -> None:
     if not start.settings.infer:
         return
     assert start.build is not None
-    workdir = start.build.tmp / "reasoning" if start.build.tmp else None
-    inferred = infer_cached(start.settings, start.inputs, start.cache, start.build.reasoner_input(), report, workdir)
-    if workdir is not None:  # the rules' scratch store is closed by now
-        gc.collect()
-        shutil.rmtree(workdir, ignore_errors=True)
+    inferred = infer_cached(start.settings, start.inputs, start.cache, start.build.reasoner_input(), report)
     asserted = union_size(start.store)
     oxstore.load_ntriples(start.store, inferred, "inferred")
     start.union = union_size(start.store)

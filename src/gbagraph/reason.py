@@ -237,7 +237,7 @@ def _line(triple: tuple[Any, ...]) -> str | None:
     return f"{s.n3()} {p.n3()} {o.n3()} .\n"
 
 
-def store_closure(body: bytes, reasoner: str, workdir: Path | None = None) -> StoreInference:
+def store_closure(body: bytes, reasoner: str) -> StoreInference:
     """OWL RL closure of the N-Triples ``body`` (a store's asserted triples, as oxigraph writes them), filtered like
     :func:`closure`.
 
@@ -245,9 +245,7 @@ def store_closure(body: bytes, reasoner: str, workdir: Path | None = None) -> St
     needs a rule they do not compile, owlrl computes the closure instead (logged): never a smaller closure.
     ``owlrl``: the reference, on an rdflib graph (small graphs only).  ``reasonable`` (+ owlrl on the TBox) reads
     a file; what its closure holds beyond the input is found by a query on a scratch store holding both.
-    ``workdir`` is not used any more (the SPARQL rules it was for were replaced by the compiled ones).
     """
-    del workdir
     if reasoner == "rules":
         from .compiled import Unsupported
         from .compiled import store_closure as compiled_closure
